@@ -1,0 +1,27 @@
+package org.imageportal.platform.errors;
+
+/** Thrown by services to answer with a specific problem; mapped to problem+json or an error page. */
+public class ProblemException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Problem problem;
+
+    public ProblemException(ProblemType type, String detail) {
+        super(type.slug(), null, false, false);
+        this.problem = Problem.of(type, detail);
+    }
+
+    public ProblemException(Problem problem) {
+        super(problem.type().toString(), null, false, false);
+        this.problem = problem;
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+
+    public static ProblemException notFound() {
+        return new ProblemException(ProblemType.NOT_FOUND, "There is nothing here, or you may not see it.");
+    }
+}

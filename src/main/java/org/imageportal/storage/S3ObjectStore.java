@@ -1,0 +1,129 @@
+package org.imageportal.storage;
+
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.quarkus.runtime.Startup;
+
+import okhttp3.OkHttpClient;
+
+/** {@link ObjectStore} on any S3-compatible server, through the MinIO Java client. */
+@ApplicationScoped
+@Startup
+public class S3ObjectStore implements ObjectStore {
+
+    private static final Logger LOG = Logger.getLogger(S3ObjectStore.class);
+
+    /** Multipart part size for streams of unknown length. */
+    static final long PART_SIZE = 16L * 1024 * 1024;
+
+    private final MinioClient client;
+    private final String bucket;
+    private volatile boolean bucketReady;
+
+    S3ObjectStore(StorageConfig config) {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(3, TimeUnit.SECONDS)
+                .readTimeout(60, TimeUnit.SECONDS)
+                .writeTimeout(60, TimeUnit.SECONDS)
+                .retryOnConnectionFailure(false)
+                .build();
+        this.client = MinioClient.builder().endpoint(config.endpoint()).region(config.region())
+                .credentials(config.accessKey(), config.secretKey()).httpClient(http).build();
+        this.bucket = config.bucket();
+        try {
+            ensureBucket();
+        } catch (RuntimeException e) {
+            LOG.warnf("object store not reachable at start (%s); readiness stays down until it is",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private void ensureBucket() {
+        if (bucketReady) {
+            return;
+        }
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                LOG.infof("created bucket %s", bucket);
+            }
+            bucketReady = true;
+        } catch (Exception e) {
+            throw new StorageException("bucket check failed", e);
+        }
+    }
+
+    @Override
+    public long put(ObjectKey key, InputStream content) {
+        ensureBucket();
+        try (CountingInputStream counting = new CountingInputStream(content)) {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key.value())
+                    .stream(counting, -1, PART_SIZE).contentType("application/octet-stream").build());
+            return counting.count();
+        } catch (Exception e) {
+            throw new StorageException("put failed", e);
+        }
+    }
+
+    @Override
+    public InputStream get(ObjectKey key) {
+        try {
+            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key.value()).build());
+        } catch (Exception e) {
+            throw new StorageException("get failed", e);
+        }
+    }
+
+    @Override
+    public InputStream get(ObjectKey key, long offset, long length) {
+        try {
+            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key.value()).offset(offset)
+                    .length(length).build());
+        } catch (Exception e) {
+            throw new StorageException("ranged get failed", e);
+        }
+    }
+
+    @Override
+    public boolean exists(ObjectKey key) {
+        try {
+            client.statObject(StatObjectArgs.builder().bucket(bucket).object(key.value()).build());
+            return true;
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return false;
+            }
+            throw new StorageException("stat failed", e);
+        } catch (Exception e) {
+            throw new StorageException("stat failed", e);
+        }
+    }
+
+    @Override
+    public void delete(ObjectKey key) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key.value()).build());
+        } catch (Exception e) {
+            throw new StorageException("delete failed", e);
+        }
+    }
+
+    @Override
+    public void ping() {
+        bucketReady = false;
+        ensureBucket();
+    }
+}

@@ -1,0 +1,66 @@
+package org.imageportal.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.imageportal.identity.Role;
+
+/** What each role can do in the portal, as shown on the home page after sign-in. */
+final class Capabilities {
+
+    /** One thing a person can do; {@code path} is where, or null while that part of the portal is not built. */
+    record Capability(String title, String description, String path) {
+
+        public boolean available() {
+            return path != null;
+        }
+    }
+
+    /** A role's workspace and what it offers. */
+    record Workspace(String role, String title, String path, List<Capability> items) {
+    }
+
+    private Capabilities() {
+    }
+
+    static List<Workspace> forRoles(Set<Role> roles) {
+        List<Workspace> result = new ArrayList<>();
+        for (Role role : Role.values()) {
+            if (roles.contains(role)) {
+                Workspace workspace = of(role);
+                if (workspace != null) {
+                    result.add(workspace);
+                }
+            }
+        }
+        return result;
+    }
+
+    static Workspace of(Role role) {
+        return switch (role) {
+            case PATIENT -> new Workspace("patient", "My imaging", "/patient", List.of(
+                    new Capability("My studies", "See your imaging studies and their details.", null),
+                    new Capability("Download", "Download a study as DICOM files with viewable images.", null),
+                    new Capability("Share with a doctor", "Give a doctor access for a limited time.", null),
+                    new Capability("Who opened what", "See every opening of your studies; take access back.",
+                            null)));
+            case PROVIDER -> new Workspace("provider", "Referring physician", "/provider", List.of(
+                    new Capability("Shared with me", "Studies patients have shared with you.", null),
+                    new Capability("Viewer", "Open a shared study in the browser.", null)));
+            case FRONTDESK -> new Workspace("frontdesk", "Front desk", "/frontdesk", List.of(
+                    new Capability("Find a patient", "Search by MRN, name or birth date.", null),
+                    new Capability("Verify identity", "Record how you verified a patient in person.", null),
+                    new Capability("Issue access", "Create portal access or a share after verification.", null),
+                    new Capability("Upload a CD", "Bring in studies from an outside CD or files.", null)));
+            case PRIVACY_OFFICER -> new Workspace("privacy-officer", "Privacy office", "/privacy", List.of(
+                    new Capability("Accounting of disclosures", "Requests and their due dates.", null),
+                    new Capability("Audit trail", "Search and verify the tamper-evident audit trail.", null)));
+            case ADMIN -> new Workspace("admin", "Administration", "/admin", List.of(
+                    new Capability("System status", "Versions and the state of the services the portal uses.",
+                            "/admin"),
+                    new Capability("Referring physicians", "Invite a provider.", null)));
+            case INGEST -> null;
+        };
+    }
+}
