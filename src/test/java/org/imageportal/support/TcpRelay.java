@@ -1,0 +1,133 @@
+package org.imageportal.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay in front of a real service, on a fixed local port. {@link #cut()} closes the listener and every
+ * open connection, so the service is unreachable exactly as if it had stopped; {@link #restore()} listens again
+ * on the same port. Used to take PostgreSQL or the S3 store away from one portal instance without stopping the
+ * shared service other test runs may use.
+ */
+public final class TcpRelay implements AutoCloseable {
+
+    private final int port;
+    private final String targetHost;
+    private final int targetPort;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    private TcpRelay(int port, String targetHost, int targetPort) {
+        this.port = port;
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+    }
+
+    /**
+     * A free local port for the relay called {@code name}, the same in every class loader of the JVM (Quarkus
+     * reads a test profile's configuration in another loader than the one that runs the test).
+     */
+    public static int reservePort(String name) {
+        String key = "portal.test.relay." + name + ".port";
+        synchronized (System.class) {
+            String existing = System.getProperty(key);
+            if (existing != null) {
+                return Integer.parseInt(existing);
+            }
+            try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                System.setProperty(key, Integer.toString(probe.getLocalPort()));
+                return probe.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Starts a relay on the port reserved under {@code name}. */
+    public static TcpRelay listen(String name, String host, int port) {
+        TcpRelay relay = new TcpRelay(reservePort(name), host, port);
+        relay.restore();
+        return relay;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized void restore() {
+        if (server != null) {
+            return;
+        }
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            server = socket;
+            Thread.ofVirtual().start(() -> accept(socket));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + port, e);
+        }
+    }
+
+    public synchronized void cut() {
+        closeQuietly(server);
+        server = null;
+        open.forEach(TcpRelay::closeQuietly);
+        open.clear();
+    }
+
+    private void accept(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            try {
+                Socket client = socket.accept();
+                Socket upstream = new Socket(targetHost, targetPort);
+                open.add(client);
+                open.add(upstream);
+                Thread.ofVirtual().start(() -> pump(client, upstream));
+                Thread.ofVirtual().start(() -> pump(upstream, client));
+            } catch (IOException e) {
+                // listener closed by cut(), or the target refused: the client sees a closed connection
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16384];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // connection ended
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+            open.remove(from);
+            open.remove(to);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // already closed
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+}
