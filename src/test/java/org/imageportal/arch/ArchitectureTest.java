@@ -1,0 +1,94 @@
+package org.imageportal.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The package boundaries of style.md, checked on every build. */
+class ArchitectureTest {
+
+    static JavaClasses portal;
+
+    @BeforeAll
+    static void load() {
+        portal = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.imageportal");
+    }
+
+    @Test
+    void nothingImportsTheWebPages() {
+        noClasses().that().resideOutsideOfPackage("org.imageportal.web..")
+                .should().dependOnClassesThat().resideInAPackage("org.imageportal.web..")
+                .check(portal);
+    }
+
+    @Test
+    void platformDependsOnNoFeature() {
+        noClasses().that().resideInAPackage("org.imageportal.platform..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.imageportal.identity..",
+                        "org.imageportal.storage..", "org.imageportal.studies..", "org.imageportal.patients..",
+                        "org.imageportal.sharing..", "org.imageportal.disclosures..", "org.imageportal.deid..",
+                        "org.imageportal.dicom..", "org.imageportal.web..")
+                .check(portal);
+    }
+
+    @Test
+    void onlyTheDicomPackageUsesTheDicomToolkit() {
+        noClasses().that().resideOutsideOfPackage("org.imageportal.dicom..")
+                .should().dependOnClassesThat().resideInAPackage("com.pixelmed..")
+                .allowEmptyShould(true)
+                .check(portal);
+    }
+
+    @Test
+    void onlyTheStorageAdapterUsesTheS3Client() {
+        noClasses().that().resideOutsideOfPackage("org.imageportal.storage")
+                .should().dependOnClassesThat().resideInAPackage("io.minio..")
+                .check(portal);
+    }
+
+    @Test
+    void pureFeaturesStayFreeOfQuarkusAndHibernate() {
+        ArchRule rule = noClasses().that().resideInAnyPackage("org.imageportal.dicom..",
+                "org.imageportal.storage.crypto..", "org.imageportal.deid..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "org.hibernate..",
+                        "jakarta.persistence..", "io.vertx..")
+                .allowEmptyShould(true);
+        rule.check(portal);
+    }
+
+    @Test
+    void repositoriesAreUsedOnlyThroughTheirFeaturesServices() {
+        classes().that().haveSimpleNameEndingWith("Repository")
+                .should().onlyBeAccessed().byClassesThat().haveSimpleNameEndingWith("Service")
+                .orShould().onlyBeAccessed().byClassesThat().haveSimpleNameEndingWith("Repository")
+                .allowEmptyShould(true)
+                .check(portal);
+    }
+
+    @Test
+    void resourcesAndPagesDeclareWhoMayCallThem() {
+        methods().that().areAnnotatedWith(jakarta.ws.rs.GET.class)
+                .or().areAnnotatedWith(jakarta.ws.rs.POST.class)
+                .or().areAnnotatedWith(jakarta.ws.rs.PUT.class)
+                .or().areAnnotatedWith(jakarta.ws.rs.DELETE.class)
+                .should(SecurityAnnotations.DECLARED)
+                .check(portal);
+    }
+
+    @Test
+    void transactionsAreOpenedInServicesNotInResources() {
+        noClasses().that().haveSimpleNameEndingWith("Resource").or().haveSimpleNameEndingWith("Pages")
+                .should().dependOnClassesThat()
+                .haveFullyQualifiedName("io.quarkus.hibernate.reactive.panache.common.WithTransaction")
+                .check(portal);
+    }
+}

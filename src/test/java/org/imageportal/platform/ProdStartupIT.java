@@ -1,0 +1,88 @@
+package org.imageportal.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The packaged portal in the prod profile: with every secret it starts; without any one of them it stops at
+ * once, naming the property.
+ */
+class ProdStartupIT {
+
+    static final Path JAR = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app"),
+            "quarkus-run.jar");
+
+    @ParameterizedTest(name = "without {0}")
+    @CsvSource({
+            "PORTAL_S3_SECRET_KEY, portal.storage.secret-key",
+            "PORTAL_COOKIE_KEY, portal.security.cookie-key",
+            "PORTAL_SESSION_SECRET, quarkus.oidc.token-state-manager.encryption-secret",
+            "PORTAL_KEYCLOAK_URL, portal.identity.keycloak-url"})
+    void aMissingSecretStopsStartupNamingTheProperty(String variable, String property) throws Exception {
+        Map<String, String> env = prodEnvironment();
+        env.remove(variable);
+        Run run = start(env, Duration.ofSeconds(60));
+        assertThat(run.exitCode).as("exit code; output:\n" + run.output).isNotZero();
+        assertThat(run.output).contains(property);
+        assertThat(run.output).doesNotContain(System.getenv().getOrDefault("PORTAL_S3_SECRET_KEY", "\u0000"));
+    }
+
+    @ParameterizedTest(name = "control: with every secret")
+    @CsvSource({"all"})
+    void withEverySecretItStarts(String ignored) throws Exception {
+        Run run = start(prodEnvironment(), Duration.ofSeconds(60));
+        assertThat(run.output).as(run.output).contains("started in").contains("Profile prod activated");
+        assertThat(run.exitCode).as("still running when stopped by the test").isEqualTo(-1);
+    }
+
+    private static Map<String, String> prodEnvironment() throws IOException {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("QUARKUS_PROFILE", "prod");
+        try (ServerSocket free = new ServerSocket(0)) {
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(free.getLocalPort()));
+        }
+        return env;
+    }
+
+    record Run(int exitCode, String output) {
+    }
+
+    /** Runs the jar until it exits or logs that it started (then it is stopped: exit code -1). */
+    private static Run start(Map<String, String> env, Duration limit) throws Exception {
+        assertThat(JAR).exists();
+        Path log = Files.createTempFile("portal-prod", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        Instant deadline = Instant.now().plus(limit);
+        try {
+            while (Instant.now().isBefore(deadline)) {
+                if (process.waitFor(250, TimeUnit.MILLISECONDS)) {
+                    return new Run(process.exitValue(), Files.readString(log));
+                }
+                if (Files.readString(log).contains("started in")) {
+                    return new Run(-1, Files.readString(log));
+                }
+            }
+            throw new AssertionError("neither started nor stopped within " + limit + ":\n" + Files.readString(log));
+        } finally {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(log);
+        }
+    }
+}
