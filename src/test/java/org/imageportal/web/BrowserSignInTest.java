@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 import org.imageportal.support.Browser;
@@ -79,6 +80,8 @@ class BrowserSignInTest {
         assertThat(page.locator("#ws-frontdesk")).hasText("Front desk");
         assertThat(page.getByText("Verify identity")).isVisible();
         assertThat(page.locator("#ws-patient")).hasCount(0);
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/home-frontdesk.png"))
+                .setFullPage(true));
     }
 
     @Test
