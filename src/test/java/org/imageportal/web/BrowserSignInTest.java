@@ -3,46 +3,24 @@ package org.imageportal.web;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 import org.imageportal.support.Browser;
+import org.imageportal.support.BrowserTest;
 import org.imageportal.support.TestRealm;
 import org.imageportal.support.TestRealm.User;
 import org.imageportal.support.Totp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Signing in through the portal's own pages, in real Chromium, against the real Keycloak. */
 @QuarkusTest
-class BrowserSignInTest {
-
-    static Browser browser;
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @BeforeAll
-    static void start() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-    }
-
-    private String url(String path) {
-        return base.toString().replaceAll("/$", "") + path;
-    }
+class BrowserSignInTest extends BrowserTest {
 
     @Test
     void passwordAloneDoesNotReachThePatientPage() {

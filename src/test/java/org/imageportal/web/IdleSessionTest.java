@@ -3,20 +3,17 @@ package org.imageportal.web;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.imageportal.support.Browser;
+import org.imageportal.support.BrowserTest;
 import org.imageportal.support.TestRealm;
 import org.imageportal.support.TestRealm.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.microsoft.playwright.Page;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -24,7 +21,7 @@ import io.quarkus.test.junit.TestProfile;
 /** A page session ends after the idle timeout (4 s here), at the portal and at Keycloak. */
 @QuarkusTest
 @TestProfile(IdleSessionTest.ShortIdle.class)
-class IdleSessionTest {
+class IdleSessionTest extends BrowserTest {
 
     /** The portal with a 4-second idle timeout. */
     public static class ShortIdle implements QuarkusTestProfile {
@@ -33,25 +30,6 @@ class IdleSessionTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("portal.security.session-idle-timeout", "PT4S");
         }
-    }
-
-    static Browser browser;
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @BeforeAll
-    static void start() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-    }
-
-    private String url(String path) {
-        return base.toString().replaceAll("/$", "") + path;
     }
 
     @Test
