@@ -29,7 +29,8 @@ class ProdStartupIT {
             "PORTAL_S3_SECRET_KEY, portal.storage.secret-key",
             "PORTAL_COOKIE_KEY, portal.security.cookie-key",
             "PORTAL_SESSION_SECRET, quarkus.oidc.token-state-manager.encryption-secret",
-            "PORTAL_KEYCLOAK_URL, portal.identity.keycloak-url"})
+            "PORTAL_KEYCLOAK_URL, portal.identity.keycloak-url",
+            "PORTAL_MASTER_KEYSET, portal.crypto.master-keyset"})
     void aMissingSecretStopsStartupNamingTheProperty(String variable, String property) throws Exception {
         Map<String, String> env = prodEnvironment();
         env.remove(variable);
@@ -50,6 +51,7 @@ class ProdStartupIT {
     private static Map<String, String> prodEnvironment() throws IOException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("QUARKUS_PROFILE", "prod");
+        env.put("PORTAL_MASTER_KEYSET", org.imageportal.storage.crypto.TinkMasterKeys.generate().toJson());
         try (ServerSocket free = new ServerSocket(0)) {
             env.put("QUARKUS_HTTP_PORT", Integer.toString(free.getLocalPort()));
         }

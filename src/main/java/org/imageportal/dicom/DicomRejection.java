@@ -1,0 +1,35 @@
+package org.imageportal.dicom;
+
+/**
+ * Why an instance cannot be accepted. The message names the problem (which attribute, which limit) and never a
+ * value from the data set, so it can be returned to the sender and logged without leaking PHI.
+ */
+public final class DicomRejection extends Exception {
+
+    /** The kinds of refusal; each maps to one STOW-RS failure reason. */
+    public enum Reason {
+        /** Not a DICOM Part 10 file at all (no preamble and {@code DICM} prefix, or unreadable). */
+        NOT_DICOM,
+        /** The file ends before its declared content does. */
+        TRUNCATED,
+        /** A required attribute is missing, empty or inconsistent. */
+        INVALID_ATTRIBUTE,
+        /** The transfer syntax is not one we can store and serve. */
+        UNSUPPORTED_TRANSFER_SYNTAX,
+        /** The SOP class is not a storage SOP class. */
+        UNSUPPORTED_SOP_CLASS,
+        /** The instance or its header is larger than the configured limit. */
+        TOO_LARGE
+    }
+
+    private final Reason reason;
+
+    public DicomRejection(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,154 @@
+package org.imageportal.dicom;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.pixelmed.dicom.AttributeList;
+
+/**
+ * One instance whose header has been read and checked. {@link #content()} streams the file exactly as received
+ * (the captured header, then the rest of the source) while counting, hashing and checking that the pixel data is
+ * complete; it can be consumed once.
+ */
+public final class Part10Instance {
+
+    private static final byte[] SEQUENCE_DELIMITER = {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
+
+    private final InstanceHeader header;
+    private final AttributeList attributes;
+    private final byte[] headerBytes;
+    private final InputStream rest;
+    private final Part10Reader.PixelData pixelData;
+    private final Part10Reader.Limits limits;
+    private final MessageDigest digest;
+    private long size = -1;
+    private boolean consumed;
+
+    Part10Instance(InstanceHeader header, AttributeList attributes, byte[] headerBytes, InputStream rest,
+            Part10Reader.PixelData pixelData, Part10Reader.Limits limits) {
+        this.header = header;
+        this.attributes = attributes;
+        this.headerBytes = headerBytes;
+        this.rest = rest;
+        this.pixelData = pixelData;
+        this.limits = limits;
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public InstanceHeader header() {
+        return header;
+    }
+
+    /** The whole file, once. Throws {@link DicomStreamException} at the point where it proves unacceptable. */
+    public InputStream content() {
+        if (consumed) {
+            throw new IllegalStateException("the content of an instance can be read once");
+        }
+        consumed = true;
+        return new ContentStream();
+    }
+
+    /** Size in bytes, known once {@link #content()} has been read to its end. */
+    public long size() {
+        if (size < 0) {
+            throw new IllegalStateException("content not read to the end yet");
+        }
+        return size;
+    }
+
+    /** SHA-256 of the whole file, known once {@link #content()} has been read to its end. */
+    public byte[] sha256() {
+        if (size < 0) {
+            throw new IllegalStateException("content not read to the end yet");
+        }
+        return digest.digest();
+    }
+
+    /**
+     * Writes this instance's metadata as one DICOM JSON object (PS3.18 F.2): every attribute of the header except
+     * the file meta information, and the pixel data as a BulkDataURI.
+     */
+    public void writeMetadata(JsonGenerator json, String pixelDataUri) throws IOException {
+        DicomJson.writeDataSet(json, attributes, pixelData.present() ? pixelData.vr() : null, pixelDataUri);
+    }
+
+    private final class ContentStream extends InputStream {
+
+        private int headerPosition;
+        private long restBytes;
+        private final byte[] tail = new byte[8];
+        private long tailFilled;
+        private boolean finished;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (headerPosition < headerBytes.length) {
+                int n = Math.min(len, headerBytes.length - headerPosition);
+                System.arraycopy(headerBytes, headerPosition, b, off, n);
+                digest.update(b, off, n);
+                headerPosition += n;
+                return n;
+            }
+            if (finished) {
+                return -1;
+            }
+            int n = rest.read(b, off, len);
+            if (n < 0) {
+                finish();
+                return -1;
+            }
+            restBytes += n;
+            if (headerBytes.length + restBytes > limits.maxInstanceBytes()) {
+                throw new DicomStreamException(new DicomRejection(DicomRejection.Reason.TOO_LARGE,
+                        "the instance is larger than " + limits.maxInstanceBytes() + " bytes"));
+            }
+            digest.update(b, off, n);
+            remember(b, off, n);
+            return n;
+        }
+
+        private void remember(byte[] b, int off, int n) {
+            int keep = Math.min(n, tail.length);
+            int shift = tail.length - keep;
+            System.arraycopy(tail, keep, tail, 0, shift);
+            System.arraycopy(b, off + n - keep, tail, shift, keep);
+            tailFilled += n;
+        }
+
+        private void finish() throws DicomStreamException {
+            finished = true;
+            if (pixelData.present()) {
+                boolean complete = pixelData.length() >= 0
+                        ? restBytes >= pixelData.length()
+                        : tailFilled >= tail.length && java.util.Arrays.equals(tail, SEQUENCE_DELIMITER);
+                if (!complete) {
+                    throw new DicomStreamException(new DicomRejection(DicomRejection.Reason.TRUNCATED,
+                            "the pixel data ends before its declared length"));
+                }
+            }
+            size = headerBytes.length + restBytes;
+        }
+
+        @Override
+        public void close() {
+            // the source belongs to the caller
+        }
+    }
+}

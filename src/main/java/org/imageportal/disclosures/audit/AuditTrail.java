@@ -1,0 +1,39 @@
+package org.imageportal.disclosures.audit;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Writes audit events. Events that record an action are written in the action's own transaction (pass its
+ * connection), so the action cannot happen without its record. Details hold ids and reasons, never PHI values.
+ * (The tamper-evident chaining, exports and reports come with the audit feature.)
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    private final Pool pool;
+
+    AuditTrail(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Records in the caller's transaction. */
+    public Uni<Void> record(SqlClient tx, String actor, String action, String outcome, String entity,
+            Map<String, Object> detail) {
+        return tx.preparedQuery("INSERT INTO portal.audit_event (actor, action, outcome, entity, detail) "
+                + "VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(actor, action, outcome, entity, new JsonObject(detail))).replaceWithVoid();
+    }
+
+    /** Records on its own (events that are not part of a database change, such as a denied request). */
+    public Uni<Void> record(String actor, String action, String outcome, String entity, Map<String, Object> detail) {
+        return record(pool, actor, action, outcome, entity, detail);
+    }
+}

@@ -1,0 +1,131 @@
+package org.imageportal.studies;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.Actor;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.storage.StudyVault;
+import org.imageportal.studies.StudyRecords.InstanceRecord;
+import org.imageportal.studies.StudyRecords.SeriesRecord;
+import org.imageportal.studies.StudyRecords.StoredInstance;
+import org.imageportal.studies.StudyRecords.StudyRecord;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
+import org.imageportal.studies.access.StudyScope;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Queries and retrievals of studies, always through the access policy: what is out of scope is simply not found
+ * (404), so a caller cannot learn that a study exists. Retrievals are audited before any byte is sent.
+ */
+@ApplicationScoped
+public class DicomWebService {
+
+    private static final Logger LOG = Logger.getLogger(DicomWebService.class);
+
+    private final AccessPolicy policy;
+    private final StudyRepository repository;
+    private final StudyVault vault;
+    private final AuditTrail audit;
+
+    DicomWebService(AccessPolicy policy, StudyRepository repository, StudyVault vault, AuditTrail audit) {
+        this.policy = policy;
+        this.repository = repository;
+        this.vault = vault;
+        this.audit = audit;
+    }
+
+    private Uni<StudyScope> scope(Actor actor, StudyAction action) {
+        return policy.scope(actor, action).invoke(scope -> {
+            if (scope instanceof StudyScope.Denied) {
+                throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
+            }
+        });
+    }
+
+    Uni<List<StudyRecord>> studies(Actor actor, QidoQuery query) {
+        return scope(actor, StudyAction.QUERY).chain(scope -> {
+            SqlWhere where = new SqlWhere().scope(scope);
+            query.matchStudy(where);
+            return repository.studies(where, query.limit, query.offset);
+        });
+    }
+
+    Uni<List<SeriesRecord>> series(Actor actor, String studyUid, QidoQuery query) {
+        return scope(actor, StudyAction.QUERY).chain(scope -> {
+            SqlWhere where = new SqlWhere().scope(scope).and("se.instance_count > 0");
+            if (studyUid != null) {
+                where.and("s.study_uid = ?", studyUid);
+            } else {
+                query.matchStudy(where);
+            }
+            query.matchSeries(where);
+            return repository.series(where, query.limit, query.offset);
+        });
+    }
+
+    Uni<List<InstanceRecord>> instances(Actor actor, String studyUid, String seriesUid, QidoQuery query) {
+        return scope(actor, StudyAction.QUERY).chain(scope -> {
+            SqlWhere where = new SqlWhere().scope(scope).and("i.quarantine_reason IS NULL");
+            if (studyUid != null) {
+                where.and("s.study_uid = ?", studyUid);
+            } else {
+                query.matchStudy(where);
+            }
+            if (seriesUid != null) {
+                where.and("se.series_uid = ?", seriesUid);
+            } else {
+                query.matchSeries(where);
+            }
+            query.matchInstance(where);
+            return repository.instances(where, query.limit, query.offset);
+        });
+    }
+
+    /**
+     * The accepted instances the actor may retrieve under a study (and series, and instance); 404 if there are
+     * none, whether the study does not exist, is not theirs, or holds only quarantined instances.
+     */
+    Uni<List<StoredInstance>> retrievable(Actor actor, String studyUid, String seriesUid, String sopUid) {
+        return scope(actor, StudyAction.RETRIEVE).chain(scope -> {
+            SqlWhere where = new SqlWhere().scope(scope).and("i.quarantine_reason IS NULL")
+                    .and("s.study_uid = ?", studyUid);
+            if (seriesUid != null) {
+                where.and("se.series_uid = ?", seriesUid);
+            }
+            if (sopUid != null) {
+                where.and("i.sop_instance_uid = ?", sopUid);
+            }
+            return repository.stored(where);
+        }).invoke(found -> {
+            if (found.isEmpty()) {
+                throw ProblemException.notFound();
+            }
+        }).call(found -> audit.record(actor.subject(), sopUid != null ? "instance.retrieve" : "study.retrieve",
+                "success", "study:" + found.getFirst().studyId(), Map.of("instances", found.size())));
+    }
+
+    /** Decrypting stream of one instance; reading it fails with an IOException if the object was tampered with. */
+    InputStream open(StoredInstance instance) {
+        return vault.open(instance.studyKey(), instance.studyRef(), instance.objectKey());
+    }
+
+    /** Logs an integrity failure (ids only) and turns it into the problem the client gets. */
+    ProblemException integrityFailure(StoredInstance instance, IOException e) {
+        String errorId = java.util.UUID.randomUUID().toString();
+        LOG.errorf("integrity check failed for object %s of study %s (error id %s): %s", instance.objectKey(),
+                instance.studyId(), errorId, e.getClass().getSimpleName());
+        return new ProblemException(org.imageportal.platform.errors.Problem
+                .of(ProblemType.INTERNAL, "a stored image failed its integrity check and was not sent")
+                .withErrorId(errorId));
+    }
+}

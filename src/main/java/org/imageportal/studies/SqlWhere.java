@@ -1,0 +1,59 @@
+package org.imageportal.studies;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.imageportal.studies.access.StudyScope;
+
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Builds a WHERE clause with numbered parameters; values never enter the SQL text. */
+final class SqlWhere {
+
+    private final List<String> clauses = new ArrayList<>();
+    private final List<Object> params = new ArrayList<>();
+
+    /** Adds a clause in which each {@code ?} is replaced by the next parameter's number. */
+    SqlWhere and(String clause, Object... values) {
+        StringBuilder sql = new StringBuilder();
+        int next = 0;
+        for (char c : clause.toCharArray()) {
+            if (c == '?') {
+                params.add(values[next++]);
+                sql.append('$').append(params.size());
+            } else {
+                sql.append(c);
+            }
+        }
+        clauses.add(sql.toString());
+        return this;
+    }
+
+    /** The access policy's scope as a condition on the study alias {@code s}. */
+    SqlWhere scope(StudyScope scope) {
+        and("s.patient_ref IS NOT NULL AND s.instance_count > 0");
+        return switch (scope) {
+            case StudyScope.All all -> this;
+            case StudyScope.OwnStudies own -> and(
+                    "s.patient_ref = (SELECT p.id FROM portal.patient p WHERE p.account_subject = ?)",
+                    own.accountSubject());
+            case StudyScope.Granted granted -> and("s.id = ANY(?)", (Object) granted.studyIds().toArray(UUID[]::new));
+            case StudyScope.Denied denied -> and("false");
+        };
+    }
+
+    String sql() {
+        return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
+    }
+
+    int nextParam() {
+        return params.size() + 1;
+    }
+
+    Tuple tuple(Object... extra) {
+        List<Object> all = new ArrayList<>(params);
+        all.addAll(List.of(extra));
+        return Tuple.from(all);
+    }
+}

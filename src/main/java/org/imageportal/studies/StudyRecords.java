@@ -1,0 +1,41 @@
+package org.imageportal.studies;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.imageportal.dicom.PatientIdentity;
+import org.imageportal.storage.ObjectKey;
+import org.imageportal.storage.crypto.WrappedStudyKey;
+
+/** Rows of the study index as the rest of the feature sees them. */
+final class StudyRecords {
+
+    private StudyRecords() {
+    }
+
+    /** A study as QIDO returns it. */
+    record StudyRecord(UUID id, String studyUid, PatientIdentity patient, String studyDate, String studyTime,
+            String accessionNumber, String referringPhysician, String description, String studyId,
+            List<String> modalities, int seriesCount, int instanceCount) {
+    }
+
+    /** A series as QIDO returns it. */
+    record SeriesRecord(String studyUid, String seriesUid, String modality, Integer seriesNumber,
+            String description, String performedStartDate, int instanceCount) {
+    }
+
+    /** An instance as QIDO returns it. */
+    record InstanceRecord(String studyUid, String seriesUid, String sopInstanceUid, String sopClassUid,
+            Integer instanceNumber, Integer rows, Integer columns, Integer frames, String transferSyntax) {
+    }
+
+    /** Where an instance's bytes are and how to decrypt them. */
+    record StoredInstance(UUID studyId, String studyUid, String seriesUid, String sopInstanceUid,
+            String transferSyntax, ObjectKey objectKey, long size, WrappedStudyKey studyKey) {
+
+        /** The name the study's objects are bound to (associated data): the study's row id, never a UID. */
+        String studyRef() {
+            return studyId.toString();
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package org.imageportal.studies;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.dicom.InstanceHeader;
+import org.imageportal.dicom.PatientIdentity;
+import org.imageportal.storage.ObjectKey;
+import org.imageportal.storage.crypto.WrappedStudyKey;
+import org.imageportal.studies.StudyRecords.InstanceRecord;
+import org.imageportal.studies.StudyRecords.SeriesRecord;
+import org.imageportal.studies.StudyRecords.StoredInstance;
+import org.imageportal.studies.StudyRecords.StudyRecord;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * SQL for the study index (reactive PostgreSQL client). The only class that knows the tables; used by this
+ * feature's services. Ingest calls it from worker threads and waits; DICOMweb queries compose it reactively.
+ */
+@ApplicationScoped
+public class StudyRepository {
+
+    private static final String STUDY_COLUMNS = "s.id, s.study_uid, s.patient_id, s.issuer, s.patient_name, "
+            + "s.birth_date, s.sex, s.study_date, s.study_time, s.accession_number, s.referring_physician, "
+            + "s.description, s.study_id, s.modalities, s.series_count, s.instance_count";
+
+    private final Pool pool;
+
+    StudyRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    // ------------------------------------------------------------------ ingest
+
+    /** A study row with its key, creating it (with {@code newKey}) if it does not exist yet. */
+    public record StudyKeyRow(UUID id, UUID patientRef, PatientIdentity identity, WrappedStudyKey key,
+            int acceptedInstances, boolean created) {
+    }
+
+    public Uni<StudyKeyRow> findOrCreateStudy(UUID newId, InstanceHeader header, WrappedStudyKey newKey) {
+        PatientIdentity p = header.patient();
+        return pool.preparedQuery("INSERT INTO portal.study (id, study_uid, patient_id, issuer, patient_name, "
+                + "birth_date, sex, study_date, study_time, accession_number, referring_physician, description, "
+                + "study_id, wrapped_key, master_key_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
+                + "ON CONFLICT (study_uid) DO NOTHING")
+                .execute(Tuple.from(List.of(newId, header.studyInstanceUid(), p.patientId(), p.issuer(), p.name(),
+                        p.birthDate(), p.sex(), header.studyDate(), header.studyTime(), header.accessionNumber(),
+                        header.referringPhysicianName(), header.studyDescription(), header.studyId(),
+                        io.vertx.core.buffer.Buffer.buffer(newKey.ciphertext()), newKey.masterKeyId())))
+                .chain(inserted -> pool.preparedQuery("SELECT id, patient_ref, patient_id, issuer, patient_name, "
+                        + "birth_date, sex, wrapped_key, master_key_id, instance_count FROM portal.study "
+                        + "WHERE study_uid = $1").execute(Tuple.of(header.studyInstanceUid()))
+                        .map(rows -> {
+                            Row r = rows.iterator().next();
+                            return new StudyKeyRow(r.getUUID("id"), r.getUUID("patient_ref"),
+                                    new PatientIdentity(r.getString("patient_id"), r.getString("issuer"),
+                                            r.getString("patient_name"), r.getString("birth_date"),
+                                            r.getString("sex")),
+                                    key(r), r.getInteger("instance_count"), inserted.rowCount() == 1);
+                        }));
+    }
+
+    /** Removes a study row that never got an instance (its ingest failed). */
+    public Uni<Void> deleteStudyIfEmpty(UUID studyId) {
+        return pool.preparedQuery("DELETE FROM portal.study s WHERE s.id = $1 AND NOT EXISTS "
+                + "(SELECT 1 FROM portal.instance i WHERE i.study_ref = s.id)").execute(Tuple.of(studyId))
+                .replaceWithVoid();
+    }
+
+    /** An instance already indexed under a SOP Instance UID. */
+    public record ExistingInstance(UUID id, UUID studyId, byte[] sha256) {
+    }
+
+    public Uni<Optional<ExistingInstance>> findInstance(String sopInstanceUid) {
+        return pool.preparedQuery("SELECT id, study_ref, sha256 FROM portal.instance WHERE sop_instance_uid = $1")
+                .execute(Tuple.of(sopInstanceUid))
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(existing(rows.iterator().next())));
+    }
+
+    private static ExistingInstance existing(Row r) {
+        return new ExistingInstance(r.getUUID("id"), r.getUUID("study_ref"), r.getBuffer("sha256").getBytes());
+    }
+
+    /** A patient known to the index. */
+    public record PatientRow(UUID id, PatientIdentity identity) {
+    }
+
+    public Uni<Optional<PatientRow>> findPatient(String patientId, String issuer) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE patient_id = $1 AND issuer = $2")
+                .execute(Tuple.of(patientId, issuer)).map(StudyRepository::firstPatient);
+    }
+
+    public Uni<Optional<PatientRow>> findPatient(UUID id) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE id = $1").execute(Tuple.of(id))
+                .map(StudyRepository::firstPatient);
+    }
+
+    private static Optional<PatientRow> firstPatient(RowSet<Row> rows) {
+        if (rows.rowCount() == 0) {
+            return Optional.empty();
+        }
+        Row r = rows.iterator().next();
+        return Optional.of(new PatientRow(r.getUUID("id"), new PatientIdentity(r.getString("patient_id"),
+                r.getString("issuer"), r.getString("name"), r.getString("birth_date"), r.getString("sex"))));
+    }
+
+    public Uni<Void> addPending(ObjectKey key) {
+        return pool.preparedQuery("INSERT INTO portal.pending_object (object_key) VALUES ($1)")
+                .execute(Tuple.of(key.value())).replaceWithVoid();
+    }
+
+    public Uni<Void> removePending(ObjectKey key) {
+        return pool.preparedQuery("DELETE FROM portal.pending_object WHERE object_key = $1")
+                .execute(Tuple.of(key.value())).replaceWithVoid();
+    }
+
+    /** Pending objects older than the given number of seconds: orphans of an interrupted ingest. */
+    public Uni<List<ObjectKey>> stalePending(long olderThanSeconds) {
+        return pool.preparedQuery("SELECT object_key FROM portal.pending_object "
+                + "WHERE created_at < now() - make_interval(secs => $1)").execute(Tuple.of((double) olderThanSeconds))
+                .map(rows -> {
+                    List<ObjectKey> keys = new ArrayList<>();
+                    rows.forEach(r -> keys.add(new ObjectKey(r.getString(0))));
+                    return keys;
+                });
+    }
+
+    /** Returns the patient id, inserting the patient from the instance's identity if not known yet. */
+    public Uni<UUID> ensurePatient(SqlClient tx, PatientIdentity identity) {
+        return tx.preparedQuery("INSERT INTO portal.patient (id, patient_id, issuer, name, birth_date, sex) "
+                + "VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (patient_id, issuer) DO NOTHING")
+                .execute(Tuple.from(List.of(UUID.randomUUID(), identity.patientId(), identity.issuer(),
+                        identity.name(), identity.birthDate(), identity.sex())))
+                .chain(() -> tx.preparedQuery("SELECT id FROM portal.patient WHERE patient_id = $1 AND issuer = $2")
+                        .execute(Tuple.of(identity.patientId(), identity.issuer())))
+                .map(rows -> rows.iterator().next().getUUID("id"));
+    }
+
+    /** Returns the series id, creating the series if needed. */
+    public Uni<UUID> ensureSeries(SqlClient tx, UUID studyId, InstanceHeader h) {
+        return tx.preparedQuery("INSERT INTO portal.series (id, study_ref, series_uid, modality, series_number, "
+                + "description, performed_start_date) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (series_uid) DO NOTHING")
+                .execute(Tuple.from(java.util.Arrays.asList(UUID.randomUUID(), studyId, h.seriesInstanceUid(),
+                        h.modality(), h.seriesNumber(), h.seriesDescription(), h.performedProcedureStepStartDate())))
+                .chain(() -> tx.preparedQuery("SELECT id, study_ref FROM portal.series WHERE series_uid = $1")
+                        .execute(Tuple.of(h.seriesInstanceUid())))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    if (!studyId.equals(r.getUUID("study_ref"))) {
+                        throw new IllegalStateException("series belongs to another study");
+                    }
+                    return r.getUUID("id");
+                });
+    }
+
+    /** The new instance row. Unique-key violations (a concurrent duplicate) surface as failures. */
+    public Uni<UUID> insertInstance(SqlClient tx, UUID studyId, UUID seriesId, InstanceHeader h, ObjectKey key,
+            long size, byte[] sha256, String quarantineReason, String quarantineDetail) {
+        UUID id = UUID.randomUUID();
+        return tx.preparedQuery("INSERT INTO portal.instance (id, study_ref, series_ref, sop_instance_uid, "
+                + "sop_class_uid, instance_number, transfer_syntax, rows, columns, frames, object_key, size_bytes, "
+                + "sha256, quarantine_reason, quarantine_detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)")
+                .execute(Tuple.from(java.util.Arrays.asList(id, studyId, seriesId, h.sopInstanceUid(),
+                        h.sopClassUid(), h.instanceNumber(), h.transferSyntaxUid(), h.rows(), h.columns(),
+                        h.numberOfFrames(), key.value(), size, io.vertx.core.buffer.Buffer.buffer(sha256),
+                        quarantineReason,
+                        quarantineDetail)))
+                .replaceWith(id);
+    }
+
+    /** Links a study to its patient when it has none yet (its first accepted instance). */
+    public Uni<Void> linkStudy(SqlClient tx, UUID studyId, UUID patientId) {
+        return tx.preparedQuery("UPDATE portal.study SET patient_ref = $2 WHERE id = $1 AND patient_ref IS NULL")
+                .execute(Tuple.of(studyId, patientId)).replaceWithVoid();
+    }
+
+    /** Recomputes the study's and its series' counts, sizes and modalities over accepted instances. */
+    public Uni<Void> refreshAggregates(SqlClient tx, UUID studyId) {
+        return tx.preparedQuery("UPDATE portal.series se SET instance_count = (SELECT count(*) FROM portal.instance i "
+                + "WHERE i.series_ref = se.id AND i.quarantine_reason IS NULL) WHERE se.study_ref = $1")
+                .execute(Tuple.of(studyId))
+                .chain(() -> tx.preparedQuery("UPDATE portal.study s SET instance_count = a.n, size_bytes = a.bytes, "
+                        + "series_count = a.series, modalities = a.modalities, updated_at = now() FROM ("
+                        + "SELECT count(i.id) AS n, coalesce(sum(i.size_bytes), 0) AS bytes, "
+                        + "count(DISTINCT i.series_ref) AS series, "
+                        + "coalesce(array_agg(DISTINCT se.modality) FILTER (WHERE se.modality <> ''), '{}') AS modalities "
+                        + "FROM portal.instance i JOIN portal.series se ON se.id = i.series_ref "
+                        + "WHERE i.study_ref = $1 AND i.quarantine_reason IS NULL) a WHERE s.id = $1")
+                        .execute(Tuple.of(studyId)))
+                .replaceWithVoid();
+    }
+
+    // ------------------------------------------------------------------ QIDO
+
+    public Uni<List<StudyRecord>> studies(SqlWhere where, int limit, int offset) {
+        String sql = "SELECT " + STUDY_COLUMNS + " FROM portal.study s" + where.sql()
+                + " ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT $" + where.nextParam() + " OFFSET $"
+                + (where.nextParam() + 1);
+        return pool.preparedQuery(sql).execute(where.tuple(limit, offset)).map(rows -> {
+            List<StudyRecord> out = new ArrayList<>();
+            rows.forEach(r -> out.add(study(r)));
+            return out;
+        });
+    }
+
+    private static StudyRecord study(Row r) {
+        String[] modalities = r.getArrayOfStrings("modalities");
+        return new StudyRecord(r.getUUID("id"), r.getString("study_uid"),
+                new PatientIdentity(r.getString("patient_id"), r.getString("issuer"), r.getString("patient_name"),
+                        r.getString("birth_date"), r.getString("sex")),
+                r.getString("study_date"), r.getString("study_time"), r.getString("accession_number"),
+                r.getString("referring_physician"), r.getString("description"), r.getString("study_id"),
+                modalities == null ? List.of() : List.of(modalities), r.getInteger("series_count"),
+                r.getInteger("instance_count"));
+    }
+
+    public Uni<List<SeriesRecord>> series(SqlWhere where, int limit, int offset) {
+        String sql = "SELECT s.study_uid, se.series_uid, se.modality, se.series_number, se.description, "
+                + "se.performed_start_date, se.instance_count FROM portal.series se "
+                + "JOIN portal.study s ON s.id = se.study_ref" + where.sql()
+                + " ORDER BY s.study_uid, se.series_number NULLS LAST, se.series_uid LIMIT $" + where.nextParam()
+                + " OFFSET $" + (where.nextParam() + 1);
+        return pool.preparedQuery(sql).execute(where.tuple(limit, offset)).map(rows -> {
+            List<SeriesRecord> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new SeriesRecord(r.getString("study_uid"), r.getString("series_uid"),
+                    r.getString("modality"), r.getInteger("series_number"), r.getString("description"),
+                    r.getString("performed_start_date"), r.getInteger("instance_count"))));
+            return out;
+        });
+    }
+
+    public Uni<List<InstanceRecord>> instances(SqlWhere where, int limit, int offset) {
+        String sql = "SELECT s.study_uid, se.series_uid, i.sop_instance_uid, i.sop_class_uid, i.instance_number, "
+                + "i.rows, i.columns, i.frames, i.transfer_syntax FROM portal.instance i "
+                + "JOIN portal.series se ON se.id = i.series_ref JOIN portal.study s ON s.id = i.study_ref"
+                + where.sql() + " ORDER BY se.series_uid, i.instance_number NULLS LAST, i.sop_instance_uid LIMIT $"
+                + where.nextParam() + " OFFSET $" + (where.nextParam() + 1);
+        return pool.preparedQuery(sql).execute(where.tuple(limit, offset)).map(rows -> {
+            List<InstanceRecord> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new InstanceRecord(r.getString("study_uid"), r.getString("series_uid"),
+                    r.getString("sop_instance_uid"), r.getString("sop_class_uid"), r.getInteger("instance_number"),
+                    r.getInteger("rows"), r.getInteger("columns"), r.getInteger("frames"),
+                    r.getString("transfer_syntax"))));
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ WADO
+
+    /** Accepted instances (in scope) of a study, optionally one series or one instance, in a stable order. */
+    public Uni<List<StoredInstance>> stored(SqlWhere where) {
+        String sql = "SELECT s.id AS study_id, s.study_uid, se.series_uid, i.sop_instance_uid, i.transfer_syntax, "
+                + "i.object_key, i.size_bytes, s.wrapped_key, s.master_key_id FROM portal.instance i "
+                + "JOIN portal.series se ON se.id = i.series_ref JOIN portal.study s ON s.id = i.study_ref"
+                + where.sql() + " ORDER BY se.series_number NULLS LAST, se.series_uid, i.instance_number NULLS LAST, "
+                + "i.sop_instance_uid";
+        return pool.preparedQuery(sql).execute(where.tuple()).map(rows -> {
+            List<StoredInstance> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new StoredInstance(r.getUUID("study_id"), r.getString("study_uid"),
+                    r.getString("series_uid"), r.getString("sop_instance_uid"), r.getString("transfer_syntax"),
+                    new ObjectKey(r.getString("object_key")), r.getLong("size_bytes"), key(r))));
+            return out;
+        });
+    }
+
+    private static WrappedStudyKey key(Row r) {
+        return new WrappedStudyKey(r.getBuffer("wrapped_key").getBytes(), r.getLong("master_key_id"));
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    /** A study's wrapped key, for re-wrapping under a new master key. */
+    public record WrappedKeyRow(UUID studyId, WrappedStudyKey key) {
+    }
+
+    public Uni<List<WrappedKeyRow>> keysNotWrappedBy(long masterKeyId, int batch) {
+        return pool.preparedQuery("SELECT id, wrapped_key, master_key_id FROM portal.study WHERE master_key_id <> $1 "
+                + "ORDER BY id LIMIT $2").execute(Tuple.of(masterKeyId, batch)).map(rows -> {
+                    List<WrappedKeyRow> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new WrappedKeyRow(r.getUUID("id"), key(r))));
+                    return out;
+                });
+    }
+
+    public Uni<Void> replaceKey(UUID studyId, WrappedStudyKey old, WrappedStudyKey fresh) {
+        return pool.preparedQuery("UPDATE portal.study SET wrapped_key = $3, master_key_id = $4 "
+                + "WHERE id = $1 AND master_key_id = $2")
+                .execute(Tuple.of(studyId, old.masterKeyId(), io.vertx.core.buffer.Buffer.buffer(fresh.ciphertext()),
+                        fresh.masterKeyId()))
+                .replaceWithVoid();
+    }
+
+    public Uni<Long> countKeysNotWrappedBy(long masterKeyId) {
+        return pool.preparedQuery("SELECT count(*) FROM portal.study WHERE master_key_id <> $1")
+                .execute(Tuple.of(masterKeyId)).map(rows -> rows.iterator().next().getLong(0));
+    }
+}

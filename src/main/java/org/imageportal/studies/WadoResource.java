@@ -1,0 +1,259 @@
+package org.imageportal.studies;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.imageportal.dicom.DicomRejection;
+import org.imageportal.dicom.Part10Instance;
+import org.imageportal.dicom.Part10Reader;
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Actors;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.platform.security.SecurityConfig;
+import org.imageportal.studies.StudyRecords.StoredInstance;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * DICOMweb WADO-RS (PS3.18 10.4): studies, series and instances as multipart/related application/dicom, and their
+ * metadata as DICOM JSON. Images are decrypted while they stream; memory stays at a few buffers per request. A
+ * stored object that fails authentication is never served: before the first byte it becomes a problem response,
+ * later the connection is cut.
+ */
+@Path("/dicomweb")
+@Authenticated
+public class WadoResource {
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final int BUFFER = 256 * 1024;
+    private static final Part10Reader.Limits METADATA_LIMITS = new Part10Reader.Limits(Long.MAX_VALUE, 64 << 20);
+
+    @Inject
+    DicomWebService service;
+
+    @Inject
+    Actors actors;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    SecurityConfig security;
+
+    private Actor actor() {
+        return actors.of(identity).orElseThrow(io.quarkus.security.UnauthorizedException::new);
+    }
+
+    @GET
+    @Path("/studies/{study}")
+    @Operation(summary = "WADO-RS: retrieve a study")
+    public Response study(@PathParam("study") String study, @HeaderParam("Accept") String accept) {
+        return multipart(accept, service.retrievable(actor(), study, null, null).await().indefinitely());
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}")
+    @Operation(summary = "WADO-RS: retrieve a series")
+    public Response series(@PathParam("study") String study, @PathParam("series") String series,
+            @HeaderParam("Accept") String accept) {
+        return multipart(accept, service.retrievable(actor(), study, series, null).await().indefinitely());
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}")
+    @Operation(summary = "WADO-RS: retrieve an instance (HTTP Range supported as application/dicom)")
+    public Response instance(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
+            @HeaderParam("Range") String range) {
+        List<StoredInstance> found = service.retrievable(actor(), study, series, instance).await().indefinitely();
+        if (range != null) {
+            return ranged(found.getFirst(), range);
+        }
+        if (accept != null && accept.toLowerCase().startsWith("application/dicom") && !accept.contains("json")) {
+            StoredInstance one = found.getFirst();
+            InputStream first = openVerified(one);
+            return Response.ok((StreamingOutput) out -> copy(one, first, out, Long.MAX_VALUE))
+                    .type("application/dicom").header("Content-Length", one.size()).build();
+        }
+        return multipart(accept, found);
+    }
+
+    @GET
+    @Path("/studies/{study}/metadata")
+    @Operation(summary = "WADO-RS: metadata of a study (DICOM JSON)")
+    public Response studyMetadata(@PathParam("study") String study) {
+        return metadata(service.retrievable(actor(), study, null, null).await().indefinitely());
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/metadata")
+    @Operation(summary = "WADO-RS: metadata of a series (DICOM JSON)")
+    public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series) {
+        return metadata(service.retrievable(actor(), study, series, null).await().indefinitely());
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/metadata")
+    @Operation(summary = "WADO-RS: metadata of an instance (DICOM JSON)")
+    public Response instanceMetadata(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance) {
+        return metadata(service.retrievable(actor(), study, series, instance).await().indefinitely());
+    }
+
+    private Response multipart(String accept, List<StoredInstance> instances) {
+        if (accept != null && !acceptsMultipartDicom(accept)) {
+            throw new ProblemException(ProblemType.NOT_ACCEPTABLE,
+                    "available as multipart/related; type=\"application/dicom\"");
+        }
+        String boundary = UUID.randomUUID().toString();
+        InputStream first = openVerified(instances.getFirst());
+        StreamingOutput body = out -> {
+            for (int i = 0; i < instances.size(); i++) {
+                StoredInstance instance = instances.get(i);
+                String head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/dicom; "
+                        + "transfer-syntax=" + instance.transferSyntax() + "\r\nContent-Length: " + instance.size()
+                        + "\r\n\r\n";
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
+                copy(instance, i == 0 ? first : service.open(instance), out, Long.MAX_VALUE);
+            }
+            out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        };
+        return Response.ok(body).type("multipart/related; type=\"application/dicom\"; boundary=" + boundary)
+                .build();
+    }
+
+    private static boolean acceptsMultipartDicom(String accept) {
+        for (String option : accept.split(",")) {
+            String o = option.strip().toLowerCase();
+            if (o.startsWith("*/*") || o.startsWith("multipart/*")
+                    || o.startsWith("multipart/related") && (!o.contains("type=") || o.contains("application/dicom\"")
+                            || o.contains("type=application/dicom;") || o.endsWith("type=application/dicom"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Response ranged(StoredInstance instance, String range) {
+        Matcher m = RANGE.matcher(range.strip());
+        long size = instance.size();
+        if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
+            return rangeNotSatisfiable(size);
+        }
+        long start;
+        long end;
+        if (m.group(1).isEmpty()) {
+            long suffix = Long.parseLong(m.group(2));
+            start = Math.max(0, size - suffix);
+            end = size - 1;
+        } else {
+            start = Long.parseLong(m.group(1));
+            end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+        }
+        if (start >= size || end < start) {
+            return rangeNotSatisfiable(size);
+        }
+        InputStream in = openVerified(instance);
+        long from = start;
+        long length = end - start + 1;
+        StreamingOutput body = out -> {
+            in.skipNBytes(from);
+            copy(instance, in, out, length);
+        };
+        return Response.status(206).entity(body).type("application/dicom")
+                .header("Content-Range", "bytes " + start + "-" + end + "/" + size).header("Content-Length", length)
+                .header("Accept-Ranges", "bytes").build();
+    }
+
+    private static Response rangeNotSatisfiable(long size) {
+        throw new ProblemException(ProblemType.RANGE_NOT_SATISFIABLE,
+                "the requested range is not satisfiable for an object of " + size + " bytes");
+    }
+
+    private Response metadata(List<StoredInstance> instances) {
+        StreamingOutput body = out -> {
+            try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+                json.writeStartArray();
+                for (StoredInstance instance : instances) {
+                    try (InputStream in = service.open(instance)) {
+                        Part10Instance parsed = Part10Reader.open(in, METADATA_LIMITS);
+                        parsed.writeMetadata(json, security.publicUrl() + "/dicomweb/studies/" + instance.studyUid()
+                                + "/series/" + instance.seriesUid() + "/instances/" + instance.sopInstanceUid()
+                                + "/bulkdata/7FE00010");
+                    } catch (DicomRejection e) {
+                        throw new IOException("a stored instance cannot be parsed", e);
+                    }
+                }
+                json.writeEndArray();
+            }
+        };
+        // verify the first object before committing to a 200
+        try (InputStream probe = openVerified(instances.getFirst())) {
+            // opened and its first segment authenticated
+        } catch (IOException e) {
+            throw service.integrityFailure(instances.getFirst(), e);
+        }
+        return Response.ok(body).type(QidoResource.DICOM_JSON).build();
+    }
+
+    /** Opens and authenticates the first segment, so that tampering found here is still a proper error response. */
+    private InputStream openVerified(StoredInstance instance) {
+        InputStream in = service.open(instance);
+        try {
+            java.io.PushbackInputStream pushback = new java.io.PushbackInputStream(in, 1);
+            int first = pushback.read();
+            if (first >= 0) {
+                pushback.unread(first);
+            }
+            return pushback;
+        } catch (IOException e) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw service.integrityFailure(instance, e);
+        }
+    }
+
+    private void copy(StoredInstance instance, InputStream in, OutputStream out, long max) throws IOException {
+        try (in) {
+            byte[] buffer = new byte[BUFFER];
+            long left = max;
+            while (left > 0) {
+                int n;
+                try {
+                    n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                } catch (IOException e) {
+                    // headers are sent: cut the connection rather than send bytes that did not authenticate
+                    throw service.integrityFailure(instance, e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.imageportal.studies.access;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Role;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one place that answers "which studies may this actor reach for this action?". Services ask it and turn the
+ * answer into their query; nothing else decides access to studies.
+ *
+ * <ul>
+ * <li>Patients: their own studies (the patient record linked to their account), to query and retrieve.</li>
+ * <li>Providers: only studies shared with them.</li>
+ * <li>Front desk: every study, to query, retrieve (release to patients) and store; and the quarantine.</li>
+ * <li>Privacy officers: query only (who/what/when for investigations; no images: minimum necessary).</li>
+ * <li>Admins: no patient data at all; PACS/modality clients: store only.</li>
+ * </ul>
+ * Quarantined instances are never in any scope except {@link StudyAction#REVIEW_QUARANTINE}.
+ */
+@ApplicationScoped
+public class AccessPolicy {
+
+    private final StudyGrants grants;
+
+    AccessPolicy(StudyGrants grants) {
+        this.grants = grants;
+    }
+
+    public Uni<StudyScope> scope(Actor actor, StudyAction action) {
+        if (actor == null || !actor.satisfiesMfaRule()) {
+            return Uni.createFrom().item(new StudyScope.Denied());
+        }
+        return switch (action) {
+            case STORE -> fixed(actor.has(Role.INGEST) || actor.has(Role.FRONTDESK)
+                    ? new StudyScope.All()
+                    : new StudyScope.Denied());
+            case REVIEW_QUARANTINE -> fixed(actor.has(Role.FRONTDESK) ? new StudyScope.All() : new StudyScope.Denied());
+            case QUERY, RETRIEVE -> readScope(actor, action);
+        };
+    }
+
+    private Uni<StudyScope> readScope(Actor actor, StudyAction action) {
+        if (actor.has(Role.FRONTDESK)) {
+            return fixed(new StudyScope.All());
+        }
+        if (actor.has(Role.PRIVACY_OFFICER) && action == StudyAction.QUERY) {
+            return fixed(new StudyScope.All());
+        }
+        if (actor.has(Role.PATIENT)) {
+            return fixed(new StudyScope.OwnStudies(actor.subject()));
+        }
+        if (actor.has(Role.PROVIDER)) {
+            return grants.studiesSharedWith(actor.subject()).map(StudyScope.Granted::new);
+        }
+        return fixed(new StudyScope.Denied());
+    }
+
+    private static Uni<StudyScope> fixed(StudyScope scope) {
+        return Uni.createFrom().item(scope);
+    }
+}

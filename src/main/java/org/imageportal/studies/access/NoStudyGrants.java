@@ -1,0 +1,20 @@
+package org.imageportal.studies.access;
+
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.arc.DefaultBean;
+import io.smallrye.mutiny.Uni;
+
+/** Nothing is shared until the sharing feature provides its own {@link StudyGrants}. */
+@ApplicationScoped
+@DefaultBean
+class NoStudyGrants implements StudyGrants {
+
+    @Override
+    public Uni<Set<UUID>> studiesSharedWith(String providerSubject) {
+        return Uni.createFrom().item(Set.of());
+    }
+}

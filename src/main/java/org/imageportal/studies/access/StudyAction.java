@@ -1,0 +1,13 @@
+package org.imageportal.studies.access;
+
+/** What someone wants to do with studies; the access policy decides per action. */
+public enum StudyAction {
+    /** Search the index (QIDO-RS, lists). */
+    QUERY,
+    /** Read images or metadata (WADO-RS, downloads, viewer). */
+    RETRIEVE,
+    /** Add instances (STOW-RS, uploads). */
+    STORE,
+    /** See, release or delete instances held in quarantine. */
+    REVIEW_QUARANTINE
+}

@@ -1,0 +1,16 @@
+package org.imageportal.studies.access;
+
+import java.util.Set;
+import java.util.UUID;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The slot for sharing: which studies have been shared with a provider. The sharing feature implements it; until
+ * then, the default implementation shares nothing.
+ */
+public interface StudyGrants {
+
+    /** Ids of the studies currently shared with the provider whose Keycloak subject this is. */
+    Uni<Set<UUID>> studiesSharedWith(String providerSubject);
+}

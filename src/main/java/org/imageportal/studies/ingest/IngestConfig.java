@@ -1,0 +1,18 @@
+package org.imageportal.studies.ingest;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits for images coming in. */
+@ConfigMapping(prefix = "portal.ingest")
+public interface IngestConfig {
+
+    /** Largest single instance accepted; larger ones fail with "out of resources" (0xA700). */
+    @WithDefault("2G")
+    MemorySize maxInstanceSize();
+
+    /** Largest header (everything before the pixel data), which is the part held in memory while checking. */
+    @WithDefault("16M")
+    MemorySize maxHeaderSize();
+}

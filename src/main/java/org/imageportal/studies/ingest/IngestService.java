@@ -1,0 +1,236 @@
+package org.imageportal.studies.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.dicom.DicomRejection;
+import org.imageportal.dicom.DicomStreamException;
+import org.imageportal.dicom.InstanceHeader;
+import org.imageportal.dicom.Part10Instance;
+import org.imageportal.dicom.Part10Reader;
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.Actor;
+import org.imageportal.storage.ObjectKey;
+import org.imageportal.storage.StudyVault;
+import org.imageportal.studies.StudyRepository;
+import org.imageportal.studies.StudyRepository.StudyKeyRow;
+import org.imageportal.studies.ingest.IdentityCheck.Accept;
+import org.imageportal.studies.ingest.IdentityCheck.Decision;
+import org.imageportal.studies.ingest.IdentityCheck.KnownPatient;
+import org.imageportal.studies.ingest.IdentityCheck.Quarantine;
+import org.imageportal.studies.ingest.IdentityCheck.StudyContext;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Stores one instance: read and check its header, decide on the patient, encrypt it into the object store under an
+ * opaque key, then index it and audit it in one transaction. Anything that fails after the upload removes the
+ * object again; a crash in between leaves a pending-object row for the sweeper. Blocking: runs on worker threads.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    private final StudyRepository repository;
+    private final StudyVault vault;
+    private final AuditTrail audit;
+    private final Part10Reader.Limits limits;
+
+    IngestService(StudyRepository repository, StudyVault vault, AuditTrail audit, IngestConfig config) {
+        this.repository = repository;
+        this.vault = vault;
+        this.audit = audit;
+        this.limits = new Part10Reader.Limits(config.maxInstanceSize().asLongValue(),
+                (int) Math.min(Integer.MAX_VALUE - 8, config.maxHeaderSize().asLongValue()));
+    }
+
+    /** Where an instance is going: the study named in the STOW path, the patient an upload is for. */
+    public record Target(Optional<String> studyUid, Optional<UUID> patientId) {
+
+        public static Target any() {
+            return new Target(Optional.empty(), Optional.empty());
+        }
+    }
+
+    public IngestOutcome ingest(InputStream source, Target target, Actor actor) {
+        Part10Instance instance;
+        try {
+            instance = Part10Reader.open(source, limits);
+        } catch (DicomRejection e) {
+            return failed(null, e);
+        } catch (IOException e) {
+            return new IngestOutcome.Failed("", "", IngestOutcome.PROCESSING_FAILURE, "the upload was interrupted");
+        }
+        InstanceHeader header = instance.header();
+        if (target.studyUid().isPresent() && !target.studyUid().get().equals(header.studyInstanceUid())) {
+            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                    IngestOutcome.DOES_NOT_MATCH, "the instance belongs to another study than the one in the request");
+        }
+        var existing = repository.findInstance(header.sopInstanceUid()).await().indefinitely();
+        if (existing.isPresent()) {
+            return compareWithExisting(instance, existing.get().sha256());
+        }
+        return store(instance, target, actor);
+    }
+
+    private IngestOutcome store(Part10Instance instance, Target target, Actor actor) {
+        InstanceHeader header = instance.header();
+        UUID newStudyId = UUID.randomUUID();
+        StudyKeyRow study = repository.findOrCreateStudy(newStudyId, header,
+                vault.newStudyKey(newStudyId.toString())).await().indefinitely();
+        Decision decision = decide(header, study, target);
+        ObjectKey key = ObjectKey.random("i");
+        repository.addPending(key).await().indefinitely();
+        try {
+            vault.put(study.key(), study.id().toString(), key, instance.content());
+        } catch (RuntimeException e) {
+            cleanUp(key, study);
+            Optional<DicomStreamException> rejection = find(e, DicomStreamException.class);
+            if (rejection.isPresent()) {
+                return failed(header, rejection.get().rejection());
+            }
+            LOG.errorf("storing an instance failed: %s", e.getClass().getSimpleName());
+            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                    IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
+        }
+        byte[] sha256 = instance.sha256();
+        try {
+            index(study, header, decision, key, instance.size(), sha256, actor).await().indefinitely();
+        } catch (RuntimeException e) {
+            cleanUp(key, study);
+            if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                // a concurrent request stored the same SOP Instance UID first
+                var winner = repository.findInstance(header.sopInstanceUid()).await().indefinitely();
+                if (winner.isPresent()) {
+                    return MessageDigest.isEqual(winner.get().sha256(), sha256)
+                            ? stored(header, null, true)
+                            : duplicateWithOtherContent(header);
+                }
+            }
+            LOG.errorf("indexing an instance failed: %s", e.getClass().getSimpleName());
+            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                    IngestOutcome.PROCESSING_FAILURE, "the instance could not be indexed; try again");
+        }
+        return stored(header, decision instanceof Quarantine q ? q.reason() : null, false);
+    }
+
+    private Decision decide(InstanceHeader header, StudyKeyRow study, Target target) {
+        Optional<StudyContext> context = study.patientRef() == null
+                ? Optional.empty()
+                : Optional.of(new StudyContext(study.patientRef(), study.identity()));
+        Optional<KnownPatient> targetPatient = target.patientId()
+                .flatMap(id -> repository.findPatient(id).await().indefinitely())
+                .map(p -> new KnownPatient(p.id(), p.identity()));
+        Optional<KnownPatient> registered = target.patientId().isPresent() || header.patient().patientId().isEmpty()
+                ? Optional.empty()
+                : repository.findPatient(header.patient().patientId(), header.patient().issuer()).await()
+                        .indefinitely().map(p -> new KnownPatient(p.id(), p.identity()));
+        return IdentityCheck.decide(header.patient(), context, targetPatient, registered);
+    }
+
+    private Uni<Void> index(StudyKeyRow study, InstanceHeader header, Decision decision, ObjectKey key, long size,
+            byte[] sha256, Actor actor) {
+        return repository.pool().withTransaction(tx -> {
+            Uni<UUID> patient = switch (decision) {
+                case Accept accept when accept.patientRef() != null -> Uni.createFrom().item(accept.patientRef());
+                case Accept accept -> repository.ensurePatient(tx, header.patient());
+                case Quarantine quarantine -> Uni.createFrom().nullItem();
+            };
+            String reason = decision instanceof Quarantine q ? q.reason().name() : null;
+            String detail = decision instanceof Quarantine q ? String.join(",", q.fields()) : null;
+            return patient.chain(patientId -> repository.ensureSeries(tx, study.id(), header)
+                    .chain(seriesId -> repository.insertInstance(tx, study.id(), seriesId, header, key, size, sha256,
+                            reason, detail))
+                    .chain(instanceId -> (patientId == null
+                            ? Uni.createFrom().voidItem()
+                            : repository.linkStudy(tx, study.id(), patientId))
+                            .chain(() -> repository.refreshAggregates(tx, study.id()))
+                            .chain(() -> tx.preparedQuery("DELETE FROM portal.pending_object WHERE object_key = $1")
+                                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(key.value())))
+                            .chain(() -> audit.record(tx, actor.subject(),
+                                    reason == null ? "instance.store" : "instance.quarantine", "success",
+                                    "instance:" + instanceId, detail(study, reason, detail)))));
+        });
+    }
+
+    private static Map<String, Object> detail(StudyKeyRow study, String reason, String fields) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("study", study.id().toString());
+        if (reason != null) {
+            detail.put("reason", reason);
+            detail.put("fields", fields);
+        }
+        return detail;
+    }
+
+    private IngestOutcome compareWithExisting(Part10Instance instance, byte[] storedSha256) {
+        InstanceHeader header = instance.header();
+        try (InputStream content = instance.content()) {
+            content.transferTo(OutputStream.nullOutputStream());
+        } catch (DicomStreamException e) {
+            return failed(header, e.rejection());
+        } catch (IOException e) {
+            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                    IngestOutcome.PROCESSING_FAILURE, "the upload was interrupted");
+        }
+        return MessageDigest.isEqual(instance.sha256(), storedSha256)
+                ? stored(header, null, true)
+                : duplicateWithOtherContent(header);
+    }
+
+    private static IngestOutcome duplicateWithOtherContent(InstanceHeader header) {
+        return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                IngestOutcome.DUPLICATE_SOP_INSTANCE,
+                "an instance with this SOP Instance UID is already stored with different content");
+    }
+
+    private static IngestOutcome stored(InstanceHeader header, QuarantineReason quarantine, boolean already) {
+        return new IngestOutcome.Stored(header.sopClassUid(), header.sopInstanceUid(), header.studyInstanceUid(),
+                header.seriesInstanceUid(), quarantine, already);
+    }
+
+    private void cleanUp(ObjectKey key, StudyKeyRow study) {
+        try {
+            vault.delete(key);
+            repository.removePending(key).await().indefinitely();
+            if (study.created()) {
+                repository.deleteStudyIfEmpty(study.id()).await().indefinitely();
+            }
+        } catch (RuntimeException e) {
+            // the pending-object row stays; the sweeper removes the object later
+            LOG.warnf("clean-up after a failed ingest is incomplete (%s); the sweeper will finish it",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private static IngestOutcome.Failed failed(InstanceHeader header, DicomRejection rejection) {
+        int reason = switch (rejection.reason()) {
+            case NOT_DICOM, TRUNCATED, INVALID_ATTRIBUTE -> IngestOutcome.CANNOT_UNDERSTAND;
+            case UNSUPPORTED_TRANSFER_SYNTAX -> IngestOutcome.TRANSFER_SYNTAX_NOT_SUPPORTED;
+            case UNSUPPORTED_SOP_CLASS -> IngestOutcome.SOP_CLASS_NOT_SUPPORTED;
+            case TOO_LARGE -> IngestOutcome.OUT_OF_RESOURCES;
+        };
+        return new IngestOutcome.Failed(header == null ? "" : header.sopClassUid(),
+                header == null ? "" : header.sopInstanceUid(), reason, rejection.getMessage());
+    }
+
+    private static <T extends Throwable> Optional<T> find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
+    }
+}

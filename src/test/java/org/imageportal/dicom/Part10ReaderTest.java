@@ -1,0 +1,133 @@
+package org.imageportal.dicom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class Part10ReaderTest {
+
+    private static final Part10Reader.Limits LIMITS = new Part10Reader.Limits(1 << 20, 64 * 1024);
+    private final TestDicom.Patient patient = TestDicom.Patient.random();
+
+    @Test
+    void validInstanceIsStreamedOnByteForByteWithItsHeaderRead() throws Exception {
+        TestDicom dicom = TestDicom.ct(patient).size(64);
+        byte[] file = dicom.bytes();
+
+        Part10Instance instance = Part10Reader.open(new ByteArrayInputStream(file), LIMITS);
+        byte[] streamed = instance.content().readAllBytes();
+
+        assertThat(streamed).isEqualTo(file);
+        assertThat(instance.size()).isEqualTo(file.length);
+        assertThat(instance.sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(file));
+        InstanceHeader header = instance.header();
+        assertThat(header.sopInstanceUid()).isEqualTo(dicom.sopInstanceUid());
+        assertThat(header.studyInstanceUid()).isEqualTo(dicom.studyUid());
+        assertThat(header.seriesInstanceUid()).isEqualTo(dicom.seriesUid());
+        assertThat(header.transferSyntaxUid()).isEqualTo("1.2.840.10008.1.2.1");
+        assertThat(header.patient().patientId()).isEqualTo(patient.id());
+        assertThat(header.patient().name()).isEqualTo(patient.name());
+        assertThat(header.rows()).isEqualTo(64);
+        assertThat(header.modality()).isEqualTo("CT");
+        assertThat(header.toString()).doesNotContain(patient.name()).doesNotContain(patient.id());
+    }
+
+    @Test
+    void textFileIsNotDicom() {
+        byte[] text = "hello, this is a readme from the CD".repeat(10).getBytes(StandardCharsets.UTF_8);
+        assertRejected(text, DicomRejection.Reason.NOT_DICOM);
+    }
+
+    @Test
+    void fileCutInsideItsHeaderIsTruncated() {
+        byte[] file = TestDicom.ct(patient).bytes();
+        assertRejected(Arrays.copyOf(file, 300), DicomRejection.Reason.TRUNCATED);
+    }
+
+    @Test
+    void fileCutInsideItsPixelDataFailsWhileStreaming() throws Exception {
+        byte[] file = TestDicom.ct(patient).size(64).bytes();
+        Part10Instance instance = Part10Reader.open(new ByteArrayInputStream(Arrays.copyOf(file, file.length - 10)),
+                LIMITS);
+        try (InputStream content = instance.content()) {
+            assertThatThrownBy(content::readAllBytes).isInstanceOfSatisfying(DicomStreamException.class,
+                    e -> assertThat(e.rejection().reason()).isEqualTo(DicomRejection.Reason.TRUNCATED));
+        }
+    }
+
+    @Test
+    void instanceOverTheLimitFailsWhileStreaming() throws Exception {
+        byte[] file = TestDicom.ct(patient).size(256).bytes();
+        Part10Instance instance = Part10Reader.open(new ByteArrayInputStream(file),
+                new Part10Reader.Limits(100_000, 64 * 1024));
+        try (InputStream content = instance.content()) {
+            assertThatThrownBy(content::readAllBytes).isInstanceOfSatisfying(DicomStreamException.class,
+                    e -> assertThat(e.rejection().reason()).isEqualTo(DicomRejection.Reason.TOO_LARGE));
+        }
+    }
+
+    @Test
+    void headerOverItsLimitIsRejected() {
+        byte[] file = TestDicom.ct(patient).bytes();
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file),
+                new Part10Reader.Limits(1 << 20, 200))).isInstanceOfSatisfying(DicomRejection.class,
+                        e -> assertThat(e.reason()).isEqualTo(DicomRejection.Reason.TOO_LARGE));
+    }
+
+    @Test
+    void invalidSopInstanceUidIsNamed() {
+        byte[] file = TestDicom.ct(patient).sopInstance("1.2.abc").bytes();
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file), LIMITS))
+                .isInstanceOfSatisfying(DicomRejection.class, e -> {
+                    assertThat(e.reason()).isEqualTo(DicomRejection.Reason.INVALID_ATTRIBUTE);
+                    assertThat(e.getMessage()).contains("SOP Instance UID");
+                });
+    }
+
+    @Test
+    void nonStorageSopClassIsRefused() {
+        byte[] file = TestDicom.ct(patient).sopClass("1.2.840.10008.1.3.10").bytes();
+        assertRejected(file, DicomRejection.Reason.UNSUPPORTED_SOP_CLASS);
+    }
+
+    @Test
+    void metadataIsDicomJsonWithPixelDataAsBulkData() throws Exception {
+        TestDicom dicom = TestDicom.ct(patient);
+        Part10Instance instance = Part10Reader.open(new ByteArrayInputStream(dicom.bytes()), LIMITS);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+            instance.writeMetadata(json, "https://portal/bulk");
+        }
+        JsonNode node = new ObjectMapper().readTree(out.toString());
+        assertThat(node.path("00100010").path("vr").asText()).isEqualTo("PN");
+        assertThat(node.path("00100010").path("Value").get(0).path("Alphabetic").asText()).isEqualTo(patient.name());
+        assertThat(node.path("0020000D").path("Value").get(0).asText()).isEqualTo(dicom.studyUid());
+        assertThat(node.path("00280010").path("Value").get(0).isNumber()).isTrue();
+        assertThat(node.path("00280030").path("Value").get(1).asDouble()).isEqualTo(0.7);
+        assertThat(node.path("7FE00010").path("BulkDataURI").asText()).isEqualTo("https://portal/bulk");
+        assertThat(node.has("00020010")).as("file meta information is not part of the metadata").isFalse();
+    }
+
+    private static void assertRejected(byte[] file, DicomRejection.Reason reason) {
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file), LIMITS))
+                .isInstanceOfSatisfying(DicomRejection.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    static byte[] read(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+}

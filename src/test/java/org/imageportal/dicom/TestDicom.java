@@ -1,0 +1,192 @@
+package org.imageportal.dicom;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Random;
+import java.util.UUID;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.OtherWordAttribute;
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.dicom.UnsignedShortAttribute;
+
+/** Synthetic DICOM instances for tests, written by the real toolkit. Never real patients. */
+public final class TestDicom {
+
+    /** A patient as a data set names them. */
+    public record Patient(String id, String issuer, String name, String birthDate) {
+
+        public static Patient random() {
+            String suffix = UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+            return new Patient("MRN" + suffix, "PRACTICE", "Testpatient^Ann" + suffix, "19800101");
+        }
+
+        public Patient withName(String other) {
+            return new Patient(id, issuer, other, birthDate);
+        }
+
+        public Patient withBirthDate(String other) {
+            return new Patient(id, issuer, name, other);
+        }
+    }
+
+    private final Patient patient;
+    private String studyUid = newUid();
+    private String seriesUid = newUid();
+    private String sopInstanceUid = newUid();
+    private String sopClassUid = SOPClass.CTImageStorage;
+    private String studyDate = "20260115";
+    private String accession = "ACC" + UUID.randomUUID().toString().substring(0, 6);
+    private String modality = "CT";
+    private int size = 16;
+    private int instanceNumber = 1;
+    private long seed = 1;
+
+    private TestDicom(Patient patient) {
+        this.patient = patient;
+    }
+
+    public static TestDicom ct(Patient patient) {
+        return new TestDicom(patient);
+    }
+
+    /** A UID under the 2.25 (UUID) root. */
+    public static String newUid() {
+        UUID uuid = UUID.randomUUID();
+        return "2.25." + new java.math.BigInteger(1, java.nio.ByteBuffer.allocate(16)
+                .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array());
+    }
+
+    public TestDicom study(String uid) {
+        this.studyUid = uid;
+        return this;
+    }
+
+    public TestDicom series(String uid) {
+        this.seriesUid = uid;
+        return this;
+    }
+
+    public TestDicom sopInstance(String uid) {
+        this.sopInstanceUid = uid;
+        return this;
+    }
+
+    public TestDicom sopClass(String uid) {
+        this.sopClassUid = uid;
+        return this;
+    }
+
+    public TestDicom studyDate(String date) {
+        this.studyDate = date;
+        return this;
+    }
+
+    public TestDicom accession(String value) {
+        this.accession = value;
+        return this;
+    }
+
+    public TestDicom modality(String value) {
+        this.modality = value;
+        return this;
+    }
+
+    public TestDicom size(int rowsAndColumns) {
+        this.size = rowsAndColumns;
+        return this;
+    }
+
+    public TestDicom number(int value) {
+        this.instanceNumber = value;
+        return this;
+    }
+
+    public TestDicom seed(long value) {
+        this.seed = value;
+        return this;
+    }
+
+    public String studyUid() {
+        return studyUid;
+    }
+
+    public String seriesUid() {
+        return seriesUid;
+    }
+
+    public String sopInstanceUid() {
+        return sopInstanceUid;
+    }
+
+    public String accessionNumber() {
+        return accession;
+    }
+
+    /** The Part 10 file. */
+    public byte[] bytes() {
+        try {
+            AttributeList list = new AttributeList();
+            put(list, TagFromName.SOPClassUID, sopClassUid);
+            put(list, TagFromName.SOPInstanceUID, sopInstanceUid);
+            put(list, TagFromName.StudyInstanceUID, studyUid);
+            put(list, TagFromName.SeriesInstanceUID, seriesUid);
+            put(list, TagFromName.PatientID, patient.id());
+            put(list, TagFromName.IssuerOfPatientID, patient.issuer());
+            put(list, TagFromName.PatientName, patient.name());
+            put(list, TagFromName.PatientBirthDate, patient.birthDate());
+            put(list, TagFromName.PatientSex, "F");
+            put(list, TagFromName.StudyDate, studyDate);
+            put(list, TagFromName.StudyTime, "101500");
+            put(list, TagFromName.AccessionNumber, accession);
+            put(list, TagFromName.StudyDescription, "CT CHEST");
+            put(list, TagFromName.StudyID, "1");
+            put(list, TagFromName.ReferringPhysicianName, "Referrer^Rita");
+            put(list, TagFromName.Modality, modality);
+            put(list, TagFromName.SeriesNumber, "1");
+            put(list, TagFromName.SeriesDescription, "AXIAL");
+            put(list, TagFromName.InstanceNumber, Integer.toString(instanceNumber));
+            put(list, TagFromName.ImageType, "ORIGINAL\\PRIMARY\\AXIAL");
+            put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
+            put(list, TagFromName.PixelSpacing, "0.7\\0.7");
+            unsignedShort(list, TagFromName.Rows, size);
+            unsignedShort(list, TagFromName.Columns, size);
+            unsignedShort(list, TagFromName.SamplesPerPixel, 1);
+            unsignedShort(list, TagFromName.BitsAllocated, 16);
+            unsignedShort(list, TagFromName.BitsStored, 12);
+            unsignedShort(list, TagFromName.HighBit, 11);
+            unsignedShort(list, TagFromName.PixelRepresentation, 0);
+            short[] pixels = new short[size * size];
+            Random random = new Random(seed);
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (short) random.nextInt(4096);
+            }
+            OtherWordAttribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
+            pixelData.setValues(pixels);
+            list.put(pixelData);
+            FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "PORTALTEST");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
+            return out.toByteArray();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void put(AttributeList list, AttributeTag tag, String value) throws Exception {
+        Attribute attribute = AttributeFactory.newAttribute(tag);
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+
+    private static void unsignedShort(AttributeList list, AttributeTag tag, int value) throws Exception {
+        Attribute attribute = new UnsignedShortAttribute(tag);
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+}
