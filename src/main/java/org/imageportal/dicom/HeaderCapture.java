@@ -64,7 +64,7 @@ final class HeaderCapture extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = source().read();
+        int b = guarded.read();
         if (b >= 0) {
             append(new byte[]{(byte) b}, 0, 1);
         }
@@ -73,7 +73,7 @@ final class HeaderCapture extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = source().read(b, off, Math.min(len, Math.max(1, limit - length + 1)));
+        int n = guarded.read(b, off, Math.min(len, Math.max(1, limit - length + 1)));
         if (n > 0) {
             append(b, off, n);
         }
@@ -129,10 +129,6 @@ final class HeaderCapture extends FilterInputStream {
     /** How the source itself failed, if it did. */
     IOException sourceFailure() {
         return sourceFailure;
-    }
-
-    private InputStream source() {
-        return guarded;
     }
 
     private void append(byte[] b, int off, int n) throws TooLarge {

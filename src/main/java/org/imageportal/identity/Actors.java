@@ -34,6 +34,11 @@ public class Actors {
                 hasMfa(jwt.getClaim("acr"), jwt.getClaim("amr")), machine));
     }
 
+    /** The authenticated caller; 401 if there is none (endpoints that already demand authentication). */
+    public Actor require(SecurityIdentity identity) {
+        return of(identity).orElseThrow(io.quarkus.security.UnauthorizedException::new);
+    }
+
     /**
      * The MFA rule: Keycloak's level-of-authentication flow reports {@code acr=mfa}; other flows that asked for
      * the one-time code list {@code otp} among the authentication methods ({@code amr}).

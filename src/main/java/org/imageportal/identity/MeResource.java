@@ -32,7 +32,7 @@ public class MeResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The signed-in caller: name, roles, whether MFA was used")
     public MeView me() {
-        Actor actor = actors.of(identity).orElseThrow(() -> new io.quarkus.security.UnauthorizedException());
+        Actor actor = actors.require(identity);
         return new MeView(actor.username(), actor.displayName(),
                 actor.roles().stream().map(Role::realmRole).sorted().toList(), actor.mfa(), actor.machine());
     }

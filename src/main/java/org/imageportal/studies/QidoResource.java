@@ -49,7 +49,7 @@ public class QidoResource {
     UriInfo uri;
 
     private Actor actor() {
-        return actors.of(identity).orElseThrow(io.quarkus.security.UnauthorizedException::new);
+        return actors.require(identity);
     }
 
     private QidoQuery query() {

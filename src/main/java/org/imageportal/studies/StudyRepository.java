@@ -126,7 +126,12 @@ public class StudyRepository {
     }
 
     public Uni<Void> removePending(ObjectKey key) {
-        return pool.preparedQuery("DELETE FROM portal.pending_object WHERE object_key = $1")
+        return removePending(pool, key);
+    }
+
+    /** In the indexing transaction: the object is now owned by its row. */
+    public Uni<Void> removePending(SqlClient client, ObjectKey key) {
+        return client.preparedQuery("DELETE FROM portal.pending_object WHERE object_key = $1")
                 .execute(Tuple.of(key.value())).replaceWithVoid();
     }
 

@@ -61,7 +61,7 @@ public class WadoResource {
     SecurityConfig security;
 
     private Actor actor() {
-        return actors.of(identity).orElseThrow(io.quarkus.security.UnauthorizedException::new);
+        return actors.require(identity);
     }
 
     @GET
@@ -158,7 +158,7 @@ public class WadoResource {
         Matcher m = RANGE.matcher(range.strip());
         long size = instance.size();
         if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
-            return rangeNotSatisfiable(size);
+            throw rangeNotSatisfiable(size);
         }
         long start;
         long end;
@@ -171,7 +171,7 @@ public class WadoResource {
             end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
         }
         if (start >= size || end < start) {
-            return rangeNotSatisfiable(size);
+            throw rangeNotSatisfiable(size);
         }
         InputStream in = openVerified(instance);
         long from = start;
@@ -185,17 +185,20 @@ public class WadoResource {
                 .header("Accept-Ranges", "bytes").build();
     }
 
-    private static Response rangeNotSatisfiable(long size) {
-        throw new ProblemException(ProblemType.RANGE_NOT_SATISFIABLE,
+    private static ProblemException rangeNotSatisfiable(long size) {
+        return new ProblemException(ProblemType.RANGE_NOT_SATISFIABLE,
                 "the requested range is not satisfiable for an object of " + size + " bytes");
     }
 
     private Response metadata(List<StoredInstance> instances) {
+        // the first object is authenticated before committing to a 200
+        InputStream first = openVerified(instances.getFirst());
         StreamingOutput body = out -> {
             try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
                 json.writeStartArray();
-                for (StoredInstance instance : instances) {
-                    try (InputStream in = service.open(instance)) {
+                for (int i = 0; i < instances.size(); i++) {
+                    StoredInstance instance = instances.get(i);
+                    try (InputStream in = i == 0 ? first : service.open(instance)) {
                         Part10Instance parsed = Part10Reader.open(in, METADATA_LIMITS);
                         parsed.writeMetadata(json, security.publicUrl() + "/dicomweb/studies/" + instance.studyUid()
                                 + "/series/" + instance.seriesUid() + "/instances/" + instance.sopInstanceUid()
@@ -207,12 +210,6 @@ public class WadoResource {
                 json.writeEndArray();
             }
         };
-        // verify the first object before committing to a 200
-        try (InputStream probe = openVerified(instances.getFirst())) {
-            // opened and its first segment authenticated
-        } catch (IOException e) {
-            throw service.integrityFailure(instances.getFirst(), e);
-        }
         return Response.ok(body).type(QidoResource.DICOM_JSON).build();
     }
 

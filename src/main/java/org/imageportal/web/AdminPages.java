@@ -13,7 +13,6 @@ import org.imageportal.platform.health.SystemStatus;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
@@ -41,7 +40,7 @@ public class AdminPages {
 
     @GET
     public Uni<TemplateInstance> system() {
-        var actor = actors.of(identity).orElseThrow(UnauthorizedException::new);
+        var actor = actors.require(identity);
         return status.current().map(view -> Templates.system(actor, Capabilities.of(Role.ADMIN), view));
     }
 }

@@ -18,7 +18,6 @@ import org.imageportal.platform.security.Cookies;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.ext.web.RoutingContext;
 
@@ -115,6 +114,6 @@ public class HomePages {
     }
 
     private Actor actor() {
-        return actors.of(identity).orElseThrow(UnauthorizedException::new);
+        return actors.require(identity);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -125,9 +124,5 @@ class Part10ReaderTest {
     private static void assertRejected(byte[] file, DicomRejection.Reason reason) {
         assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file), LIMITS))
                 .isInstanceOfSatisfying(DicomRejection.class, e -> assertThat(e.reason()).isEqualTo(reason));
-    }
-
-    static byte[] read(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }

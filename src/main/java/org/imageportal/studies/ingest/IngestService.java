@@ -156,8 +156,7 @@ public class IngestService {
                             ? Uni.createFrom().voidItem()
                             : repository.linkStudy(tx, study.id(), patientId))
                             .chain(() -> repository.refreshAggregates(tx, study.id()))
-                            .chain(() -> tx.preparedQuery("DELETE FROM portal.pending_object WHERE object_key = $1")
-                                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(key.value())))
+                            .chain(() -> repository.removePending(tx, key))
                             .chain(() -> audit.record(tx, actor.subject(),
                                     reason == null ? "instance.store" : "instance.quarantine", "success",
                                     "instance:" + instanceId, detail(study, reason, detail)))));

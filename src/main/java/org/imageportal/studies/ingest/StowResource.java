@@ -78,7 +78,7 @@ public class StowResource {
     }
 
     private Response storeAll(String contentType, InputStream body, Optional<String> study) {
-        Actor actor = actors.of(identity).orElseThrow(io.quarkus.security.UnauthorizedException::new);
+        Actor actor = actors.require(identity);
         StudyScope scope = policy.scope(actor, StudyAction.STORE).await().indefinitely();
         if (scope instanceof StudyScope.Denied) {
             throw new ProblemException(ProblemType.FORBIDDEN, "storing studies is not allowed for your role");
