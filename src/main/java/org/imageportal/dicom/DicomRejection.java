@@ -18,6 +18,8 @@ public final class DicomRejection extends Exception {
         UNSUPPORTED_TRANSFER_SYNTAX,
         /** The SOP class is not a storage SOP class. */
         UNSUPPORTED_SOP_CLASS,
+        /** A DICOMDIR: the directory of a medium, which describes instances rather than being one. */
+        MEDIA_DIRECTORY,
         /** The instance or its header is larger than the configured limit. */
         TOO_LARGE
     }

@@ -49,6 +49,9 @@ public final class Part10Reader {
     private Part10Reader() {
     }
 
+    /** The message of a rejection for data that is not DICOM at all (a viewer program, a text file). */
+    public static final String NOT_DICOM_MESSAGE = "not a DICOM Part 10 file (no 128-byte preamble followed by DICM)";
+
     /** The SOP Class UID of a DICOMDIR, which is media metadata rather than an instance to store. */
     public static final String MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
 
@@ -65,7 +68,7 @@ public final class Part10Reader {
             byte[] prefix = capture.readUpTo(132);
             if (prefix.length < 132 || !"DICM".equals(new String(prefix, 128, 4, StandardCharsets.US_ASCII))) {
                 throw new DicomRejection(DicomRejection.Reason.NOT_DICOM,
-                        "not a DICOM Part 10 file (no 128-byte preamble followed by DICM)");
+                        NOT_DICOM_MESSAGE);
             }
             AttributeList list = new AttributeList();
             DicomInputStream dicom = new DicomInputStream(
@@ -131,6 +134,10 @@ public final class Part10Reader {
     }
 
     private static InstanceHeader check(AttributeList list, String transferSyntax) throws DicomRejection {
+        if (MEDIA_STORAGE_DIRECTORY.equals(string(list, TagFromName.MediaStorageSOPClassUID))) {
+            throw new DicomRejection(DicomRejection.Reason.MEDIA_DIRECTORY,
+                    "a DICOMDIR (the index of a CD), not an image: nothing to store");
+        }
         String sopClass = requiredUid(list, TagFromName.SOPClassUID, "SOP Class UID (0008,0016)");
         String sopInstance = requiredUid(list, TagFromName.SOPInstanceUID, "SOP Instance UID (0008,0018)");
         String study = requiredUid(list, TagFromName.StudyInstanceUID, "Study Instance UID (0020,000D)");

@@ -17,6 +17,8 @@ import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.StudyRecords.StudyRecord;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -60,7 +62,7 @@ public class StudyRepository {
                 .execute(Tuple.from(List.of(newId, header.studyInstanceUid(), p.patientId(), p.issuer(), p.name(),
                         p.birthDate(), p.sex(), header.studyDate(), header.studyTime(), header.accessionNumber(),
                         header.referringPhysicianName(), header.studyDescription(), header.studyId(),
-                        io.vertx.core.buffer.Buffer.buffer(newKey.ciphertext()), newKey.masterKeyId())))
+                        Buffer.buffer(newKey.ciphertext()), newKey.masterKeyId())))
                 .chain(inserted -> pool.preparedQuery("SELECT id, patient_ref, patient_id, issuer, patient_name, "
                         + "birth_date, sex, wrapped_key, master_key_id, instance_count FROM portal.study "
                         + "WHERE study_uid = $1").execute(Tuple.of(header.studyInstanceUid()))
@@ -111,13 +113,26 @@ public class StudyRepository {
                 .map(StudyRepository::firstPatient);
     }
 
+    /** Patients under a Patient ID, whatever the issuer. */
+    public Uni<List<PatientRow>> findPatients(String patientId) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE patient_id = $1 ORDER BY issuer LIMIT 20")
+                .execute(Tuple.of(patientId)).map(rows -> {
+                    List<PatientRow> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(patient(r)));
+                    return out;
+                });
+    }
+
     private static Optional<PatientRow> firstPatient(RowSet<Row> rows) {
         if (rows.rowCount() == 0) {
             return Optional.empty();
         }
-        Row r = rows.iterator().next();
-        return Optional.of(new PatientRow(r.getUUID("id"), new PatientIdentity(r.getString("patient_id"),
-                r.getString("issuer"), r.getString("name"), r.getString("birth_date"), r.getString("sex"))));
+        return Optional.of(patient(rows.iterator().next()));
+    }
+
+    private static PatientRow patient(Row r) {
+        return new PatientRow(r.getUUID("id"), new PatientIdentity(r.getString("patient_id"), r.getString("issuer"),
+                r.getString("name"), r.getString("birth_date"), r.getString("sex")));
     }
 
     public Uni<Void> addPending(ObjectKey key) {
@@ -174,18 +189,31 @@ public class StudyRepository {
                 });
     }
 
-    /** The new instance row. Unique-key violations (a concurrent duplicate) surface as failures. */
+    /** Why an instance is held for review, and the patient a release would join (null: staff choose). */
+    public record Hold(String reason, String fields, UUID proposedPatient) {
+    }
+
+    /**
+     * The new instance row; {@code hold} null for an accepted instance. A held instance keeps the identity its file
+     * carries for the review. Unique-key violations (a concurrent duplicate) surface as failures.
+     */
     public Uni<UUID> insertInstance(SqlClient tx, UUID studyId, UUID seriesId, InstanceHeader h, ObjectKey key,
-            long size, byte[] sha256, String quarantineReason, String quarantineDetail) {
+            long size, byte[] sha256, Hold hold) {
         UUID id = UUID.randomUUID();
+        PatientIdentity p = h.patient();
+        JsonObject held = hold == null
+                ? null
+                : new JsonObject().put("patientId", p.patientId()).put("issuer", p.issuer()).put("name", p.name())
+                        .put("birthDate", p.birthDate()).put("sex", p.sex());
         return tx.preparedQuery("INSERT INTO portal.instance (id, study_ref, series_ref, sop_instance_uid, "
                 + "sop_class_uid, instance_number, transfer_syntax, rows, columns, frames, object_key, size_bytes, "
-                + "sha256, quarantine_reason, quarantine_detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)")
+                + "sha256, quarantine_reason, quarantine_detail, held_identity, proposed_patient_ref) "
+                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)")
                 .execute(Tuple.from(java.util.Arrays.asList(id, studyId, seriesId, h.sopInstanceUid(),
                         h.sopClassUid(), h.instanceNumber(), h.transferSyntaxUid(), h.rows(), h.columns(),
-                        h.numberOfFrames(), key.value(), size, io.vertx.core.buffer.Buffer.buffer(sha256),
-                        quarantineReason,
-                        quarantineDetail)))
+                        h.numberOfFrames(), key.value(), size, Buffer.buffer(sha256),
+                        hold == null ? null : hold.reason(), hold == null ? null : hold.fields(), held,
+                        hold == null ? null : hold.proposedPatient())))
                 .replaceWith(id);
     }
 
@@ -209,6 +237,63 @@ public class StudyRepository {
                         + "WHERE i.study_ref = $1 AND i.quarantine_reason IS NULL) a WHERE s.id = $1")
                         .execute(Tuple.of(studyId)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Hands objects over to deletion in the caller's transaction: once it commits, the rows that owned them are
+     * gone and the pending rows say the objects must go too (deleted right after, or by the sweeper).
+     */
+    public Uni<Void> retire(SqlClient tx, List<ObjectKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("INSERT INTO portal.pending_object (object_key) SELECT unnest($1::text[]) "
+                + "ON CONFLICT DO NOTHING")
+                .execute(Tuple.of((Object) keys.stream().map(ObjectKey::value).toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Deletes the series left without instances and, if no instance is left at all, the study row with its data
+     * key (crypto-shredding). Returns whether the study went.
+     */
+    public Uni<Boolean> pruneEmpty(SqlClient tx, UUID studyId) {
+        return tx.preparedQuery("DELETE FROM portal.series se WHERE se.study_ref = $1 AND NOT EXISTS "
+                + "(SELECT 1 FROM portal.instance i WHERE i.series_ref = se.id)").execute(Tuple.of(studyId))
+                .chain(() -> tx.preparedQuery("DELETE FROM portal.study s WHERE s.id = $1 AND NOT EXISTS "
+                        + "(SELECT 1 FROM portal.instance i WHERE i.study_ref = s.id)").execute(Tuple.of(studyId)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** A study row locked for deletion, with the keys of all its objects (quarantined ones included). */
+    public record StudyObjects(UUID id, String studyUid, int instances, List<ObjectKey> keys) {
+    }
+
+    public Uni<Optional<StudyObjects>> lockStudyObjects(SqlClient tx, UUID studyId) {
+        return tx.preparedQuery("SELECT study_uid FROM portal.study WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(studyId))
+                .chain(study -> study.rowCount() == 0
+                        ? Uni.createFrom().item(Optional.<StudyObjects>empty())
+                        : tx.preparedQuery("SELECT object_key FROM portal.instance WHERE study_ref = $1")
+                                .execute(Tuple.of(studyId)).map(rows -> {
+                                    List<ObjectKey> keys = new ArrayList<>();
+                                    rows.forEach(r -> keys.add(new ObjectKey(r.getString(0))));
+                                    return Optional.of(new StudyObjects(studyId,
+                                            study.iterator().next().getString(0), keys.size(), keys));
+                                }));
+    }
+
+    /** Deletes a study row; its series and instances go with it (ON DELETE CASCADE), and so does its data key. */
+    public Uni<Void> deleteStudy(SqlClient tx, UUID studyId) {
+        return tx.preparedQuery("DELETE FROM portal.study WHERE id = $1").execute(Tuple.of(studyId))
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<UUID>> studyId(String studyUid) {
+        return pool.preparedQuery("SELECT id FROM portal.study WHERE study_uid = $1").execute(Tuple.of(studyUid))
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getUUID(0)));
     }
 
     // ------------------------------------------------------------------ QIDO
@@ -303,12 +388,13 @@ public class StudyRepository {
                 });
     }
 
-    public Uni<Void> replaceKey(UUID studyId, WrappedStudyKey old, WrappedStudyKey fresh) {
+    /** Replaces a wrapped key if it is still the one read; returns whether it was. */
+    public Uni<Boolean> replaceKey(UUID studyId, WrappedStudyKey old, WrappedStudyKey fresh) {
         return pool.preparedQuery("UPDATE portal.study SET wrapped_key = $3, master_key_id = $4 "
                 + "WHERE id = $1 AND master_key_id = $2")
-                .execute(Tuple.of(studyId, old.masterKeyId(), io.vertx.core.buffer.Buffer.buffer(fresh.ciphertext()),
+                .execute(Tuple.of(studyId, old.masterKeyId(), Buffer.buffer(fresh.ciphertext()),
                         fresh.masterKeyId()))
-                .replaceWithVoid();
+                .map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<Long> countKeysNotWrappedBy(long masterKeyId) {

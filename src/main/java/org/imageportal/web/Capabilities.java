@@ -52,7 +52,10 @@ final class Capabilities {
                     new Capability("Find a patient", "Search by MRN, name or birth date.", null),
                     new Capability("Verify identity", "Record how you verified a patient in person.", null),
                     new Capability("Issue access", "Create portal access or a share after verification.", null),
-                    new Capability("Upload a CD", "Bring in studies from an outside CD or files.", null)));
+                    new Capability("Upload a CD", "Bring in studies from an outside CD or files.", "/frontdesk/upload"),
+                    new Capability("Images held for review",
+                            "Images whose patient did not match: compare, release or delete.",
+                            "/frontdesk/quarantine")));
             case PRIVACY_OFFICER -> new Workspace("privacy-officer", "Privacy office", "/privacy", List.of(
                     new Capability("Accounting of disclosures", "Requests and their due dates.", null),
                     new Capability("Audit trail", "Search and verify the tamper-evident audit trail.", null)));

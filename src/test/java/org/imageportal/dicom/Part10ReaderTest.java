@@ -46,6 +46,11 @@ class Part10ReaderTest {
     }
 
     @Test
+    void aDicomdirIsRecognisedAsTheIndexOfAMediumNotAnImage() {
+        assertRejected(TestDicom.dicomdir(), DicomRejection.Reason.MEDIA_DIRECTORY);
+    }
+
+    @Test
     void textFileIsNotDicom() {
         byte[] text = "hello, this is a readme from the CD".repeat(10).getBytes(StandardCharsets.UTF_8);
         assertRejected(text, DicomRejection.Reason.NOT_DICOM);
@@ -99,7 +104,7 @@ class Part10ReaderTest {
 
     @Test
     void nonStorageSopClassIsRefused() {
-        byte[] file = TestDicom.ct(patient).sopClass("1.2.840.10008.1.3.10").bytes();
+        byte[] file = TestDicom.ct(patient).sopClass("1.2.840.10008.5.1.1.1").bytes();
         assertRejected(file, DicomRejection.Reason.UNSUPPORTED_SOP_CLASS);
     }
 

@@ -178,6 +178,22 @@ public final class TestDicom {
         }
     }
 
+    /** A DICOMDIR as a CD carries it: a Part 10 file whose media storage SOP class is the directory's. */
+    public static byte[] dicomdir() {
+        try {
+            AttributeList list = new AttributeList();
+            put(list, TagFromName.FileSetID, "PATIENTCD");
+            list.put(new com.pixelmed.dicom.SequenceAttribute(TagFromName.DirectoryRecordSequence));
+            FileMetaInformation.addFileMetaInformation(list, "1.2.840.10008.1.3.10", newUid(),
+                    TransferSyntax.ExplicitVRLittleEndian, "PORTALTEST");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
+            return out.toByteArray();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void put(AttributeList list, AttributeTag tag, String value) throws Exception {
         Attribute attribute = AttributeFactory.newAttribute(tag);
         attribute.addValue(value);

@@ -21,6 +21,15 @@ public class ProblemException extends RuntimeException {
         return problem;
     }
 
+    /** An id from a path: anything that is not a UUID names nothing (404, like an unknown id). */
+    public static java.util.UUID idOrNotFound(String value) {
+        try {
+            return java.util.UUID.fromString(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw notFound();
+        }
+    }
+
     public static ProblemException notFound() {
         return new ProblemException(ProblemType.NOT_FOUND, "There is nothing here, or you may not see it.");
     }

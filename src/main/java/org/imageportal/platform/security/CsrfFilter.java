@@ -18,8 +18,9 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Rejects any state-changing browser form that does not carry this browser's CSRF token, or that comes from
- * another origin. APIs (bearer tokens, no cookies) are not forms and are not affected.
+ * Rejects any state-changing browser request that does not carry this browser's CSRF token (a form field, or the
+ * {@code X-CSRF-Token} header for script uploads), or a form that comes from another origin. APIs and DICOMweb
+ * (bearer tokens, no cookies) are not affected.
  */
 public class CsrfFilter {
 
@@ -37,18 +38,24 @@ public class CsrfFilter {
     @ServerRequestFilter(priority = 100)
     @WithFormRead
     public Response checkForm(ResteasyReactiveContainerRequestContext context, HttpServerRequest request) {
-        if (SAFE.contains(request.method().name()) || !isForm(context.getMediaType())) {
+        if (SAFE.contains(request.method().name()) || ProblemResponses.isMachinePath(request.path())) {
             return null;
         }
+        String seed = request.getCookie(CsrfTokens.COOKIE) == null
+                ? null
+                : request.getCookie(CsrfTokens.COOKIE).getValue();
+        if (!isForm(context.getMediaType())) {
+            // script uploads from the portal's own pages (files, ZIPs) carry the token in a header
+            return tokens.valid(seed, request.getHeader(CsrfTokens.HEADER)) ? null : reject(request);
+        }
         String origin = request.getHeader("Origin");
-        if (origin != null && !origin.equals(originOf(config.publicUrl())) && !origin.equals(requestOrigin(request))) {
+        // our own pages send no referrer, so browsers send "Origin: null" for their forms: the token decides then
+        if (origin != null && !"null".equals(origin) && !origin.equals(originOf(config.publicUrl()))
+                && !origin.equals(requestOrigin(request))) {
             return reject(request);
         }
         ResteasyReactiveRequestContext rr = (ResteasyReactiveRequestContext) context.getServerRequestContext();
         Object presented = rr.getFormParameter(CsrfTokens.FIELD, true, false);
-        String seed = request.getCookie(CsrfTokens.COOKIE) == null
-                ? null
-                : request.getCookie(CsrfTokens.COOKIE).getValue();
         if (!(presented instanceof String value) || !tokens.valid(seed, value)) {
             return reject(request);
         }

@@ -17,6 +17,7 @@ public class CsrfTokens {
 
     public static final String COOKIE = "portal_csrf";
     public static final String FIELD = "_csrf";
+    public static final String HEADER = "X-CSRF-Token";
     static final String PURPOSE = "csrf";
 
     @Inject
@@ -45,6 +46,6 @@ public class CsrfTokens {
     }
 
     boolean valid(String seed, String presented) {
-        return seed != null && signers.signer().verify(PURPOSE, seed, presented);
+        return seed != null && presented != null && signers.signer().verify(PURPOSE, seed, presented);
     }
 }

@@ -15,7 +15,8 @@ import io.smallrye.mutiny.Uni;
  * <li>Patients: their own studies (the patient record linked to their account), to query and retrieve.</li>
  * <li>Providers: only studies shared with them.</li>
  * <li>Front desk: every study, to query, retrieve (release to patients) and store; and the quarantine.</li>
- * <li>Privacy officers: query only (who/what/when for investigations; no images: minimum necessary).</li>
+ * <li>Privacy officers: query only (who/what/when for investigations; no images: minimum necessary), and the
+ * deletion of whole studies (records management; deleting shows no image).</li>
  * <li>Admins: no patient data at all; PACS/modality clients: store only.</li>
  * </ul>
  * Quarantined instances are never in any scope except {@link StudyAction#REVIEW_QUARANTINE}.
@@ -38,6 +39,7 @@ public class AccessPolicy {
                     ? new StudyScope.All()
                     : new StudyScope.Denied());
             case REVIEW_QUARANTINE -> fixed(actor.has(Role.FRONTDESK) ? new StudyScope.All() : new StudyScope.Denied());
+            case DELETE -> fixed(actor.has(Role.PRIVACY_OFFICER) ? new StudyScope.All() : new StudyScope.Denied());
             case QUERY, RETRIEVE -> readScope(actor, action);
         };
     }

@@ -9,5 +9,7 @@ public enum StudyAction {
     /** Add instances (STOW-RS, uploads). */
     STORE,
     /** See, release or delete instances held in quarantine. */
-    REVIEW_QUARANTINE
+    REVIEW_QUARANTINE,
+    /** Delete a whole study and destroy its data key (records management, not clinical work). */
+    DELETE
 }

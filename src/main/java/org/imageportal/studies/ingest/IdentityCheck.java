@@ -31,7 +31,11 @@ final class IdentityCheck {
     record Accept(UUID patientRef) implements Decision {
     }
 
-    record Quarantine(QuarantineReason reason, List<String> fields) implements Decision {
+    /**
+     * Hold for review; {@code fields} names the attributes that differ, {@code proposedPatient} is the patient a
+     * release would join (null when staff must choose).
+     */
+    record Quarantine(QuarantineReason reason, List<String> fields, UUID proposedPatient) implements Decision {
     }
 
     private IdentityCheck() {
@@ -45,29 +49,30 @@ final class IdentityCheck {
      */
     static Decision decide(PatientIdentity incoming, Optional<StudyContext> study, Optional<KnownPatient> target,
             Optional<KnownPatient> registered) {
+        UUID studyPatient = study.map(StudyContext::patientRef).orElse(null);
         if (study.isPresent()) {
             List<String> differing = differences(incoming, study.get().identity(), true);
             if (!differing.isEmpty()) {
-                return new Quarantine(QuarantineReason.STUDY_IDENTITY_MISMATCH, differing);
+                return new Quarantine(QuarantineReason.STUDY_IDENTITY_MISMATCH, differing, studyPatient);
             }
         }
         if (target.isPresent()) {
-            if (study.isPresent() && !study.get().patientRef().equals(target.get().id())) {
-                return new Quarantine(QuarantineReason.STUDY_OF_ANOTHER_PATIENT, List.of());
+            if (study.isPresent() && !studyPatient.equals(target.get().id())) {
+                return new Quarantine(QuarantineReason.STUDY_OF_ANOTHER_PATIENT, List.of(), studyPatient);
             }
             List<String> differing = differences(incoming, target.get().identity(), false);
             return differing.isEmpty()
                     ? new Accept(target.get().id())
-                    : new Quarantine(QuarantineReason.TARGET_PATIENT_MISMATCH, differing);
+                    : new Quarantine(QuarantineReason.TARGET_PATIENT_MISMATCH, differing, target.get().id());
         }
         if (incoming.patientId().isEmpty()) {
-            return new Quarantine(QuarantineReason.NO_PATIENT_ID, List.of("PatientID"));
+            return new Quarantine(QuarantineReason.NO_PATIENT_ID, List.of("PatientID"), studyPatient);
         }
         if (registered.isPresent()) {
             List<String> differing = differences(incoming, registered.get().identity(), false);
             return differing.isEmpty()
                     ? new Accept(registered.get().id())
-                    : new Quarantine(QuarantineReason.REGISTRY_IDENTITY_MISMATCH, differing);
+                    : new Quarantine(QuarantineReason.REGISTRY_IDENTITY_MISMATCH, differing, registered.get().id());
         }
         return new Accept(study.map(StudyContext::patientRef).orElse(null));
     }

@@ -1,5 +1,7 @@
 package org.imageportal.studies.ingest;
 
+import java.time.Duration;
+
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,4 +17,15 @@ public interface IngestConfig {
     /** Largest header (everything before the pixel data), which is the part held in memory while checking. */
     @WithDefault("16M")
     MemorySize maxHeaderSize();
+
+    /**
+     * How old a pending object must be before the sweeper deletes it as an orphan: longer than the slowest upload
+     * of one instance.
+     */
+    @WithDefault("6h")
+    Duration orphanGrace();
+
+    /** How often the sweeper runs. */
+    @WithDefault("1h")
+    Duration sweepEvery();
 }

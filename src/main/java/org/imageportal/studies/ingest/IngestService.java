@@ -21,6 +21,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.StudyVault;
 import org.imageportal.studies.StudyRepository;
+import org.imageportal.studies.StudyRepository.Hold;
 import org.imageportal.studies.StudyRepository.StudyKeyRow;
 import org.imageportal.studies.ingest.IdentityCheck.Accept;
 import org.imageportal.studies.ingest.IdentityCheck.Decision;
@@ -147,11 +148,14 @@ public class IngestService {
                 case Accept accept -> repository.ensurePatient(tx, header.patient());
                 case Quarantine quarantine -> Uni.createFrom().nullItem();
             };
-            String reason = decision instanceof Quarantine q ? q.reason().name() : null;
-            String detail = decision instanceof Quarantine q ? String.join(",", q.fields()) : null;
+            Hold hold = decision instanceof Quarantine q
+                    ? new Hold(q.reason().name(), String.join(",", q.fields()), q.proposedPatient())
+                    : null;
+            String reason = hold == null ? null : hold.reason();
+            String detail = hold == null ? null : hold.fields();
             return patient.chain(patientId -> repository.ensureSeries(tx, study.id(), header)
                     .chain(seriesId -> repository.insertInstance(tx, study.id(), seriesId, header, key, size, sha256,
-                            reason, detail))
+                            hold))
                     .chain(instanceId -> (patientId == null
                             ? Uni.createFrom().voidItem()
                             : repository.linkStudy(tx, study.id(), patientId))
@@ -217,7 +221,7 @@ public class IngestService {
         int reason = switch (rejection.reason()) {
             case NOT_DICOM, TRUNCATED, INVALID_ATTRIBUTE -> IngestOutcome.CANNOT_UNDERSTAND;
             case UNSUPPORTED_TRANSFER_SYNTAX -> IngestOutcome.TRANSFER_SYNTAX_NOT_SUPPORTED;
-            case UNSUPPORTED_SOP_CLASS -> IngestOutcome.SOP_CLASS_NOT_SUPPORTED;
+            case UNSUPPORTED_SOP_CLASS, MEDIA_DIRECTORY -> IngestOutcome.SOP_CLASS_NOT_SUPPORTED;
             case TOO_LARGE -> IngestOutcome.OUT_OF_RESOURCES;
         };
         return new IngestOutcome.Failed(header == null ? "" : header.sopClassUid(),

@@ -1,0 +1,54 @@
+package org.imageportal;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.imageportal.studies.MasterKeyRotationService;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * The portal's entry point. Without arguments it serves until stopped; with a command it runs that maintenance
+ * task against the same configuration and exits:
+ * <ul>
+ * <li>{@code rotate-master-key [--keep-retired]}: new primary master key, every study key re-wrapped, retired keys
+ * dropped (kept with {@code --keep-retired}).</li>
+ * <li>{@code rewrap-study-keys}: re-wrap under the current primary only (the keyset comes from a secret that
+ * already holds the new primary).</li>
+ * </ul>
+ */
+@QuarkusMain
+public class PortalMain implements QuarkusApplication {
+
+    @Inject
+    MasterKeyRotationService rotation;
+
+    @Override
+    public int run(String... args) {
+        if (args.length == 0) {
+            Quarkus.waitForExit();
+            return 0;
+        }
+        List<String> options = List.of(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "rotate-master-key" -> rotate(true, !options.contains("--keep-retired"));
+            case "rewrap-study-keys" -> rotate(false, false);
+            default -> {
+                System.err.println("unknown command " + args[0]
+                        + "; commands: rotate-master-key [--keep-retired], rewrap-study-keys");
+                yield 2;
+            }
+        };
+    }
+
+    private int rotate(boolean newPrimary, boolean dropRetired) {
+        MasterKeyRotationService.Result result = rotation.rotate(newPrimary, dropRetired);
+        System.out.printf("master key %d is primary; %d study key(s) re-wrapped; %d still on retired keys; "
+                + "retired keys %s%n", result.primaryKeyId(), result.rewrapped(), result.stillOnRetiredKeys(),
+                result.retiredKeysDropped() ? "dropped" : "kept");
+        return result.stillOnRetiredKeys() == 0 ? 0 : 1;
+    }
+}

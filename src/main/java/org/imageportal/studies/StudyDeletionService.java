@@ -1,0 +1,74 @@
+package org.imageportal.studies;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.Actor;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.studies.StudyRepository.StudyObjects;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
+import org.imageportal.studies.access.StudyScope;
+
+/**
+ * Deletes a whole study. The study row holds the only copy of the study's wrapped data key, so committing the
+ * deletion is what makes the images unreadable for good (crypto-shredding): any copy of the objects, in the bucket,
+ * a replica or a backup, is ciphertext nobody can decrypt any more. The objects are then removed as well.
+ * Blocking.
+ */
+@ApplicationScoped
+public class StudyDeletionService {
+
+    /** Why a study is deleted; recorded in the audit trail. */
+    public enum Reason {
+        /** The retention period ended. */
+        RETENTION_ENDED,
+        /** Sent to the portal by mistake (wrong patient, test images, duplicate). */
+        SENT_IN_ERROR,
+        /** The practice withdrew it (e.g. replaced by a corrected study). */
+        WITHDRAWN
+    }
+
+    /** What went: the study row and how many instances. */
+    public record Deleted(UUID studyId, int instances) {
+    }
+
+    private final AccessPolicy policy;
+    private final StudyRepository repository;
+    private final ObjectCleanupService cleanup;
+    private final AuditTrail audit;
+
+    StudyDeletionService(AccessPolicy policy, StudyRepository repository, ObjectCleanupService cleanup,
+            AuditTrail audit) {
+        this.policy = policy;
+        this.repository = repository;
+        this.cleanup = cleanup;
+        this.audit = audit;
+    }
+
+    public Deleted delete(Actor actor, String studyUid, Reason reason) {
+        if (policy.scope(actor, StudyAction.DELETE).await().indefinitely() instanceof StudyScope.Denied) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
+        }
+        UUID id = repository.studyId(studyUid).await().indefinitely().orElseThrow(ProblemException::notFound);
+        StudyObjects deleted = repository.pool().withTransaction(tx -> repository.lockStudyObjects(tx, id)
+                .chain(found -> {
+                    StudyObjects objects = found.orElseThrow(ProblemException::notFound);
+                    Map<String, Object> detail = new LinkedHashMap<>();
+                    detail.put("instances", objects.instances());
+                    detail.put("reason", reason.name());
+                    return repository.retire(tx, objects.keys())
+                            .chain(() -> repository.deleteStudy(tx, id))
+                            .chain(() -> audit.record(tx, actor.subject(), "study.delete", "success", "study:" + id,
+                                    detail))
+                            .replaceWith(objects);
+                })).await().indefinitely();
+        cleanup.removeNow(deleted.keys());
+        return new Deleted(id, deleted.instances());
+    }
+}

@@ -1,0 +1,144 @@
+package org.imageportal.studies.ingest;
+
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.dicom.PatientIdentity;
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.Actor;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.storage.ObjectKey;
+import org.imageportal.studies.ObjectCleanupService;
+import org.imageportal.studies.StudyRepository;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
+import org.imageportal.studies.access.StudyScope;
+import org.imageportal.studies.ingest.QuarantineRepository.HeldRow;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * The staff review of instances held because their patient identity did not match. A person decides: release the
+ * instance to a patient (it then joins its study and becomes visible like any other), or delete it (its object
+ * goes; if it was the study's last instance, the study and its data key go too). Each decision is audited in its
+ * own transaction. Only the front desk may review (access policy: REVIEW_QUARANTINE).
+ */
+@ApplicationScoped
+public class QuarantineService {
+
+    static final int LIST_LIMIT = 500;
+
+    /** A held instance as staff see it. */
+    public record Held(UUID id, String studyUid, String studyDate, String studyDescription, String modality,
+            String seriesDescription, Integer instanceNumber, QuarantineReason reason, String reasonText,
+            List<String> differingFields, PatientIdentity inFile, UUID proposedPatient, PatientIdentity proposed,
+            boolean releasable, OffsetDateTime heldAt) {
+    }
+
+    private final AccessPolicy policy;
+    private final QuarantineRepository quarantine;
+    private final StudyRepository studies;
+    private final ObjectCleanupService cleanup;
+    private final AuditTrail audit;
+
+    QuarantineService(AccessPolicy policy, QuarantineRepository quarantine, StudyRepository studies,
+            ObjectCleanupService cleanup, AuditTrail audit) {
+        this.policy = policy;
+        this.quarantine = quarantine;
+        this.studies = studies;
+        this.cleanup = cleanup;
+        this.audit = audit;
+    }
+
+    /** The oldest held instances first (up to 500). */
+    public Uni<List<Held>> list(Actor actor) {
+        return allowed(actor).chain(() -> quarantine.list(LIST_LIMIT))
+                .map(rows -> rows.stream().map(QuarantineService::held).toList());
+    }
+
+    public Uni<Held> find(Actor actor, UUID id) {
+        return allowed(actor).chain(() -> quarantine.find(id))
+                .map(row -> held(row.orElseThrow(ProblemException::notFound)));
+    }
+
+    /**
+     * Releases a held instance to {@code patient}, or to the proposed patient when none is given. Refused (409) when
+     * no patient is known, or when the study already belongs to another patient: a study has one patient, so such
+     * an instance must be deleted and sent again for the right one.
+     */
+    public Uni<Void> release(Actor actor, UUID id, Optional<UUID> patient) {
+        return allowed(actor).chain(() -> quarantine.pool().withTransaction(tx -> quarantine.lock(tx, id)
+                .chain(found -> {
+                    HeldRow held = found.orElseThrow(ProblemException::notFound);
+                    UUID target = patient.orElse(held.proposedPatient());
+                    if (target == null) {
+                        throw new ProblemException(ProblemType.CONFLICT,
+                                "No patient is known for this instance; choose the patient it belongs to.");
+                    }
+                    if (held.studyPatient() != null && !held.studyPatient().equals(target)) {
+                        throw new ProblemException(ProblemType.CONFLICT,
+                                "The study belongs to another patient. Delete this instance and send it again "
+                                        + "for the right patient.");
+                    }
+                    return quarantine.patientExists(tx, target).chain(exists -> {
+                        if (!exists) {
+                            throw new ProblemException(ProblemType.VALIDATION, "The chosen patient does not exist.");
+                        }
+                        return quarantine.accept(tx, id)
+                                .chain(() -> studies.linkStudy(tx, held.studyId(), target))
+                                .chain(() -> studies.refreshAggregates(tx, held.studyId()))
+                                .chain(() -> record(tx, actor, "quarantine.release", held, target));
+                    });
+                })));
+    }
+
+    /** Deletes a held instance and its object; the study too if nothing else is left in it. Blocking. */
+    public void delete(Actor actor, UUID id) {
+        allowed(actor).await().indefinitely();
+        ObjectKey key = quarantine.pool().withTransaction(tx -> quarantine.lock(tx, id).chain(found -> {
+            HeldRow held = found.orElseThrow(ProblemException::notFound);
+            return quarantine.delete(tx, id)
+                    .chain(() -> studies.retire(tx, List.of(held.objectKey())))
+                    .chain(() -> studies.refreshAggregates(tx, held.studyId()))
+                    .chain(() -> studies.pruneEmpty(tx, held.studyId()))
+                    .chain(studyGone -> record(tx, actor, studyGone
+                            ? "quarantine.delete-with-study"
+                            : "quarantine.delete", held, null))
+                    .replaceWith(held.objectKey());
+        })).await().indefinitely();
+        cleanup.removeNow(List.of(key));
+    }
+
+    private Uni<Void> record(SqlClient tx, Actor actor, String action, HeldRow held, UUID patient) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("study", held.studyId().toString());
+        detail.put("reason", held.reason());
+        if (patient != null) {
+            detail.put("patient", patient.toString());
+        }
+        return audit.record(tx, actor.subject(), action, "success", "instance:" + held.id(), detail);
+    }
+
+    private Uni<Void> allowed(Actor actor) {
+        return policy.scope(actor, StudyAction.REVIEW_QUARANTINE).invoke(scope -> {
+            if (scope instanceof StudyScope.Denied) {
+                throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
+            }
+        }).replaceWithVoid();
+    }
+
+    private static Held held(HeldRow r) {
+        return new Held(r.id(), r.studyUid(), r.studyDate(), r.studyDescription(), r.modality(),
+                r.seriesDescription(), r.instanceNumber(), QuarantineReason.valueOf(r.reason()),
+                QuarantineReason.valueOf(r.reason()).description(), QuarantineRepository.fieldList(r.fields()),
+                r.inFile(), r.proposedPatient(), r.proposed(), r.proposedPatient() != null, r.heldAt());
+    }
+}

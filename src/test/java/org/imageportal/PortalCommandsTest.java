@@ -1,0 +1,45 @@
+package org.imageportal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.main.Launch;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+
+/** The maintenance commands of the portal binary, as `infra/portal rotate-master-key` runs them. */
+@QuarkusMainTest
+class PortalCommandsTest {
+
+    private static final Path KEYSET = Path.of(System.getenv("PORTAL_STATE_DIR"), "keys", "test-master-keyset.json");
+
+    @Test
+    void rotateMasterKeyPutsANewPrimaryInTheKeyFileAndReports(QuarkusMainLauncher launcher) throws Exception {
+        LaunchResult first = launcher.launch("rotate-master-key");
+        assertThat(first.exitCode()).isZero();
+        String keyset = Files.readString(KEYSET);
+        assertThat(first.getOutput()).containsPattern("master key \\d+ is primary; \\d+ study key\\(s\\) re-wrapped; "
+                + "0 still on retired keys; retired keys (dropped|kept)");
+        String primary = first.getOutput().replaceAll("(?s).*master key (\\d+) is primary.*", "$1");
+        assertThat(keyset).contains("\"primaryKeyId\":" + primary);
+
+        LaunchResult second = launcher.launch("rotate-master-key", "--keep-retired");
+        assertThat(second.exitCode()).isZero();
+        String next = second.getOutput().replaceAll("(?s).*master key (\\d+) is primary.*", "$1");
+        assertThat(next).isNotEqualTo(primary);
+        assertThat(second.getOutput()).contains("retired keys kept");
+        assertThat(Files.readString(KEYSET)).contains("\"primaryKeyId\":" + next).contains(primary);
+    }
+
+    @Test
+    @Launch(value = "no-such-command", exitCode = 2)
+    void anUnknownCommandIsRefusedWithTheList(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("unknown command no-such-command")
+                .contains("rotate-master-key");
+    }
+}
