@@ -15,8 +15,22 @@ import org.imageportal.storage.crypto.WrappedStudyKey;
 @ApplicationScoped
 public class StudyVault {
 
+    /** Unwrapped study keys kept for a while: ingest and retrieval touch one study's objects many times in a row. */
+    private static final int CACHED_KEYS = 64;
+    private static final long KEY_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
+    private record CachedCipher(StudyCipher cipher, long expiresAt) {
+    }
+
     private final ObjectStore store;
     private final EnvelopeCrypto crypto;
+    private final java.util.Map<String, CachedCipher> ciphers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, CachedCipher> eldest) {
+            return size() > CACHED_KEYS;
+        }
+    };
 
     StudyVault(ObjectStore store, EnvelopeCrypto crypto) {
         this.store = store;
@@ -44,7 +58,7 @@ public class StudyVault {
      * fails with the reading exception as the cause, and nothing is left in the store.
      */
     public long put(WrappedStudyKey studyKey, String studyRef, ObjectKey key, InputStream plaintext) {
-        StudyCipher cipher = crypto.open(studyKey, studyRef);
+        StudyCipher cipher = cipher(studyKey, studyRef);
         EncryptingInputStream ciphertext = new EncryptingInputStream(plaintext,
                 sink -> cipher.encrypting(sink, key.value()));
         try {
@@ -59,7 +73,25 @@ public class StudyVault {
 
     /** The plaintext of an object; an IOException while reading means it failed authentication or the store. */
     public InputStream open(WrappedStudyKey studyKey, String studyRef, ObjectKey key) {
-        return crypto.open(studyKey, studyRef).decrypting(store.get(key), key.value());
+        return cipher(studyKey, studyRef).decrypting(store.get(key), key.value());
+    }
+
+    /** The study's cipher, unwrapping its key only when it was not used in the last minutes. */
+    private StudyCipher cipher(WrappedStudyKey studyKey, String studyRef) {
+        String id = studyRef + ':' + studyKey.masterKeyId() + ':'
+                + java.util.HexFormat.of().formatHex(studyKey.ciphertext());
+        long now = System.nanoTime();
+        synchronized (ciphers) {
+            CachedCipher cached = ciphers.get(id);
+            if (cached != null && now - cached.expiresAt() < 0) {
+                return cached.cipher();
+            }
+        }
+        StudyCipher cipher = crypto.open(studyKey, studyRef);
+        synchronized (ciphers) {
+            ciphers.put(id, new CachedCipher(cipher, now + KEY_TTL_NANOS));
+        }
+        return cipher;
     }
 
     public void delete(ObjectKey key) {

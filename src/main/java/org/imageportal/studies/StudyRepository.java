@@ -53,27 +53,45 @@ public class StudyRepository {
             int acceptedInstances, boolean created) {
     }
 
-    public Uni<StudyKeyRow> findOrCreateStudy(UUID newId, InstanceHeader header, WrappedStudyKey newKey) {
-        PatientIdentity p = header.patient();
-        return pool.preparedQuery("INSERT INTO portal.study (id, study_uid, patient_id, issuer, patient_name, "
-                + "birth_date, sex, study_date, study_time, accession_number, referring_physician, description, "
-                + "study_id, wrapped_key, master_key_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
-                + "ON CONFLICT (study_uid) DO NOTHING")
-                .execute(Tuple.from(List.of(newId, header.studyInstanceUid(), p.patientId(), p.issuer(), p.name(),
-                        p.birthDate(), p.sex(), header.studyDate(), header.studyTime(), header.accessionNumber(),
-                        header.referringPhysicianName(), header.studyDescription(), header.studyId(),
-                        Buffer.buffer(newKey.ciphertext()), newKey.masterKeyId())))
-                .chain(inserted -> pool.preparedQuery("SELECT id, patient_ref, patient_id, issuer, patient_name, "
-                        + "birth_date, sex, wrapped_key, master_key_id, instance_count FROM portal.study "
-                        + "WHERE study_uid = $1").execute(Tuple.of(header.studyInstanceUid()))
-                        .map(rows -> {
-                            Row r = rows.iterator().next();
-                            return new StudyKeyRow(r.getUUID("id"), r.getUUID("patient_ref"),
-                                    new PatientIdentity(r.getString("patient_id"), r.getString("issuer"),
-                                            r.getString("patient_name"), r.getString("birth_date"),
-                                            r.getString("sex")),
-                                    key(r), r.getInteger("instance_count"), inserted.rowCount() == 1);
-                        }));
+    /**
+     * The study of an instance with its key; creates it when it does not exist yet, with a key made by
+     * {@code newKey} only then (making and wrapping a key is not free, and most instances join an existing study).
+     */
+    public Uni<StudyKeyRow> findOrCreateStudy(InstanceHeader header,
+            java.util.function.Function<UUID, WrappedStudyKey> newKey) {
+        return selectStudy(header.studyInstanceUid(), false).chain(found -> {
+            if (found.isPresent()) {
+                return Uni.createFrom().item(found.get());
+            }
+            UUID newId = UUID.randomUUID();
+            WrappedStudyKey key = newKey.apply(newId);
+            PatientIdentity p = header.patient();
+            return pool.preparedQuery("INSERT INTO portal.study (id, study_uid, patient_id, issuer, patient_name, "
+                    + "birth_date, sex, study_date, study_time, accession_number, referring_physician, description, "
+                    + "study_id, wrapped_key, master_key_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
+                    + "ON CONFLICT (study_uid) DO NOTHING")
+                    .execute(Tuple.from(List.of(newId, header.studyInstanceUid(), p.patientId(), p.issuer(), p.name(),
+                            p.birthDate(), p.sex(), header.studyDate(), header.studyTime(), header.accessionNumber(),
+                            header.referringPhysicianName(), header.studyDescription(), header.studyId(),
+                            Buffer.buffer(key.ciphertext()), key.masterKeyId())))
+                    .chain(inserted -> selectStudy(header.studyInstanceUid(), inserted.rowCount() == 1))
+                    .map(Optional::orElseThrow);
+        });
+    }
+
+    private Uni<Optional<StudyKeyRow>> selectStudy(String studyUid, boolean created) {
+        return pool.preparedQuery("SELECT id, patient_ref, patient_id, issuer, patient_name, birth_date, sex, "
+                + "wrapped_key, master_key_id, instance_count FROM portal.study WHERE study_uid = $1")
+                .execute(Tuple.of(studyUid)).map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new StudyKeyRow(r.getUUID("id"), r.getUUID("patient_ref"),
+                            new PatientIdentity(r.getString("patient_id"), r.getString("issuer"),
+                                    r.getString("patient_name"), r.getString("birth_date"), r.getString("sex")),
+                            key(r), r.getInteger("instance_count"), created));
+                });
     }
 
     /** Removes a study row that never got an instance (its ingest failed). */

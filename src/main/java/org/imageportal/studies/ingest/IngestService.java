@@ -87,9 +87,8 @@ public class IngestService {
 
     private IngestOutcome store(Part10Instance instance, Target target, Actor actor) {
         InstanceHeader header = instance.header();
-        UUID newStudyId = UUID.randomUUID();
-        StudyKeyRow study = repository.findOrCreateStudy(newStudyId, header,
-                vault.newStudyKey(newStudyId.toString())).await().indefinitely();
+        StudyKeyRow study = repository.findOrCreateStudy(header, id -> vault.newStudyKey(id.toString())).await()
+                .indefinitely();
         Decision decision = decide(header, study, target);
         ObjectKey key = ObjectKey.random("i");
         repository.addPending(key).await().indefinitely();
