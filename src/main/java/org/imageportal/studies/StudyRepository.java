@@ -48,35 +48,32 @@ public class StudyRepository {
 
     // ------------------------------------------------------------------ ingest
 
-    /** A study row with its key, creating it (with {@code newKey}) if it does not exist yet. */
+    /** A study row with its key; {@code created} when this request made it. */
     public record StudyKeyRow(UUID id, UUID patientRef, PatientIdentity identity, WrappedStudyKey key,
             int acceptedInstances, boolean created) {
     }
 
+    /** The study of an instance with its key, if the index has it. */
+    public Uni<Optional<StudyKeyRow>> findStudy(String studyUid) {
+        return selectStudy(studyUid, false);
+    }
+
     /**
-     * The study of an instance with its key; creates it when it does not exist yet, with a key made by
-     * {@code newKey} only then (making and wrapping a key is not free, and most instances join an existing study).
+     * Creates the study with {@code key} (made by the caller off the event loop); if a concurrent request created it
+     * first, returns that one (then {@code created} is false and {@code key} was not used).
      */
-    public Uni<StudyKeyRow> findOrCreateStudy(InstanceHeader header,
-            java.util.function.Function<UUID, WrappedStudyKey> newKey) {
-        return selectStudy(header.studyInstanceUid(), false).chain(found -> {
-            if (found.isPresent()) {
-                return Uni.createFrom().item(found.get());
-            }
-            UUID newId = UUID.randomUUID();
-            WrappedStudyKey key = newKey.apply(newId);
-            PatientIdentity p = header.patient();
-            return pool.preparedQuery("INSERT INTO portal.study (id, study_uid, patient_id, issuer, patient_name, "
-                    + "birth_date, sex, study_date, study_time, accession_number, referring_physician, description, "
-                    + "study_id, wrapped_key, master_key_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
-                    + "ON CONFLICT (study_uid) DO NOTHING")
-                    .execute(Tuple.from(List.of(newId, header.studyInstanceUid(), p.patientId(), p.issuer(), p.name(),
-                            p.birthDate(), p.sex(), header.studyDate(), header.studyTime(), header.accessionNumber(),
-                            header.referringPhysicianName(), header.studyDescription(), header.studyId(),
-                            Buffer.buffer(key.ciphertext()), key.masterKeyId())))
-                    .chain(inserted -> selectStudy(header.studyInstanceUid(), inserted.rowCount() == 1))
-                    .map(Optional::orElseThrow);
-        });
+    public Uni<StudyKeyRow> createStudy(UUID id, InstanceHeader header, WrappedStudyKey key) {
+        PatientIdentity p = header.patient();
+        return pool.preparedQuery("INSERT INTO portal.study (id, study_uid, patient_id, issuer, patient_name, "
+                + "birth_date, sex, study_date, study_time, accession_number, referring_physician, description, "
+                + "study_id, wrapped_key, master_key_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
+                + "ON CONFLICT (study_uid) DO NOTHING")
+                .execute(Tuple.from(List.of(id, header.studyInstanceUid(), p.patientId(), p.issuer(), p.name(),
+                        p.birthDate(), p.sex(), header.studyDate(), header.studyTime(), header.accessionNumber(),
+                        header.referringPhysicianName(), header.studyDescription(), header.studyId(),
+                        Buffer.buffer(key.ciphertext()), key.masterKeyId())))
+                .chain(inserted -> selectStudy(header.studyInstanceUid(), inserted.rowCount() == 1))
+                .map(Optional::orElseThrow);
     }
 
     private Uni<Optional<StudyKeyRow>> selectStudy(String studyUid, boolean created) {

@@ -87,8 +87,7 @@ public class IngestService {
 
     private IngestOutcome store(Part10Instance instance, Target target, Actor actor) {
         InstanceHeader header = instance.header();
-        StudyKeyRow study = repository.findOrCreateStudy(header, id -> vault.newStudyKey(id.toString())).await()
-                .indefinitely();
+        StudyKeyRow study = findOrCreateStudy(header);
         Decision decision = decide(header, study, target);
         ObjectKey key = ObjectKey.random("i");
         repository.addPending(key).await().indefinitely();
@@ -123,6 +122,16 @@ public class IngestService {
                     IngestOutcome.PROCESSING_FAILURE, "the instance could not be indexed; try again");
         }
         return stored(header, decision instanceof Quarantine q ? q.reason() : null, false);
+    }
+
+    /** A new study gets its data key here, on this worker thread; most instances join an existing study. */
+    private StudyKeyRow findOrCreateStudy(InstanceHeader header) {
+        Optional<StudyKeyRow> existing = repository.findStudy(header.studyInstanceUid()).await().indefinitely();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        UUID id = UUID.randomUUID();
+        return repository.createStudy(id, header, vault.newStudyKey(id.toString())).await().indefinitely();
     }
 
     private Decision decide(InstanceHeader header, StudyKeyRow study, Target target) {
