@@ -44,30 +44,42 @@ import io.minio.RemoveObjectArgs;
 public final class StudyBenchmark {
 
     /** What to run. */
-    public record Options(int instances, int size, int parallel, Path jar) {
+    public record Options(int instances, int size, int parallel, int warmUp, Path jar) {
 
         static Options parse(String[] args) {
             int instances = 1000;
             int size = 512;
             int parallel = 4;
+            int warmUp = 1000;
             Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--instances" -> instances = Integer.parseInt(args[++i]);
                     case "--size" -> size = Integer.parseInt(args[++i]);
                     case "--parallel" -> parallel = Integer.parseInt(args[++i]);
+                    case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
                     case "--jar" -> jar = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (--instances N, --size PIXELS, --parallel N, --jar PATH)");
+                            + " (--instances N, --size PIXELS, --parallel N, --warm-up N, --jar PATH)");
                 }
             }
-            return new Options(instances, size, parallel, jar);
+            return new Options(instances, size, parallel, warmUp, jar);
+        }
+    }
+
+    /** CPU seconds (user + system) that each process spent in one phase: where a 2-core machine's time went. */
+    public record Cpu(double portal, double store, double client) {
+
+        @Override
+        public String toString() {
+            return String.format("CPU s: portal %.1f, S3 store %.1f, client %.1f", portal, store, client);
         }
     }
 
     /** The figures of one run. */
     public record Result(int instances, long bytes, double stowSeconds, double wadoSeconds, double s3PutSeconds,
-            double s3GetSeconds, long baselineRssKb, long peakRssKb, boolean identical) {
+            double s3GetSeconds, long baselineRssKb, long peakRssKb, boolean identical, Cpu stowCpu, Cpu wadoCpu,
+            Cpu putCpu, Cpu getCpu) {
 
         double mb() {
             return bytes / 1e6;
@@ -99,18 +111,19 @@ public final class StudyBenchmark {
 
         public String report(Options o) {
             return String.format("""
-                    study: %d CT instances of %dx%dx16 bit, %.1f MB; %d parallel STOW requests / S3 PUTs
-                    STOW-RS ingest      %8.1f MB/s  %7.1f instances/s  (%.2f s)
-                    WADO-RS retrieval   %8.1f MB/s                     (%.2f s, every instance byte-identical: %s)
-                    raw S3 PUT          %8.1f MB/s                     (%.2f s)
-                    raw S3 GET          %8.1f MB/s                     (%.2f s, one stream like WADO-RS)
+                    study: %d CT instances of %dx%dx16 bit, %.1f MB; %d parallel STOW requests / S3 PUTs; warm-up: %d instances
+                    STOW-RS ingest      %8.1f MB/s  %7.1f instances/s  (%.2f s; %s)
+                    WADO-RS retrieval   %8.1f MB/s                     (%.2f s; %s)
+                    raw S3 PUT          %8.1f MB/s                     (%.2f s; %s)
+                    raw S3 GET          %8.1f MB/s                     (%.2f s, one stream like WADO-RS; %s)
                     ingest / raw PUT    %8.0f %%   (target >= 70 %%)
                     retrieval / raw GET %8.0f %%   (target >= 80 %%)
+                    every instance retrieved byte-identical (SHA-256, separate pass): %s
                     portal RSS          %8d MB before, %d MB peak, growth %d MB (target < 150 MB for 2 GB)
-                    """, instances, o.size(), o.size(), mb(), o.parallel(), stowMBps(), stowInstancesPerSecond(),
-                    stowSeconds, wadoMBps(), wadoSeconds, identical ? "yes" : "NO", s3PutMBps(), s3PutSeconds,
-                    s3GetMBps(), s3GetSeconds, 100 * stowMBps() / s3PutMBps(), 100 * wadoMBps() / s3GetMBps(),
-                    baselineRssKb / 1024, peakRssKb / 1024, rssGrowthMb());
+                    """, instances, o.size(), o.size(), mb(), o.parallel(), o.warmUp(), stowMBps(), stowInstancesPerSecond(),
+                    stowSeconds, stowCpu, wadoMBps(), wadoSeconds, wadoCpu, s3PutMBps(), s3PutSeconds, putCpu,
+                    s3GetMBps(), s3GetSeconds, getCpu, 100 * stowMBps() / s3PutMBps(), 100 * wadoMBps() / s3GetMBps(),
+                    identical ? "yes" : "NO", baselineRssKb / 1024, peakRssKb / 1024, rssGrowthMb());
         }
     }
 
@@ -150,24 +163,36 @@ public final class StudyBenchmark {
             SyntheticStudy study = new SyntheticStudy(options.instances(), options.size());
             List<String> expected = Collections.synchronizedList(new ArrayList<>());
             long[] bytes = new long[1];
+            CpuMeter cpu = new CpuMeter(pid);
+            var threads = cpu.portalThreads();
             double stow = timed(() -> stow(study, ingest, expected, bytes));
-            MultipartDigests.Result[] retrieved = new MultipartDigests.Result[1];
-            double wado = timed(() -> retrieved[0] = retrieve(study, staff));
+            Cpu stowCpu = cpu.lap();
+            threads = printThreads("STOW", threads, cpu.portalThreads());
+            // timed like the raw GET below: the client only reads the bytes through
+            double wado = timed(() -> readThrough(study, staff));
+            Cpu wadoCpu = cpu.lap();
+            printThreads("WADO", threads, cpu.portalThreads());
+            // then every instance is checked in a second, untimed pass
+            MultipartDigests.Result retrieved = retrieve(study, staff);
             long peak = rssKb(pid, "VmHWM");
-            List<String> got = new ArrayList<>(retrieved[0].digests());
+            List<String> got = new ArrayList<>(retrieved.digests());
             List<String> want = new ArrayList<>(expected);
             Collections.sort(got);
             Collections.sort(want);
-            boolean identical = got.equals(want) && retrieved[0].contentBytes() == bytes[0];
+            boolean identical = got.equals(want) && retrieved.contentBytes() == bytes[0];
 
             MinioClient s3 = MinioClient.builder().endpoint(env("PORTAL_STORAGE_ENDPOINT"))
                     .credentials(env("PORTAL_S3_ACCESS_KEY"), env("PORTAL_S3_SECRET_KEY")).build();
             String bucket = env("PORTAL_STORAGE_BUCKET");
             String prefix = "bench/" + UUID.randomUUID() + "/";
             try {
+                cpu.lap();
                 double put = timed(() -> s3Put(s3, bucket, prefix, study));
+                Cpu putCpu = cpu.lap();
                 double get = timed(() -> s3Get(s3, bucket, prefix, study.instances()));
-                return new Result(study.instances(), bytes[0], stow, wado, put, get, baseline, peak, identical);
+                Cpu getCpu = cpu.lap();
+                return new Result(study.instances(), bytes[0], stow, wado, put, get, baseline, peak, identical,
+                        stowCpu, wadoCpu, putCpu, getCpu);
             } finally {
                 for (int i = 0; i < study.instances(); i++) {
                     s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(prefix + i).build());
@@ -188,8 +213,16 @@ public final class StudyBenchmark {
             port = free.getLocalPort();
         }
         base = "http://127.0.0.1:" + port;
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", options.jar().toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // the portal's own JVM options (infra/portal), then extra ones for a profiling run (e.g. a flight recording)
+        for (String name : List.of("PORTAL_JVM_OPTS", "PORTAL_BENCH_JAVA_OPTS")) {
+            String options = System.getenv().getOrDefault(name, name.equals("PORTAL_JVM_OPTS") ? "-Xmx512m" : "");
+            if (options != null && !options.isBlank()) {
+                command.addAll(List.of(options.strip().split("\\s+")));
+            }
+        }
+        command.addAll(List.of("-jar", options.jar().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_PROFILE", "test");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -229,7 +262,8 @@ public final class StudyBenchmark {
     }
 
     private void warmUp(String ingest, String staff) throws Exception {
-        SyntheticStudy small = new SyntheticStudy(20, options.size());
+        // a server runs for days: measure it after its JIT has compiled the paths, not while it does
+        SyntheticStudy small = new SyntheticStudy(Math.max(1, options.warmUp()), options.size());
         stow(small, ingest, new ArrayList<>(), new long[1]);
         retrieve(small, staff);
     }
@@ -302,6 +336,22 @@ public final class StudyBenchmark {
         return total[0];
     }
 
+    private void readThrough(SyntheticStudy study, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies/" + study.studyUid()))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "multipart/related; type=\"application/dicom\"").GET().build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("WADO-RS answered " + response.statusCode());
+            }
+            byte[] buffer = new byte[256 * 1024];
+            while (body.read(buffer) > 0) {
+                // read through, as the raw S3 GET does
+            }
+        }
+    }
+
     private MultipartDigests.Result retrieve(SyntheticStudy study, String token) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies/" + study.studyUid()))
                 .header("Authorization", "Bearer " + token)
@@ -354,6 +404,73 @@ public final class StudyBenchmark {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** With PORTAL_BENCH_THREADS set: the portal's CPU seconds per thread group in a phase. */
+    private static java.util.Map<String, Long> printThreads(String phase, java.util.Map<String, Long> before,
+            java.util.Map<String, Long> after) {
+        if (System.getenv("PORTAL_BENCH_THREADS") != null) {
+            StringBuilder line = new StringBuilder(phase + " portal threads (CPU s):");
+            after.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() >= 10).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> line.append(String.format(" %s %.1f;", e.getKey(), e.getValue() / 100.0)));
+            System.out.println(line);
+        }
+        return after;
+    }
+
+    /** CPU time of the portal, the S3 store (found by its command line) and this process, phase by phase. */
+    private static final class CpuMeter {
+
+        private final long[] pids;
+        private final long[] last;
+
+        CpuMeter(long portal) throws IOException {
+            pids = new long[] {portal, storePid(), ProcessHandle.current().pid()};
+            last = new long[pids.length];
+            lap();
+        }
+
+        /** CPU ticks of the portal's threads by name (digits dropped), for finding where its time goes. */
+        java.util.Map<String, Long> portalThreads() throws IOException {
+            java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc/" + pids[0] + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d", "");
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    } catch (IOException ended) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
+            return byName;
+        }
+
+        Cpu lap() throws IOException {
+            double[] spent = new double[pids.length];
+            for (int i = 0; i < pids.length; i++) {
+                long now = pids[i] < 0 ? 0 : ticks(pids[i]);
+                spent[i] = (now - last[i]) / 100.0; // USER_HZ is 100 on Linux
+                last[i] = now;
+            }
+            return new Cpu(spent[0], spent[1], spent[2]);
+        }
+
+        private static long ticks(long pid) throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        }
+
+        private static long storePid() {
+            return ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("s3proxy")).orElse(false))
+                    .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        }
+    }
 
     interface Step {
         void run() throws Exception;

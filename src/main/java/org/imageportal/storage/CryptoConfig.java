@@ -19,4 +19,12 @@ public interface CryptoConfig {
     /** Create the keyset file with a fresh key when it does not exist (local stacks only). */
     @WithDefault("false")
     boolean createMasterKeyset();
+
+    /**
+     * AES-GCM rounds run at start so that the first studies are encrypted and decrypted at full speed rather than
+     * at the JIT's cold speed (about a second of one core; 0 turns it off).
+     */
+    @WithDefault("3000")
+    @io.smallrye.config.WithName("warm-up-rounds")
+    int warmUpRounds();
 }

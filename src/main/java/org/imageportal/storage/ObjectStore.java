@@ -11,6 +11,9 @@ public interface ObjectStore {
     /** Stores a stream of unknown length; returns the number of bytes written. */
     long put(ObjectKey key, InputStream content);
 
+    /** Stores {@code length} bytes of {@code content} in one request. */
+    void put(ObjectKey key, byte[] content, int length);
+
     /** Opens the object for reading; the caller closes the stream. */
     InputStream get(ObjectKey key);
 

@@ -15,6 +15,8 @@ import org.imageportal.storage.crypto.WrappedStudyKey;
 @ApplicationScoped
 public class StudyVault {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StudyVault.class);
+
     /** Unwrapped study keys kept for a while: ingest and retrieval touch one study's objects many times in a row. */
     private static final int CACHED_KEYS = 64;
     private static final long KEY_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
@@ -32,9 +34,19 @@ public class StudyVault {
         }
     };
 
-    StudyVault(ObjectStore store, EnvelopeCrypto crypto) {
+    private final int warmUpRounds;
+
+    StudyVault(ObjectStore store, EnvelopeCrypto crypto, CryptoConfig config) {
         this.store = store;
         this.crypto = crypto;
+        this.warmUpRounds = config.warmUpRounds();
+    }
+
+    /** Compiles the cipher code before the first study arrives (see {@link EnvelopeCrypto#warmUp}). */
+    void warmUp(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent started) {
+        long start = System.nanoTime();
+        EnvelopeCrypto.warmUp(warmUpRounds);
+        LOG.debugf("cipher warm-up: %d rounds in %d ms", warmUpRounds, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** A new data key for a new study, wrapped by the current master key. */
@@ -52,20 +64,77 @@ public class StudyVault {
     }
 
     /**
-     * Encrypts {@code plaintext} into the object {@code key}; the object's associated data names the study and the
-     * object, so it cannot be read under another name. Returns the number of plaintext bytes read. If reading
-     * {@code plaintext} fails (including a {@code DicomStreamException} found only at its end), the store
-     * fails with the reading exception as the cause, and nothing is left in the store.
+     * Ciphertext of one object, made on the caller's thread: small objects whole in memory, ready for one PUT that
+     * can overlap the caller's next work; larger ones as a stream that must be stored right away.
      */
-    public long put(WrappedStudyKey studyKey, String studyRef, ObjectKey key, InputStream plaintext) {
+    public sealed interface Sealed {
+
+        /** Number of plaintext bytes read (for a streaming one: known after {@link #store}). */
+        long plaintextBytes();
+    }
+
+    /** A whole small object's ciphertext. */
+    public record InMemory(ObjectKey key, byte[] ciphertext, int length, long plaintextBytes) implements Sealed {
+    }
+
+    /** A large object: what was encrypted so far, and the rest still to be read while it is stored. */
+    public static final class Streaming implements Sealed {
+
+        private final ObjectKey key;
+        private final byte[] head;
+        private final EncryptingInputStream rest;
+
+        Streaming(ObjectKey key, byte[] head, EncryptingInputStream rest) {
+            this.key = key;
+            this.head = head;
+            this.rest = rest;
+        }
+
+        @Override
+        public long plaintextBytes() {
+            return rest.plaintextBytes();
+        }
+    }
+
+    /**
+     * Encrypts {@code plaintext} for the object {@code key}; the object's associated data names the study and the
+     * object, so it cannot be read under another name. Reads the whole
+     * plaintext when it fits in {@link S3ObjectStore#SINGLE_PUT_LIMIT}; a reading failure (including a
+     * {@code DicomStreamException}) is thrown here, before anything reaches the store.
+     */
+    public Sealed seal(WrappedStudyKey studyKey, String studyRef, ObjectKey key, InputStream plaintext)
+            throws java.io.IOException {
         StudyCipher cipher = cipher(studyKey, studyRef);
         EncryptingInputStream ciphertext = new EncryptingInputStream(plaintext,
                 sink -> cipher.encrypting(sink, key.value()));
+        byte[] buffer = new byte[1 << 20];
+        int length = 0;
+        while (length < S3ObjectStore.SINGLE_PUT_LIMIT) {
+            if (length == buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.min(buffer.length * 2, S3ObjectStore.SINGLE_PUT_LIMIT));
+            }
+            int n = ciphertext.read(buffer, length, buffer.length - length);
+            if (n < 0) {
+                return new InMemory(key, buffer, length, ciphertext.plaintextBytes());
+            }
+            length += n;
+        }
+        return new Streaming(key, java.util.Arrays.copyOf(buffer, length), ciphertext);
+    }
+
+    /** Stores what {@link #seal} made; on failure nothing is left in the store. */
+    public void store(Sealed sealed) {
+        ObjectKey key = switch (sealed) {
+            case InMemory m -> m.key();
+            case Streaming s -> s.key;
+        };
         try {
-            store.put(key, ciphertext);
-            return ciphertext.plaintextBytes();
+            switch (sealed) {
+                case InMemory m -> store.put(m.key(), m.ciphertext(), m.length());
+                case Streaming s -> store.put(s.key,
+                        new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(s.head), s.rest));
+            }
         } catch (RuntimeException e) {
-            // a multipart upload may have completed before the source failed: make sure nothing stays behind
             store.delete(key);
             throw e;
         }

@@ -238,6 +238,21 @@ public class StudyRepository {
                 .execute(Tuple.of(studyId, patientId)).replaceWithVoid();
     }
 
+    /**
+     * Adds one newly accepted instance to its series' and study's counters, size and modalities, in constant time
+     * (recounting a study on every instance would make storing an n-instance study cost n squared).
+     */
+    public Uni<Void> countAccepted(SqlClient tx, UUID studyId, UUID seriesId, long size) {
+        return tx.preparedQuery("WITH se AS (UPDATE portal.series SET instance_count = instance_count + 1 "
+                + "WHERE id = $2 RETURNING instance_count, modality) "
+                + "UPDATE portal.study s SET instance_count = s.instance_count + 1, size_bytes = s.size_bytes + $3, "
+                + "series_count = s.series_count + CASE WHEN se.instance_count = 1 THEN 1 ELSE 0 END, "
+                + "modalities = CASE WHEN se.modality = '' OR se.modality = ANY (s.modalities) THEN s.modalities "
+                + "ELSE ARRAY(SELECT m FROM unnest(s.modalities || se.modality) m ORDER BY m) END, "
+                + "updated_at = now() FROM se WHERE s.id = $1")
+                .execute(Tuple.of(studyId, seriesId, size)).replaceWithVoid();
+    }
+
     /** Recomputes the study's and its series' counts, sizes and modalities over accepted instances. */
     public Uni<Void> refreshAggregates(SqlClient tx, UUID studyId) {
         return tx.preparedQuery("UPDATE portal.series se SET instance_count = (SELECT count(*) FROM portal.instance i "

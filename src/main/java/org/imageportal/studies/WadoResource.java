@@ -46,6 +46,8 @@ public class WadoResource {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
     private static final int BUFFER = 256 * 1024;
+    /** Objects opened ahead of the one being sent (see {@link ReadAhead}). */
+    private static final int READ_AHEAD = 2;
     private static final Part10Reader.Limits METADATA_LIMITS = new Part10Reader.Limits(Long.MAX_VALUE, 64 << 20);
 
     @Inject
@@ -128,13 +130,15 @@ public class WadoResource {
         String boundary = UUID.randomUUID().toString();
         InputStream first = openVerified(instances.getFirst());
         StreamingOutput body = out -> {
-            for (int i = 0; i < instances.size(); i++) {
-                StoredInstance instance = instances.get(i);
-                String head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/dicom; "
-                        + "transfer-syntax=" + instance.transferSyntax() + "\r\nContent-Length: " + instance.size()
-                        + "\r\n\r\n";
-                out.write(head.getBytes(StandardCharsets.US_ASCII));
-                copy(instance, i == 0 ? first : service.open(instance), out, Long.MAX_VALUE);
+            try (ReadAhead ahead = new ReadAhead(instances, 1, READ_AHEAD, service::open)) {
+                for (int i = 0; i < instances.size(); i++) {
+                    StoredInstance instance = instances.get(i);
+                    String head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/dicom; "
+                            + "transfer-syntax=" + instance.transferSyntax() + "\r\nContent-Length: "
+                            + instance.size() + "\r\n\r\n";
+                    out.write(head.getBytes(StandardCharsets.US_ASCII));
+                    copy(instance, i == 0 ? first : ahead.next(), out, Long.MAX_VALUE);
+                }
             }
             out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         };

@@ -15,7 +15,7 @@ class BenchmarkIT {
 
     @Test
     void aSmallRunMeasuresEverythingAndGetsEveryByteBack() throws Exception {
-        StudyBenchmark.Options options = new StudyBenchmark.Options(40, 128, 2,
+        StudyBenchmark.Options options = new StudyBenchmark.Options(40, 128, 2, 10,
                 Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app"), "quarkus-run.jar"));
         StudyBenchmark.Result result = StudyBenchmark.run(options);
         System.out.print(result.report(options));

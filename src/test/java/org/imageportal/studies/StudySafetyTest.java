@@ -78,6 +78,44 @@ class StudySafetyTest {
     }
 
     @Test
+    void anotherPatientsInstanceInsideOneRequestForANewStudyIsQuarantinedWhileUploadsOverlap() {
+        // uploads of one request overlap, but each identity decision must still see the instances before it
+        TestDicom.Patient owner = TestDicom.Patient.random();
+        TestDicom firstOfStudy = TestDicom.ct(owner).number(1).seed(31);
+        List<TestDicom> own = new java.util.ArrayList<>(List.of(firstOfStudy));
+        for (int n = 2; n <= 6; n++) {
+            own.add(TestDicom.ct(owner).study(firstOfStudy.studyUid()).series(firstOfStudy.seriesUid()).number(n)
+                    .seed(30 + n));
+        }
+        TestDicom intruder = TestDicom.ct(TestDicom.Patient.random()).study(firstOfStudy.studyUid())
+                .series(firstOfStudy.seriesUid()).number(7).seed(39);
+        List<byte[]> parts = new java.util.ArrayList<>();
+        // second: read while the first is still uploading, before the study is linked to its patient
+        parts.add(own.get(0).bytes());
+        parts.add(intruder.bytes());
+        own.subList(1, 6).forEach(d -> parts.add(d.bytes()));
+
+        Response response = Dicomweb.stow(ingest, parts);
+        response.then().statusCode(202);
+        assertThat(response.header("Warning")).contains("1 instance(s) held for staff review");
+        // every instance is referenced, in the order sent
+        assertThat(response.jsonPath().getList("'00081199'.Value.collect { it.'00081155'.Value[0] }", String.class))
+                .containsExactly(own.get(0).sopInstanceUid(), intruder.sopInstanceUid(), own.get(1).sopInstanceUid(),
+                        own.get(2).sopInstanceUid(), own.get(3).sopInstanceUid(), own.get(4).sopInstanceUid(),
+                        own.get(5).sopInstanceUid());
+        given().auth().oauth2(frontdesk).get("/dicomweb/studies/" + firstOfStudy.studyUid() + "/instances")
+                .then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(6))
+                .body("collect { it.'00080018'.Value[0] }", org.hamcrest.Matchers.not(
+                        org.hamcrest.Matchers.hasItem(intruder.sopInstanceUid())));
+        // the study's counters hold the six accepted instances, not the held one
+        given().auth().oauth2(frontdesk).queryParam("PatientID", owner.id()).get("/dicomweb/studies")
+                .then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(1))
+                .body("[0].'00201208'.Value[0]", org.hamcrest.Matchers.equalTo(6))
+                .body("[0].'00201206'.Value[0]", org.hamcrest.Matchers.equalTo(1))
+                .body("[0].'00080061'.Value", org.hamcrest.Matchers.contains("CT"));
+    }
+
+    @Test
     void samePatientIdWithAnotherNameInANewStudyIsQuarantined() {
         TestDicom other = TestDicom.ct(patient.withName("Impostor^Ivy"));
         Dicomweb.stow(ingest, List.of(other.bytes())).then().statusCode(202);

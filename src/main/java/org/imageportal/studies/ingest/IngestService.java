@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,9 +40,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 
 /**
- * Stores one instance: read and check its header, decide on the patient, encrypt it into the object store under an
- * opaque key, then index it and audit it in one transaction. Anything that fails after the upload removes the
- * object again; a crash in between leaves a pending-object row for the sweeper. Blocking: runs on worker threads.
+ * Stores instances: read and check the header, encrypt into the object store under an opaque key, decide on the
+ * patient, then index and audit in one transaction. Anything that fails after the upload removes the object again;
+ * a crash in between leaves a pending-object row for the sweeper. Blocking: runs on worker and virtual threads.
  */
 @ApplicationScoped
 public class IngestService {
@@ -64,64 +70,196 @@ public class IngestService {
         }
     }
 
+    /** Stores one instance (a batch of one). */
     public IngestOutcome ingest(InputStream source, Target target, Actor actor) {
-        Part10Instance instance;
-        try {
-            instance = Part10Reader.open(source, limits);
-        } catch (DicomRejection e) {
-            return failed(null, e);
-        } catch (IOException e) {
-            return new IngestOutcome.Failed("", "", IngestOutcome.PROCESSING_FAILURE, "the upload was interrupted");
-        }
-        InstanceHeader header = instance.header();
-        if (target.studyUid().isPresent() && !target.studyUid().get().equals(header.studyInstanceUid())) {
-            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
-                    IngestOutcome.DOES_NOT_MATCH, "the instance belongs to another study than the one in the request");
-        }
-        var existing = repository.findInstance(header.sopInstanceUid()).await().indefinitely();
-        if (existing.isPresent()) {
-            return compareWithExisting(instance, existing.get().sha256());
-        }
-        return store(instance, target, actor);
+        Batch batch = batch(target, actor);
+        batch.add(source);
+        return batch.finish().getFirst();
     }
 
-    private IngestOutcome store(Part10Instance instance, Target target, Actor actor) {
-        InstanceHeader header = instance.header();
-        StudyKeyRow study = findOrCreateStudy(header);
-        Decision decision = decide(header, study, target);
-        ObjectKey key = ObjectKey.random("i");
-        repository.addPending(key).await().indefinitely();
-        try {
-            vault.put(study.key(), study.id().toString(), key, instance.content());
-        } catch (RuntimeException e) {
-            cleanUp(key, study);
-            Optional<DicomStreamException> rejection = find(e, DicomStreamException.class);
-            if (rejection.isPresent()) {
-                return failed(header, rejection.get().rejection());
-            }
-            LOG.errorf("storing an instance failed: %s", e.getClass().getSimpleName());
-            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
-                    IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
+    /** A batch for the instances of one request, stored in arrival order. */
+    public Batch batch(Target target, Actor actor) {
+        return new Batch(target, actor);
+    }
+
+    /**
+     * The instances of one request. Each is read, checked and encrypted on the caller's thread; its upload to the
+     * object store then overlaps the reading of the next ones (a store PUT is the slowest step, tens of ms), while
+     * the identity decision and indexing still happen one instance after the other, in arrival order, so every
+     * decision sees the instances stored before it exactly as if the request were handled serially. At most
+     * {@link #IN_FLIGHT} small instances wait in memory per request; large ones are stored while they stream.
+     */
+    public final class Batch {
+
+        private final Target target;
+        private final Actor actor;
+        private final Semaphore slots = new Semaphore(IN_FLIGHT);
+        private final List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
+        private CompletableFuture<IngestOutcome> last = CompletableFuture.completedFuture(null);
+
+        private Batch(Target target, Actor actor) {
+            this.target = target;
+            this.actor = actor;
         }
-        byte[] sha256 = instance.sha256();
-        try {
-            index(study, header, decision, key, instance.size(), sha256, actor).await().indefinitely();
-        } catch (RuntimeException e) {
-            cleanUp(key, study);
-            if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-                // a concurrent request stored the same SOP Instance UID first
-                var winner = repository.findInstance(header.sopInstanceUid()).await().indefinitely();
-                if (winner.isPresent()) {
-                    return MessageDigest.isEqual(winner.get().sha256(), sha256)
-                            ? stored(header, null, true)
-                            : duplicateWithOtherContent(header);
+
+        /** Records an outcome decided by the caller (e.g. a part that is not DICOM), in its place. */
+        public void add(IngestOutcome outcome) {
+            outcomes.add(CompletableFuture.completedFuture(outcome));
+        }
+
+        /** Reads the next instance from {@code source} (to its end) and stores it. */
+        public void add(InputStream source) {
+            Part10Instance instance;
+            try {
+                instance = Part10Reader.open(source, limits);
+            } catch (DicomRejection e) {
+                add(failed(null, e));
+                return;
+            } catch (IOException e) {
+                add(new IngestOutcome.Failed("", "", IngestOutcome.PROCESSING_FAILURE, "the upload was interrupted"));
+                return;
+            }
+            InstanceHeader header = instance.header();
+            if (target.studyUid().isPresent() && !target.studyUid().get().equals(header.studyInstanceUid())) {
+                add(new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                        IngestOutcome.DOES_NOT_MATCH,
+                        "the instance belongs to another study than the one in the request"));
+                return;
+            }
+            var existing = storedInstance(header.sopInstanceUid());
+            if (existing.isPresent()) {
+                add(compareWithExisting(instance, existing.get().sha256()));
+                return;
+            }
+            StudyKeyRow study = findOrCreateStudy(header);
+            ObjectKey key = ObjectKey.random("i");
+            addPending(key);
+            StudyVault.Sealed sealed;
+            try {
+                sealed = vault.seal(study.key(), study.id().toString(), key, instance.content());
+            } catch (IOException | RuntimeException e) {
+                cleanUp(key, study);
+                add(readingFailed(header, e));
+                return;
+            }
+            if (sealed instanceof StudyVault.Streaming) {
+                // too large to hold: everything before it is indexed first, then it is stored as it streams
+                await(last);
+                add(storeAndIndex(instance, study, key, sealed));
+                return;
+            }
+            slots.acquireUninterruptibly();
+            CompletableFuture<Throwable> stored = CompletableFuture.runAsync(() -> vault.store(sealed), UPLOADS)
+                    .handle((ok, error) -> error);
+            CompletableFuture<IngestOutcome> before = last.handle((outcome, error) -> outcome);
+            CompletableFuture<IngestOutcome> outcome = stored.thenCombine(before, (error, previous) -> error)
+                    .thenApplyAsync(error -> error == null
+                            ? index(instance, study, key, instance.size())
+                            : storeFailed(header, key, study, error), UPLOADS)
+                    .exceptionally(error -> {
+                        LOG.errorf("storing an instance failed: %s", error.getClass().getSimpleName());
+                        return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                                IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
+                    })
+                    .whenComplete((done, error) -> slots.release());
+            outcomes.add(outcome);
+            last = outcome;
+        }
+
+        /** Waits for every instance and returns their outcomes in arrival order. */
+        public List<IngestOutcome> finish() {
+            List<IngestOutcome> all = new ArrayList<>(outcomes.size());
+            for (CompletableFuture<IngestOutcome> outcome : outcomes) {
+                all.add(await(outcome));
+            }
+            return all;
+        }
+
+        private IngestOutcome storeAndIndex(Part10Instance instance, StudyKeyRow study, ObjectKey key,
+                StudyVault.Sealed sealed) {
+            try {
+                vault.store(sealed);
+            } catch (RuntimeException e) {
+                return storeFailed(instance.header(), key, study, e);
+            }
+            return index(instance, study, key, instance.size());
+        }
+
+        /** Decides on the patient with the study as it is now (after the instances before), then indexes. */
+        private IngestOutcome index(Part10Instance instance, StudyKeyRow study, ObjectKey key, long size) {
+            InstanceHeader header = instance.header();
+            StudyKeyRow current = currentStudy(header.studyInstanceUid()).orElse(study);
+            Decision decision = decide(header, current, target);
+            byte[] sha256 = instance.sha256();
+            try {
+                IngestService.this.index(study, header, decision, key, size, sha256, actor).await().indefinitely();
+            } catch (RuntimeException e) {
+                cleanUp(key, study);
+                if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                    // an earlier instance of this or another request stored the same SOP Instance UID first
+                    var winner = storedInstance(header.sopInstanceUid());
+                    if (winner.isPresent()) {
+                        return MessageDigest.isEqual(winner.get().sha256(), sha256)
+                                ? stored(header, null, true)
+                                : duplicateWithOtherContent(header);
+                    }
                 }
+                LOG.errorf("indexing an instance failed: %s", e.getClass().getSimpleName());
+                return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                        IngestOutcome.PROCESSING_FAILURE, "the instance could not be indexed; try again");
             }
-            LOG.errorf("indexing an instance failed: %s", e.getClass().getSimpleName());
-            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
-                    IngestOutcome.PROCESSING_FAILURE, "the instance could not be indexed; try again");
+            return stored(header, decision instanceof Quarantine q ? q.reason() : null, false);
         }
-        return stored(header, decision instanceof Quarantine q ? q.reason() : null, false);
+    }
+
+    private static final int IN_FLIGHT = 3;
+
+    // the batch reaches the repository only through these, as the rest of the service does
+
+    private Optional<StudyRepository.ExistingInstance> storedInstance(String sopInstanceUid) {
+        return repository.findInstance(sopInstanceUid).await().indefinitely();
+    }
+
+    private void addPending(ObjectKey key) {
+        repository.addPending(key).await().indefinitely();
+    }
+
+    private Optional<StudyKeyRow> currentStudy(String studyUid) {
+        return repository.findStudy(studyUid).await().indefinitely();
+    }
+    private static final ExecutorService UPLOADS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException("an ingest step failed", e.getCause());
+        }
+    }
+
+    private IngestOutcome readingFailed(InstanceHeader header, Throwable e) {
+        Optional<DicomStreamException> rejection = find(e, DicomStreamException.class);
+        if (rejection.isPresent()) {
+            return failed(header, rejection.get().rejection());
+        }
+        if (e instanceof IOException) {
+            return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                    IngestOutcome.PROCESSING_FAILURE, "the upload was interrupted");
+        }
+        LOG.errorf("encrypting an instance failed: %s", e.getClass().getSimpleName());
+        return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
+    }
+
+    private IngestOutcome storeFailed(InstanceHeader header, ObjectKey key, StudyKeyRow study, Throwable e) {
+        cleanUp(key, study);
+        Optional<DicomStreamException> rejection = find(e, DicomStreamException.class);
+        if (rejection.isPresent()) {
+            return failed(header, rejection.get().rejection());
+        }
+        LOG.errorf("storing an instance failed: %s", e.getClass().getSimpleName());
+        return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
     }
 
     /** A new study gets its data key here, on this worker thread; most instances join an existing study. */
@@ -161,17 +299,21 @@ public class IngestService {
                     : null;
             String reason = hold == null ? null : hold.reason();
             String detail = hold == null ? null : hold.fields();
+            // the study's counters are updated last: concurrent requests for one study queue on its row lock,
+            // which is then held only until the commit
             return patient.chain(patientId -> repository.ensureSeries(tx, study.id(), header)
                     .chain(seriesId -> repository.insertInstance(tx, study.id(), seriesId, header, key, size, sha256,
-                            hold))
-                    .chain(instanceId -> (patientId == null
-                            ? Uni.createFrom().voidItem()
-                            : repository.linkStudy(tx, study.id(), patientId))
-                            .chain(() -> repository.refreshAggregates(tx, study.id()))
-                            .chain(() -> repository.removePending(tx, key))
-                            .chain(() -> audit.record(tx, actor.subject(),
-                                    reason == null ? "instance.store" : "instance.quarantine", "success",
-                                    "instance:" + instanceId, detail(study, reason, detail)))));
+                            hold)
+                            .chain(instanceId -> (patientId == null
+                                    ? Uni.createFrom().voidItem()
+                                    : repository.linkStudy(tx, study.id(), patientId))
+                                    .chain(() -> repository.removePending(tx, key))
+                                    .chain(() -> audit.record(tx, actor.subject(),
+                                            reason == null ? "instance.store" : "instance.quarantine", "success",
+                                            "instance:" + instanceId, detail(study, reason, detail)))
+                                    .chain(() -> hold == null
+                                            ? repository.countAccepted(tx, study.id(), seriesId, size)
+                                            : Uni.createFrom().voidItem()))));
         });
     }
 

@@ -170,7 +170,9 @@ final class MultipartRelatedReader {
                 return 0;
             }
             fill(delimiter.length + 1);
-            int at = indexOfDelimiter(pos, limit);
+            // look only as far as this read can return: small reads must not rescan the whole buffer each time
+            int window = (int) Math.min(limit, (long) pos + len + delimiter.length - 1);
+            int at = indexOfDelimiter(pos, window);
             if (at == pos) {
                 done = true;
                 pos += delimiter.length;
@@ -179,10 +181,10 @@ final class MultipartRelatedReader {
             int safe;
             if (at >= 0) {
                 safe = at;
-            } else if (eof) {
+            } else if (eof && window == limit) {
                 throw new MalformedMultipart("the body ends before its closing boundary");
             } else {
-                safe = limit - delimiter.length + 1;
+                safe = window - delimiter.length + 1;
             }
             int n = Math.min(len, safe - pos);
             System.arraycopy(buf, pos, b, off, n);

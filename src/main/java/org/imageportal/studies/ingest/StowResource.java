@@ -92,30 +92,33 @@ public class StowResource {
         if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "the multipart boundary is missing or invalid");
         }
-        List<IngestOutcome> outcomes = new ArrayList<>();
         MultipartRelatedReader reader = new MultipartRelatedReader(body, boundary);
-        IngestService.Target target = new IngestService.Target(study, Optional.empty());
+        IngestService.Batch batch = ingest.batch(new IngestService.Target(study, Optional.empty()), actor);
+        boolean any = false;
         try {
             for (var part = reader.next(); part != null; part = reader.next()) {
+                any = true;
                 String partType = MultipartRelatedReader.mediaType(part.contentType());
                 if (!partType.isEmpty() && !DICOM.equals(partType)) {
-                    outcomes.add(new IngestOutcome.Failed("", "", IngestOutcome.CANNOT_UNDERSTAND,
+                    batch.add(new IngestOutcome.Failed("", "", IngestOutcome.CANNOT_UNDERSTAND,
                             "a part is not application/dicom"));
                     continue;
                 }
-                outcomes.add(ingest.ingest(part.body(), target, actor));
+                batch.add(part.body());
             }
         } catch (MultipartRelatedReader.MalformedMultipart e) {
-            if (outcomes.isEmpty()) {
+            if (!any) {
                 throw new ProblemException(ProblemType.BAD_REQUEST,
                         "the multipart body is malformed: " + e.getMessage());
             }
-            outcomes.add(new IngestOutcome.Failed("", "", IngestOutcome.CANNOT_UNDERSTAND,
+            batch.add(new IngestOutcome.Failed("", "", IngestOutcome.CANNOT_UNDERSTAND,
                     "the multipart body is malformed: " + e.getMessage()));
         } catch (IOException e) {
-            outcomes.add(new IngestOutcome.Failed("", "", IngestOutcome.PROCESSING_FAILURE,
+            batch.add(new IngestOutcome.Failed("", "", IngestOutcome.PROCESSING_FAILURE,
                     "the upload was interrupted"));
         }
+        // every instance already read is finished (stored and indexed, or cleaned up) before the answer
+        List<IngestOutcome> outcomes = batch.finish();
         if (outcomes.isEmpty()) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "the request holds no instances");
         }

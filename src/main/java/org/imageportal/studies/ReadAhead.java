@@ -1,0 +1,80 @@
+package org.imageportal.studies;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import org.imageportal.studies.StudyRecords.StoredInstance;
+
+/**
+ * Opens the objects of the next instances while the current one is being sent, in order. Each object costs the
+ * store a request round trip before its first byte; sent one after the other, a study's thousand small instances
+ * spend most of their time waiting for those. Only the opening (response headers, and what the socket buffers
+ * on its own) happens ahead, so memory stays at a few socket buffers whatever the study's size.
+ */
+final class ReadAhead implements AutoCloseable {
+
+    private static final ExecutorService OPENERS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final List<StoredInstance> instances;
+    private final Function<StoredInstance, InputStream> opener;
+    private final int depth;
+    private final ArrayDeque<CompletableFuture<InputStream>> ahead = new ArrayDeque<>();
+    private int scheduled;
+
+    /** Streams instances {@code from}.. of {@code instances}, keeping up to {@code depth} of them open ahead. */
+    ReadAhead(List<StoredInstance> instances, int from, int depth, Function<StoredInstance, InputStream> opener) {
+        this.instances = instances;
+        this.opener = opener;
+        this.depth = depth;
+        this.scheduled = from;
+        fillUp();
+    }
+
+    private void fillUp() {
+        while (ahead.size() < depth && scheduled < instances.size()) {
+            StoredInstance instance = instances.get(scheduled++);
+            ahead.add(CompletableFuture.supplyAsync(() -> opener.apply(instance), OPENERS));
+        }
+    }
+
+    /** The next instance's stream; the caller closes it. */
+    InputStream next() throws IOException {
+        CompletableFuture<InputStream> first = ahead.poll();
+        if (first == null) {
+            throw new IllegalStateException("no instance left to read");
+        }
+        fillUp();
+        try {
+            return first.get();
+        } catch (ExecutionException e) {
+            throw new IOException("an object could not be opened", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening an object", e);
+        }
+    }
+
+    /** Closes what was opened ahead and not taken (a client that went away), whenever its opening finishes. */
+    @Override
+    public void close() {
+        for (CompletableFuture<InputStream> pending : ahead) {
+            pending.thenAccept(ReadAhead::closeQuietly);
+        }
+        ahead.clear();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing was read from it
+        }
+    }
+}
