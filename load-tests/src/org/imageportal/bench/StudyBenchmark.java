@@ -336,23 +336,12 @@ public final class StudyBenchmark {
         return total[0];
     }
 
-    private void readThrough(SyntheticStudy study, String token) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies/" + study.studyUid()))
-                .header("Authorization", "Bearer " + token)
-                .header("Accept", "multipart/related; type=\"application/dicom\"").GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("WADO-RS answered " + response.statusCode());
-            }
-            byte[] buffer = new byte[256 * 1024];
-            while (body.read(buffer) > 0) {
-                // read through, as the raw S3 GET does
-            }
-        }
+    interface BodyReader<T> {
+        T read(InputStream body, String contentType) throws IOException;
     }
 
-    private MultipartDigests.Result retrieve(SyntheticStudy study, String token) throws Exception {
+    /** The whole study over WADO-RS, its body handed to {@code reader} as it streams. */
+    private <T> T wado(SyntheticStudy study, String token, BodyReader<T> reader) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies/" + study.studyUid()))
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "multipart/related; type=\"application/dicom\"").GET().build();
@@ -362,8 +351,22 @@ public final class StudyBenchmark {
                 throw new IllegalStateException("WADO-RS answered " + response.statusCode() + ": "
                         + new String(body.readAllBytes(), StandardCharsets.UTF_8));
             }
-            return MultipartDigests.read(body, response.headers().firstValue("Content-Type").orElseThrow());
+            return reader.read(body, response.headers().firstValue("Content-Type").orElseThrow());
         }
+    }
+
+    private void readThrough(SyntheticStudy study, String token) throws Exception {
+        wado(study, token, (body, type) -> {
+            byte[] buffer = new byte[256 * 1024];
+            while (body.read(buffer) > 0) {
+                // read through, as the raw S3 GET does
+            }
+            return null;
+        });
+    }
+
+    private MultipartDigests.Result retrieve(SyntheticStudy study, String token) throws Exception {
+        return wado(study, token, MultipartDigests::read);
     }
 
     // ---------------------------------------------------------------- raw S3
