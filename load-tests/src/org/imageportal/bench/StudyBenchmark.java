@@ -442,8 +442,7 @@ public final class StudyBenchmark {
                     try {
                         String stat = Files.readString(task.resolve("stat"));
                         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d", "");
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                        byName.merge(name, ticks(stat), Long::sum);
                     } catch (IOException ended) {
                         // the thread ended meanwhile
                     }
@@ -463,7 +462,11 @@ public final class StudyBenchmark {
         }
 
         private static long ticks(long pid) throws IOException {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        }
+
+        /** User plus system CPU ticks from a /proc stat line (the fields after the command name). */
+        private static long ticks(String stat) {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         }

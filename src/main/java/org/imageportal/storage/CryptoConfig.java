@@ -25,6 +25,5 @@ public interface CryptoConfig {
      * at the JIT's cold speed (about a second of one core; 0 turns it off).
      */
     @WithDefault("3000")
-    @io.smallrye.config.WithName("warm-up-rounds")
     int warmUpRounds();
 }

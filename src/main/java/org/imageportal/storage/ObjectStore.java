@@ -11,8 +11,8 @@ public interface ObjectStore {
     /** Stores a stream of unknown length; returns the number of bytes written. */
     long put(ObjectKey key, InputStream content);
 
-    /** Stores {@code length} bytes of {@code content} in one request. */
-    void put(ObjectKey key, byte[] content, int length);
+    /** Stores {@code content} in one request of known length. */
+    void put(ObjectKey key, byte[] content);
 
     /** Opens the object for reading; the caller closes the stream. */
     InputStream get(ObjectKey key);

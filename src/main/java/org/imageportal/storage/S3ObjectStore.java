@@ -2,7 +2,6 @@ package org.imageportal.storage;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,40 +67,24 @@ public class S3ObjectStore implements ObjectStore {
         }
     }
 
-    /**
-     * Objects up to this size are read (and so encrypted) completely on the caller's thread, then sent in one PUT of
-     * known length. The MinIO client reads a stream on the JVM's common fork-join pool, which has a single thread on
-     * a 2-core machine: left to it, every concurrent upload's encryption would queue behind one thread. Larger
-     * objects (rare: big multi-frame images) stream as a multipart upload of unknown length.
-     */
-    static final int SINGLE_PUT_LIMIT = 8 << 20;
-
     @Override
     public long put(ObjectKey key, InputStream content) {
         ensureBucket();
-        try (content) {
-            byte[] head = content.readNBytes(SINGLE_PUT_LIMIT);
-            if (head.length < SINGLE_PUT_LIMIT) {
-                put(key, head, head.length);
-                return head.length;
-            }
-            try (CountingInputStream counting = new CountingInputStream(
-                    new SequenceInputStream(new ByteArrayInputStream(head), content))) {
-                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key.value())
-                        .stream(counting, -1, PART_SIZE).contentType("application/octet-stream").build());
-                return counting.count();
-            }
+        try (CountingInputStream counting = new CountingInputStream(content)) {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key.value())
+                    .stream(counting, -1, PART_SIZE).contentType("application/octet-stream").build());
+            return counting.count();
         } catch (Exception e) {
             throw new StorageException("put failed", e);
         }
     }
 
     @Override
-    public void put(ObjectKey key, byte[] content, int length) {
+    public void put(ObjectKey key, byte[] content) {
         ensureBucket();
         try {
             client.putObject(PutObjectArgs.builder().bucket(bucket).object(key.value())
-                    .stream(new ByteArrayInputStream(content, 0, length), length, -1)
+                    .stream(new ByteArrayInputStream(content), content.length, -1)
                     .contentType("application/octet-stream").build());
         } catch (Exception e) {
             throw new StorageException("put failed", e);

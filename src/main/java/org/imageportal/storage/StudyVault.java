@@ -1,12 +1,19 @@
 package org.imageportal.storage;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.imageportal.storage.crypto.EnvelopeCrypto;
 import org.imageportal.storage.crypto.EnvelopeCrypto.StudyCipher;
 import org.imageportal.storage.crypto.WrappedStudyKey;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Images in and out of the object store, encrypted with their study's data key on the way in and authenticated
@@ -15,7 +22,7 @@ import org.imageportal.storage.crypto.WrappedStudyKey;
 @ApplicationScoped
 public class StudyVault {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StudyVault.class);
+    private static final Logger LOG = Logger.getLogger(StudyVault.class);
 
     /** Unwrapped study keys kept for a while: ingest and retrieval touch one study's objects many times in a row. */
     private static final int CACHED_KEYS = 64;
@@ -43,7 +50,7 @@ public class StudyVault {
     }
 
     /** Compiles the cipher code before the first study arrives (see {@link EnvelopeCrypto#warmUp}). */
-    void warmUp(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent started) {
+    void warmUp(@Observes StartupEvent started) {
         long start = System.nanoTime();
         EnvelopeCrypto.warmUp(warmUpRounds);
         LOG.debugf("cipher warm-up: %d rounds in %d ms", warmUpRounds, (System.nanoTime() - start) / 1_000_000);
@@ -74,7 +81,7 @@ public class StudyVault {
     }
 
     /** A whole small object's ciphertext. */
-    public record InMemory(ObjectKey key, byte[] ciphertext, int length, long plaintextBytes) implements Sealed {
+    public record InMemory(ObjectKey key, byte[] ciphertext, long plaintextBytes) implements Sealed {
     }
 
     /** A large object: what was encrypted so far, and the rest still to be read while it is stored. */
@@ -97,29 +104,28 @@ public class StudyVault {
     }
 
     /**
+     * Objects up to this size are encrypted completely on the caller's thread and stored in one request of known
+     * length. A store client may read a stream on threads of its own (the MinIO client: the JVM's common fork-join
+     * pool, one thread on a 2-core machine), where every concurrent upload's encryption would queue; and a whole
+     * small object can be stored while the caller goes on. Larger objects (rare: big multi-frame images) stream.
+     */
+    static final int IN_MEMORY_LIMIT = 8 << 20;
+
+    /**
      * Encrypts {@code plaintext} for the object {@code key}; the object's associated data names the study and the
-     * object, so it cannot be read under another name. Reads the whole
-     * plaintext when it fits in {@link S3ObjectStore#SINGLE_PUT_LIMIT}; a reading failure (including a
-     * {@code DicomStreamException}) is thrown here, before anything reaches the store.
+     * object, so it cannot be read under another name. Reads the whole plaintext when its ciphertext fits in
+     * {@link #IN_MEMORY_LIMIT}; a reading failure (including a {@code DicomStreamException}) is thrown here, before
+     * anything reaches the store.
      */
     public Sealed seal(WrappedStudyKey studyKey, String studyRef, ObjectKey key, InputStream plaintext)
-            throws java.io.IOException {
+            throws IOException {
         StudyCipher cipher = cipher(studyKey, studyRef);
         EncryptingInputStream ciphertext = new EncryptingInputStream(plaintext,
                 sink -> cipher.encrypting(sink, key.value()));
-        byte[] buffer = new byte[1 << 20];
-        int length = 0;
-        while (length < S3ObjectStore.SINGLE_PUT_LIMIT) {
-            if (length == buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, Math.min(buffer.length * 2, S3ObjectStore.SINGLE_PUT_LIMIT));
-            }
-            int n = ciphertext.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                return new InMemory(key, buffer, length, ciphertext.plaintextBytes());
-            }
-            length += n;
-        }
-        return new Streaming(key, java.util.Arrays.copyOf(buffer, length), ciphertext);
+        byte[] head = ciphertext.readNBytes(IN_MEMORY_LIMIT);
+        return head.length < IN_MEMORY_LIMIT
+                ? new InMemory(key, head, ciphertext.plaintextBytes())
+                : new Streaming(key, head, ciphertext);
     }
 
     /** Stores what {@link #seal} made; on failure nothing is left in the store. */
@@ -130,11 +136,11 @@ public class StudyVault {
         };
         try {
             switch (sealed) {
-                case InMemory m -> store.put(m.key(), m.ciphertext(), m.length());
-                case Streaming s -> store.put(s.key,
-                        new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(s.head), s.rest));
+                case InMemory m -> store.put(m.key(), m.ciphertext());
+                case Streaming s -> store.put(s.key, new SequenceInputStream(new ByteArrayInputStream(s.head), s.rest));
             }
         } catch (RuntimeException e) {
+            // a multipart upload may have completed before the source failed: make sure nothing stays behind
             store.delete(key);
             throw e;
         }

@@ -3,8 +3,13 @@ package org.imageportal.storage.crypto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -78,21 +83,21 @@ public final class EnvelopeCrypto {
      */
     public static void warmUp(int rounds) {
         try {
-            javax.crypto.spec.SecretKeySpec key = new javax.crypto.spec.SecretKeySpec(new byte[32], "AES");
-            java.nio.ByteBuffer plain = java.nio.ByteBuffer.allocate(16 * 1024);
-            java.nio.ByteBuffer sealed = java.nio.ByteBuffer.allocate(plain.capacity() + 16);
-            java.nio.ByteBuffer opened = java.nio.ByteBuffer.allocate(plain.capacity() + 16);
+            SecretKeySpec key = new SecretKeySpec(new byte[32], "AES");
+            ByteBuffer plain = ByteBuffer.allocate(16 * 1024);
+            ByteBuffer sealed = ByteBuffer.allocate(plain.capacity() + 16);
+            ByteBuffer opened = ByteBuffer.allocate(plain.capacity() + 16);
             byte[] nonce = new byte[12];
             for (int i = 0; i < rounds; i++) {
-                java.nio.ByteBuffer.wrap(nonce).putInt(i);
-                javax.crypto.Cipher encrypt = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-                encrypt.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, nonce));
+                ByteBuffer.wrap(nonce).putInt(i);
+                Cipher encrypt = Cipher.getInstance("AES/GCM/NoPadding");
+                encrypt.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
                 plain.clear();
                 sealed.clear();
                 encrypt.doFinal(plain, sealed);
                 sealed.flip();
-                javax.crypto.Cipher decrypt = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-                decrypt.init(javax.crypto.Cipher.DECRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, nonce));
+                Cipher decrypt = Cipher.getInstance("AES/GCM/NoPadding");
+                decrypt.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce));
                 opened.clear();
                 decrypt.doFinal(sealed, opened);
             }

@@ -156,11 +156,7 @@ public class IngestService {
                     .thenApplyAsync(error -> error == null
                             ? index(instance, study, key, instance.size())
                             : storeFailed(header, key, study, error), UPLOADS)
-                    .exceptionally(error -> {
-                        LOG.errorf("storing an instance failed: %s", error.getClass().getSimpleName());
-                        return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
-                                IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
-                    })
+                    .exceptionally(error -> couldNotStore(header, "storing", error))
                     .whenComplete((done, error) -> slots.release());
             outcomes.add(outcome);
             last = outcome;
@@ -246,9 +242,7 @@ public class IngestService {
             return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
                     IngestOutcome.PROCESSING_FAILURE, "the upload was interrupted");
         }
-        LOG.errorf("encrypting an instance failed: %s", e.getClass().getSimpleName());
-        return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
-                IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
+        return couldNotStore(header, "encrypting", e);
     }
 
     private IngestOutcome storeFailed(InstanceHeader header, ObjectKey key, StudyKeyRow study, Throwable e) {
@@ -257,7 +251,12 @@ public class IngestService {
         if (rejection.isPresent()) {
             return failed(header, rejection.get().rejection());
         }
-        LOG.errorf("storing an instance failed: %s", e.getClass().getSimpleName());
+        return couldNotStore(header, "storing", e);
+    }
+
+    /** An unexpected failure: the log names the step and the exception type (never a value), the client may retry. */
+    private static IngestOutcome couldNotStore(InstanceHeader header, String step, Throwable e) {
+        LOG.errorf("%s an instance failed: %s", step, e.getClass().getSimpleName());
         return new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
                 IngestOutcome.PROCESSING_FAILURE, "the instance could not be stored; try again");
     }
