@@ -1,12 +1,18 @@
 package org.imageportal.dicom;
 
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.TagFromName;
 
 /**
  * One instance whose header has been read and checked. {@link #content()} streams the file exactly as received
@@ -69,6 +75,79 @@ public final class Part10Instance {
             throw new IllegalStateException("content not read to the end yet");
         }
         return digest.digest();
+    }
+
+    /** Native (uncompressed) pixel data: the bytes of one frame, the number of frames and the whole value's length. */
+    public record NativeFrames(long frameBytes, int frames, long length) {
+    }
+
+    /**
+     * The frame layout of the pixel data when it is native, from Rows, Columns, Samples per Pixel, Bits Allocated and
+     * Number of Frames; empty when there is no pixel data, it is encapsulated (compressed) or the attributes do not
+     * describe its length.
+     */
+    public Optional<NativeFrames> nativeFrames() {
+        if (!pixelData.present() || pixelData.length() < 0) {
+            return Optional.empty();
+        }
+        long rows = integer(TagFromName.Rows, 0);
+        long columns = integer(TagFromName.Columns, 0);
+        long samples = integer(TagFromName.SamplesPerPixel, 1);
+        long bits = integer(TagFromName.BitsAllocated, 0);
+        long frames = integer(TagFromName.NumberOfFrames, 1);
+        long frameBytes = (rows * columns * samples * bits + 7) / 8;
+        if (frameBytes <= 0 || frames <= 0 || frames > Integer.MAX_VALUE || frames * frameBytes > pixelData.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(new NativeFrames(frameBytes, (int) frames, pixelData.length()));
+    }
+
+    private long integer(AttributeTag tag, long absent) {
+        String value = Attribute.getSingleStringValueOrEmptyString(attributes, tag).strip();
+        try {
+            return value.isEmpty() ? absent : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The native pixel data value, read on from where the header ended (instead of {@link #content()}, once). The
+     * caller closes the source it opened the instance from.
+     */
+    public InputStream pixelValue() {
+        if (consumed || nativeFrames().isEmpty()) {
+            throw new IllegalStateException("no native pixel data to read");
+        }
+        consumed = true;
+        return new FilterInputStream(rest) {
+
+            private long left = pixelData.length();
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = in.read(b, off, (int) Math.min(len, left));
+                if (n < 0) {
+                    throw new EOFException("the stored pixel data is shorter than declared");
+                }
+                left -= n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+                // the source belongs to the caller
+            }
+        };
     }
 
     /**

@@ -45,6 +45,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 public class WadoResource {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final Pattern FRAME_LIST = Pattern.compile("[1-9]\\d{0,8}(,[1-9]\\d{0,8}){0,999}");
     private static final int BUFFER = 256 * 1024;
     /** Objects opened ahead of the one being sent (see {@link ReadAhead}). */
     private static final int READ_AHEAD = 2;
@@ -122,6 +123,131 @@ public class WadoResource {
         return metadata(service.retrievable(actor(), study, series, instance).await().indefinitely());
     }
 
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/7FE00010")
+    @Operation(summary = "WADO-RS: the pixel data of an instance (native pixel data; BulkDataURI of the metadata)")
+    public Response pixelData(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
+        StoredInstance one = service.retrievable(actor(), study, series, instance).await().indefinitely().getFirst();
+        return pixels(accept, one, null);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
+    @Operation(summary = "WADO-RS: frames of an instance, e.g. frames/1,3 (native pixel data)")
+    public Response frames(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @PathParam("frames") String frames,
+            @HeaderParam("Accept") String accept) {
+        if (!FRAME_LIST.matcher(frames).matches()) {
+            throw new ProblemException(ProblemType.BAD_REQUEST,
+                    "frames are given as a comma-separated list of frame numbers starting at 1, e.g. frames/1,3");
+        }
+        int[] numbers = java.util.Arrays.stream(frames.split(",")).mapToInt(Integer::parseInt).toArray();
+        StoredInstance one = service.retrievable(actor(), study, series, instance).await().indefinitely().getFirst();
+        return pixels(accept, one, numbers);
+    }
+
+    /**
+     * The whole pixel data value ({@code frames} null) or the listed frames, each as a part of
+     * multipart/related; type="application/octet-stream". Frames asked for out of order re-open the object; the
+     * stream never holds more than its copy buffer.
+     */
+    private Response pixels(String accept, StoredInstance instance, int[] frames) {
+        if (accept != null && !acceptsMultipart(accept, "application/octet-stream")) {
+            throw new ProblemException(ProblemType.NOT_ACCEPTABLE,
+                    "available as multipart/related; type=\"application/octet-stream\"");
+        }
+        PixelCursor cursor = new PixelCursor(instance);
+        Part10Instance.NativeFrames layout = cursor.layout;
+        if (frames != null) {
+            for (int frame : frames) {
+                if (frame < 1 || frame > layout.frames()) {
+                    cursor.close();
+                    throw new ProblemException(ProblemType.NOT_FOUND,
+                            "frame " + frame + " does not exist: the instance has " + layout.frames() + " frame(s)");
+                }
+            }
+        }
+        String boundary = UUID.randomUUID().toString();
+        StreamingOutput body = out -> {
+            try (cursor) {
+                long[][] ranges = frames == null
+                        ? new long[][]{{0, layout.length()}}
+                        : java.util.Arrays.stream(frames)
+                                .mapToObj(f -> new long[]{(f - 1) * layout.frameBytes(), layout.frameBytes()})
+                                .toArray(long[][]::new);
+                for (int i = 0; i < ranges.length; i++) {
+                    out.write(((i == 0 ? "" : "\r\n") + "--" + boundary
+                            + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + ranges[i][1]
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    cursor.copy(ranges[i][0], ranges[i][1], out);
+                }
+            }
+            out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        };
+        return Response.ok(body)
+                .type("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary).build();
+    }
+
+    /** Reads an instance's native pixel data forwards; a position behind the current one opens the object again. */
+    private final class PixelCursor implements AutoCloseable {
+
+        private final StoredInstance instance;
+        private final Part10Instance.NativeFrames layout;
+        private InputStream object;
+        private InputStream pixels;
+        private long position;
+
+        PixelCursor(StoredInstance instance) {
+            this.instance = instance;
+            this.layout = open();
+        }
+
+        private Part10Instance.NativeFrames open() {
+            object = openVerified(instance);
+            try {
+                Part10Instance parsed = Part10Reader.open(object, METADATA_LIMITS);
+                Part10Instance.NativeFrames frames = parsed.nativeFrames().orElse(null);
+                if (frames == null) {
+                    close();
+                    throw new ProblemException(ProblemType.NOT_ACCEPTABLE, "this instance's pixel data is compressed "
+                            + "(or absent); retrieve the whole instance as application/dicom");
+                }
+                pixels = parsed.pixelValue();
+                position = 0;
+                return frames;
+            } catch (DicomRejection | IOException e) {
+                close();
+                throw new ProblemException(ProblemType.INTERNAL, "a stored instance cannot be read");
+            }
+        }
+
+        void copy(long from, long length, OutputStream out) throws IOException {
+            if (from < position) {
+                close();
+                open();
+            }
+            try {
+                pixels.skipNBytes(from - position);
+            } catch (IOException e) {
+                throw service.integrityFailure(instance, e);
+            }
+            WadoResource.this.copy(instance, pixels, out, length);
+            position = from + length;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (object != null) {
+                    object.close();
+                }
+            } catch (IOException ignored) {
+                // nothing more will be read
+            }
+        }
+    }
+
     private Response multipart(String accept, List<StoredInstance> instances) {
         if (accept != null && !acceptsMultipartDicom(accept)) {
             throw new ProblemException(ProblemType.NOT_ACCEPTABLE,
@@ -147,11 +273,16 @@ public class WadoResource {
     }
 
     private static boolean acceptsMultipartDicom(String accept) {
+        return acceptsMultipart(accept, "application/dicom");
+    }
+
+    /** Whether the Accept header allows multipart/related whose parts are {@code type}. */
+    private static boolean acceptsMultipart(String accept, String type) {
         for (String option : accept.split(",")) {
             String o = option.strip().toLowerCase();
             if (o.startsWith("*/*") || o.startsWith("multipart/*")
-                    || o.startsWith("multipart/related") && (!o.contains("type=") || o.contains("application/dicom\"")
-                            || o.contains("type=application/dicom;") || o.endsWith("type=application/dicom"))) {
+                    || o.startsWith("multipart/related") && (!o.contains("type=") || o.contains(type + "\"")
+                            || o.contains("type=" + type + ";") || o.endsWith("type=" + type))) {
                 return true;
             }
         }

@@ -46,6 +46,25 @@ class Part10ReaderTest {
     }
 
     @Test
+    void nativePixelDataIsDescribedAsFramesAndReadOnFromTheHeader() throws Exception {
+        byte[] file = TestDicom.ct(patient).size(32).bytes();
+        Part10Instance instance = Part10Reader.open(new ByteArrayInputStream(file), LIMITS);
+
+        assertThat(instance.nativeFrames()).contains(new Part10Instance.NativeFrames(32 * 32 * 2, 1, 32 * 32 * 2));
+        assertThat(instance.pixelValue().readAllBytes())
+                .isEqualTo(Arrays.copyOfRange(file, file.length - 32 * 32 * 2, file.length));
+        assertThatThrownBy(instance::content).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void pixelDataShorterThanItsDeclaredLengthFailsWhileReadNeverSilently() throws Exception {
+        byte[] file = TestDicom.ct(patient).size(32).bytes();
+        byte[] cut = Arrays.copyOf(file, file.length - 100);
+        Part10Instance instance = Part10Reader.open(new ByteArrayInputStream(cut), LIMITS);
+        assertThatThrownBy(() -> instance.pixelValue().readAllBytes()).isInstanceOf(java.io.EOFException.class);
+    }
+
+    @Test
     void aDicomdirIsRecognisedAsTheIndexOfAMediumNotAnImage() {
         assertRejected(TestDicom.dicomdir(), DicomRejection.Reason.MEDIA_DIRECTORY);
     }

@@ -69,6 +69,40 @@ class StowWadoTest {
     }
 
     @Test
+    void pixelDataAndFramesComeBackAsTheStoredPixelBytes() {
+        TestDicom dicom = TestDicom.ct(TestDicom.Patient.random()).size(64);
+        byte[] file = dicom.bytes();
+        // the pixel data is the last element: 64 x 64 pixels of 16 bits
+        byte[] pixels = java.util.Arrays.copyOfRange(file, file.length - 64 * 64 * 2, file.length);
+        Dicomweb.stow(ingest, List.of(file)).then().statusCode(200);
+        String instance = "/dicomweb/studies/" + dicom.studyUid() + "/series/" + dicom.seriesUid() + "/instances/"
+                + dicom.sopInstanceUid();
+
+        // the BulkDataURI that the metadata names answers with the pixel bytes
+        String uri = given().auth().oauth2(frontdesk).get(instance + "/metadata").then().statusCode(200).extract()
+                .jsonPath().getString("[0].'7FE00010'.BulkDataURI");
+        Response bulk = given().auth().oauth2(frontdesk)
+                .accept("multipart/related; type=\"application/octet-stream\"")
+                .get(java.net.URI.create(uri).getPath());
+        bulk.then().statusCode(200);
+        assertThat(bulk.getContentType()).startsWith("multipart/related").contains("application/octet-stream");
+        assertThat(Dicomweb.parts(bulk)).singleElement().isEqualTo(pixels);
+
+        // frames, also asked for again out of order
+        assertThat(Dicomweb.parts(given().auth().oauth2(frontdesk).get(instance + "/frames/1")))
+                .singleElement().isEqualTo(pixels);
+        assertThat(Dicomweb.parts(given().auth().oauth2(frontdesk).get(instance + "/frames/1,1")))
+                .containsExactly(pixels, pixels);
+        given().auth().oauth2(frontdesk).get(instance + "/frames/2").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(frontdesk).get(instance + "/frames/0").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().auth().oauth2(frontdesk).get(instance + "/frames/1-2").then().statusCode(400);
+        given().auth().oauth2(frontdesk).accept("multipart/related; type=\"application/dicom\"")
+                .get(instance + "/frames/1").then().statusCode(406);
+    }
+
+    @Test
     void rangeOfASingleInstanceIsServed() {
         TestDicom dicom = TestDicom.ct(TestDicom.Patient.random()).size(64);
         byte[] file = dicom.bytes();

@@ -183,6 +183,12 @@ class StudySafetyTest {
                 .body("size()", org.hamcrest.Matchers.equalTo(0));
         given().auth().oauth2(otherPatientToken).get(study).then().statusCode(404);
         given().auth().oauth2(otherPatientToken).get(study + "/metadata").then().statusCode(404);
+        String instance = study + "/series/" + first.seriesUid() + "/instances/" + first.sopInstanceUid();
+        given().get(instance + "/frames/1").then().statusCode(401);
+        given().auth().oauth2(patientToken).get(instance + "/frames/1").then().statusCode(200);
+        given().auth().oauth2(patientToken).get(instance + "/bulkdata/7FE00010").then().statusCode(200);
+        given().auth().oauth2(otherPatientToken).get(instance + "/frames/1").then().statusCode(404);
+        given().auth().oauth2(otherPatientToken).get(instance + "/bulkdata/7FE00010").then().statusCode(404);
         given().auth().oauth2(otherPatientToken).get(study + "/series").then().statusCode(200)
                 .body("size()", org.hamcrest.Matchers.equalTo(0));
         // provider without a share
@@ -191,6 +197,8 @@ class StudySafetyTest {
         given().auth().oauth2(frontdesk).get(study + "/metadata").then().statusCode(200);
         given().auth().oauth2(privacy).get("/dicomweb/studies").then().statusCode(200);
         given().auth().oauth2(privacy).get(study).then().statusCode(403);
+        given().auth().oauth2(privacy).get(instance + "/frames/1").then().statusCode(403);
+        given().auth().oauth2(admin).get(instance + "/bulkdata/7FE00010").then().statusCode(403);
         given().auth().oauth2(admin).get("/dicomweb/studies").then().statusCode(403);
         given().auth().oauth2(admin).get(study).then().statusCode(403);
         given().auth().oauth2(ingest).get("/dicomweb/studies").then().statusCode(403);
