@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import io.restassured.response.Response;
 
 /** Test helpers: STOW-RS bodies, multipart responses, the index and the bucket folder. */
-final class Dicomweb {
+public final class Dicomweb {
 
     private Dicomweb() {
     }
@@ -37,7 +37,7 @@ final class Dicomweb {
         return out.toByteArray();
     }
 
-    static Response stow(String token, List<byte[]> parts) {
+    public static Response stow(String token, List<byte[]> parts) {
         return stow(token, "/dicomweb/studies", parts);
     }
 
@@ -93,7 +93,7 @@ final class Dicomweb {
         return queryString(db, "SELECT object_key FROM portal.instance WHERE sop_instance_uid = ?", sopInstanceUid);
     }
 
-    static String queryString(DataSource db, String sql, String param) throws Exception {
+    public static String queryString(DataSource db, String sql, String param) throws Exception {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, param);
             try (ResultSet r = s.executeQuery()) {

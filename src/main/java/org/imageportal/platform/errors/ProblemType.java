@@ -13,18 +13,23 @@ public enum ProblemType {
                             403), NOT_FOUND("not-found", "Not found", 404), METHOD_NOT_ALLOWED("method-not-allowed",
                                     "Method not allowed",
                                     405), NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406), CONFLICT("conflict",
-                                            "Conflict", 409), PAYLOAD_TOO_LARGE("payload-too-large",
-                                                    "The upload is too large",
-                                                    413), RANGE_NOT_SATISFIABLE("range-not-satisfiable",
-                                                            "Range not satisfiable", 416), UNSUPPORTED_MEDIA_TYPE(
-                                                                    "unsupported-media-type", "Unsupported media type",
-                                                                    415), TOO_MANY_REQUESTS("too-many-requests",
-                                                                            "Too many attempts",
-                                                                            429), INTERNAL("internal",
-                                                                                    "Something went wrong on our side",
-                                                                                    500), UNAVAILABLE("unavailable",
-                                                                                            "Temporarily unavailable",
-                                                                                            503);
+                                            "Conflict", 409), IDENTITY_NOT_VERIFIED("identity-not-verified",
+                                                    "Identity not verified in person",
+                                                    409), PAYLOAD_TOO_LARGE("payload-too-large",
+                                                            "The upload is too large",
+                                                            413), RANGE_NOT_SATISFIABLE("range-not-satisfiable",
+                                                                    "Range not satisfiable",
+                                                                    416), UNSUPPORTED_MEDIA_TYPE(
+                                                                            "unsupported-media-type",
+                                                                            "Unsupported media type",
+                                                                            415), TOO_MANY_REQUESTS("too-many-requests",
+                                                                                    "Too many attempts",
+                                                                                    429), INTERNAL("internal",
+                                                                                            "Something went wrong on our side",
+                                                                                            500), UNAVAILABLE(
+                                                                                                    "unavailable",
+                                                                                                    "Temporarily unavailable",
+                                                                                                    503);
 
     private final String slug;
     private final String title;

@@ -1,0 +1,107 @@
+package org.imageportal.patients;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for the patient registry and the identity verifications recorded at the front desk. */
+@ApplicationScoped
+public class PatientRepository {
+
+    private final Pool pool;
+
+    PatientRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    /** A registry entry; {@code mrn} is the Patient ID under its assigning authority ({@code issuer}). */
+    record PatientRow(UUID id, String mrn, String issuer, String name, String birthDate, String sex, String email,
+            String phone, boolean hasAccount) {
+    }
+
+    record VerificationRow(UUID id, VerificationMethod method, String documentType, String documentLast4,
+            String representativeName, Relationship relationship, String authorityDocument, String verifiedBy,
+            String site, String notes, OffsetDateTime verifiedAt) {
+    }
+
+    /**
+     * Patients matching every given criterion: MRN exactly, name containing the text (case-insensitive, any part
+     * of the DICOM name), birth date exactly (YYYYMMDD).
+     */
+    Uni<List<PatientRow>> search(String mrn, String name, String birthDate, int limit) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder("TRUE");
+        if (mrn != null) {
+            params.add(mrn);
+            where.append(" AND patient_id = $").append(params.size());
+        }
+        if (name != null) {
+            params.add("%" + name.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            where.append(" AND lower(name) LIKE $").append(params.size());
+        }
+        if (birthDate != null) {
+            params.add(birthDate);
+            where.append(" AND birth_date = $").append(params.size());
+        }
+        params.add(limit);
+        return pool
+                .preparedQuery("SELECT * FROM portal.patient WHERE " + where + " ORDER BY name, birth_date, id LIMIT $"
+                        + params.size())
+                .execute(Tuple.from(params)).map(PatientRepository::patients);
+    }
+
+    Uni<Optional<PatientRow>> find(UUID id) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> patients(rows).stream().findFirst());
+    }
+
+    Uni<Void> insertVerification(SqlClient tx, UUID id, UUID patient, VerificationRequest r, String verifiedBy) {
+        return tx.preparedQuery("INSERT INTO portal.identity_verification (id, patient_ref, method, document_type, "
+                + "document_last4, representative_name, relationship, authority_document, verified_by, site, notes) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                .execute(Tuple.from(new Object[]{id, patient, r.method().name(), r.documentType(), r.documentLast4(),
+                        r.representativeName(), r.relationship() == null ? null : r.relationship().name(),
+                        r.authorityDocument(), verifiedBy, r.site(), r.notes() == null ? "" : r.notes()}))
+                .replaceWithVoid();
+    }
+
+    /** The patient's verifications, newest first. */
+    Uni<List<VerificationRow>> verifications(UUID patient) {
+        return pool.preparedQuery("SELECT * FROM portal.identity_verification WHERE patient_ref = $1 "
+                + "ORDER BY verified_at DESC, id LIMIT 100").execute(Tuple.of(patient)).map(rows -> {
+                    List<VerificationRow> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new VerificationRow(r.getUUID("id"),
+                            VerificationMethod.valueOf(r.getString("method")), r.getString("document_type"),
+                            r.getString("document_last4"), r.getString("representative_name"),
+                            r.getString("relationship") == null
+                                    ? null
+                                    : Relationship.valueOf(r.getString("relationship")),
+                            r.getString("authority_document"), r.getString("verified_by"), r.getString("site"),
+                            r.getString("notes"), r.getOffsetDateTime("verified_at"))));
+                    return out;
+                });
+    }
+
+    private static List<PatientRow> patients(RowSet<Row> rows) {
+        List<PatientRow> out = new ArrayList<>();
+        rows.forEach(r -> out.add(new PatientRow(r.getUUID("id"), r.getString("patient_id"), r.getString("issuer"),
+                r.getString("name"), r.getString("birth_date"), r.getString("sex"), r.getString("email"),
+                r.getString("phone"), r.getString("account_subject") != null)));
+        return out;
+    }
+}
