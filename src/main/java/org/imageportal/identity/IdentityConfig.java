@@ -19,4 +19,10 @@ public interface IdentityConfig {
      * secret, so the MFA rule for people does not apply to them; any other token must show MFA.
      */
     Set<String> machineClients();
+
+    /**
+     * Secret of the confidential client {@code portal-api}, whose service account creates and maintains people's
+     * accounts (realm-management manage-users and view-users only). Secret: PORTAL_KC_API_CLIENT_SECRET.
+     */
+    String adminClientSecret();
 }

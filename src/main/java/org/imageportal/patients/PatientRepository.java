@@ -31,7 +31,11 @@ public class PatientRepository {
 
     /** A registry entry; {@code mrn} is the Patient ID under its assigning authority ({@code issuer}). */
     record PatientRow(UUID id, String mrn, String issuer, String name, String birthDate, String sex, String email,
-            String phone, boolean hasAccount) {
+            String phone, String accountSubject) {
+
+        boolean hasAccount() {
+            return accountSubject != null;
+        }
     }
 
     record VerificationRow(UUID id, VerificationMethod method, String documentType, String documentLast4,
@@ -80,6 +84,13 @@ public class PatientRepository {
                 .replaceWithVoid();
     }
 
+    /** Links the patient to their new portal account; false if they already had one. */
+    Uni<Boolean> linkAccount(SqlClient tx, UUID patient, String subject, String email) {
+        return tx.preparedQuery("UPDATE portal.patient SET account_subject = $2, email = $3 "
+                + "WHERE id = $1 AND account_subject IS NULL").execute(Tuple.of(patient, subject, email))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** The patient's verifications, newest first. */
     Uni<List<VerificationRow>> verifications(UUID patient) {
         return pool.preparedQuery("SELECT * FROM portal.identity_verification WHERE patient_ref = $1 "
@@ -101,7 +112,7 @@ public class PatientRepository {
         List<PatientRow> out = new ArrayList<>();
         rows.forEach(r -> out.add(new PatientRow(r.getUUID("id"), r.getString("patient_id"), r.getString("issuer"),
                 r.getString("name"), r.getString("birth_date"), r.getString("sex"), r.getString("email"),
-                r.getString("phone"), r.getString("account_subject") != null)));
+                r.getString("phone"), r.getString("account_subject"))));
         return out;
     }
 }

@@ -37,6 +37,9 @@ public class PatientResource {
     PatientService patients;
 
     @Inject
+    PortalAccessService access;
+
+    @Inject
     Actors actors;
 
     @Inject
@@ -61,6 +64,27 @@ public class PatientResource {
     @Operation(summary = "The patient's identity verifications, newest first")
     public Uni<List<VerificationView>> verifications(@PathParam("id") String id) {
         return patients.verifications(actors.require(identity), ProblemException.idOrNotFound(id));
+    }
+
+    @POST
+    @Path("/{id}/access")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Issue the patient's portal account (patient role only) after a recent verification; "
+            + "returns the access slip with the one-time activation code")
+    public Response issueAccess(@PathParam("id") String id,
+            @NotNull(message = "the request is missing") @Valid IssueAccessRequest request) {
+        PortalAccessService.AccessSlip slip = access.issue(actors.require(identity), ProblemException.idOrNotFound(id),
+                request);
+        return Response.status(Response.Status.CREATED).entity(slip).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("/{id}/mfa-reset")
+    @Operation(summary = "Lost phone: remove the patient's authenticator and end their sessions, after a recent "
+            + "verification; the next sign-in enrols a new one")
+    public Response resetMfa(@PathParam("id") String id) {
+        access.resetMfa(actors.require(identity), ProblemException.idOrNotFound(id));
+        return Response.noContent().build();
     }
 
     @POST

@@ -30,6 +30,7 @@ class ProdStartupIT {
             "PORTAL_COOKIE_KEY, portal.security.cookie-key",
             "PORTAL_SESSION_SECRET, quarkus.oidc.token-state-manager.encryption-secret",
             "PORTAL_KEYCLOAK_URL, portal.identity.keycloak-url",
+            "PORTAL_KC_API_CLIENT_SECRET, portal.identity.admin-client-secret",
             "PORTAL_MASTER_KEYSET, portal.crypto.master-keyset"})
     void aMissingSecretStopsStartupNamingTheProperty(String variable, String property) throws Exception {
         Map<String, String> env = prodEnvironment();

@@ -103,7 +103,7 @@ public final class Dicomweb {
     }
 
     /** Links the patient known under this Patient ID to a portal account (what the front desk will do). */
-    static void linkAccount(DataSource db, String patientId, String subject) throws Exception {
+    public static void linkAccount(DataSource db, String patientId, String subject) throws Exception {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement(
                         "UPDATE portal.patient SET account_subject = ? WHERE patient_id = ?")) {

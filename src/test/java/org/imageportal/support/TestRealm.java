@@ -99,6 +99,46 @@ public final class TestRealm {
         return new User(id, username, password, secret, first, last);
     }
 
+    /** Accounts with this e-mail address, as Keycloak's admin API shows them. */
+    public static List<Map<String, Object>> usersByEmail(String email) {
+        return given().auth().oauth2(serviceToken()).queryParam("email", email).queryParam("exact", true)
+                .get(keycloakUrl() + "/admin/realms/" + realm() + "/users").then().statusCode(200).extract()
+                .jsonPath().getList("$");
+    }
+
+    /** Keycloak's raw answer to password + a one-time code (test client with the OTP step). */
+    public static io.restassured.response.Response otpSignIn(User user, String code) {
+        return given().contentType(ContentType.URLENC).formParam("grant_type", "password")
+                .formParam("client_id", "portal-test").formParam("username", user.username())
+                .formParam("password", user.password()).formParam("totp", code)
+                .formParam("scope", "openid").post(realmUrl() + "/protocol/openid-connect/token");
+    }
+
+    /** How many one-time-password credentials the account has. */
+    public static int otpCredentials(String userId) {
+        List<String> types = given().auth().oauth2(serviceToken())
+                .get(keycloakUrl() + "/admin/realms/" + realm() + "/users/" + userId + "/credentials").then()
+                .statusCode(200).extract().jsonPath().getList("type");
+        return (int) types.stream().filter("otp"::equals).count();
+    }
+
+    /** The names of the realm roles granted to an account (directly or as defaults). */
+    public static List<String> realmRoles(String userId) {
+        return given().auth().oauth2(serviceToken())
+                .get(keycloakUrl() + "/admin/realms/" + realm() + "/users/" + userId + "/role-mappings/realm/composite")
+                .then().statusCode(200).extract().jsonPath().getList("name");
+    }
+
+    /**
+     * What Keycloak answers to a password sign-in (test client without OTP step): the error code, e.g.
+     * {@code invalid_grant} with "Account is not fully set up" for a right temporary password.
+     */
+    public static io.restassured.response.Response passwordSignIn(String username, String password) {
+        return given().contentType(ContentType.URLENC).formParam("grant_type", "password")
+                .formParam("client_id", "portal-test-nomfa").formParam("username", username)
+                .formParam("password", password).post(realmUrl() + "/protocol/openid-connect/token");
+    }
+
     /** Password + one-time code through the test-only direct-grant client (OTP unconditionally required). */
     public static String mfaToken(User user) {
         return directGrant("portal-test", user, Totp.now(user.totpSecret()));

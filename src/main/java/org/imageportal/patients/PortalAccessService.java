@@ -1,0 +1,110 @@
+package org.imageportal.patients;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.AccountService;
+import org.imageportal.identity.AccountService.IssuedAccount;
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Role;
+import org.imageportal.patients.PatientRepository.PatientRow;
+import org.imageportal.platform.errors.Problem;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.platform.security.SecurityConfig;
+
+/**
+ * Issues a patient's portal account at the front desk, only after their identity was verified in person within
+ * the window. The account gets the patient role and nothing else, whatever the request asks for. Blocking (the
+ * Keycloak admin API): runs on worker threads. If linking the account to the patient fails, the account is
+ * removed again, so no account exists that the registry does not know.
+ */
+@ApplicationScoped
+public class PortalAccessService {
+
+    /** What the access slip shows. The activation code is shown this once and stored nowhere by the portal. */
+    public record AccessSlip(String portalUrl, String username, String activationCode) {
+
+        @Override
+        public String toString() {
+            return "AccessSlip[username=" + username + "]";
+        }
+    }
+
+    private final PatientRepository patients;
+    private final PatientService registry;
+    private final AccountService accounts;
+    private final AuditTrail audit;
+    private final SecurityConfig security;
+
+    PortalAccessService(PatientRepository patients, PatientService registry, AccountService accounts,
+            AuditTrail audit, SecurityConfig security) {
+        this.patients = patients;
+        this.registry = registry;
+        this.accounts = accounts;
+        this.audit = audit;
+        this.security = security;
+    }
+
+    public AccessSlip issue(Actor actor, UUID id, IssueAccessRequest request) {
+        PatientRow patient = patients.find(id).await().indefinitely().orElseThrow(ProblemException::notFound);
+        List<String> asked = request.roles() == null ? List.of() : request.roles();
+        if (asked.stream().anyMatch(role -> !Role.PATIENT.realmRole().equals(role))) {
+            audit.record(actor.subject(), "account.issue", "refused", "patient:" + id,
+                    Map.of("reason", "role other than patient requested")).await().indefinitely();
+            throw new ProblemException(Problem.of(ProblemType.VALIDATION, "this path issues patient accounts only")
+                    .withViolations(List.of(new Problem.Violation("roles",
+                            "only the patient role can be issued here; other roles are granted by an administrator"))));
+        }
+        if (patient.hasAccount()) {
+            throw new ProblemException(ProblemType.CONFLICT,
+                    "the patient already has portal access; re-issue or reset it instead");
+        }
+        registry.requireRecentVerification(id).await().indefinitely();
+        String[] name = patient.name().split("\\^", -1);
+        String family = name.length > 0 && !name[0].isBlank() ? name[0] : "Patient";
+        String given = name.length > 1 && !name[1].isBlank() ? name[1] : family;
+        String username = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        IssuedAccount account;
+        try {
+            account = accounts.createPatientAccount(username, request.email(), given, family);
+        } catch (AccountService.AccountConflict e) {
+            throw new ProblemException(ProblemType.CONFLICT, e.getMessage());
+        }
+        try {
+            boolean linked = patients.pool().withTransaction(tx -> patients
+                    .linkAccount(tx, id, account.subject(), request.email())
+                    .call(ok -> ok
+                            ? audit.record(tx, actor.subject(), "account.issued", "success", "patient:" + id,
+                                    Map.of("account", account.subject(), "role", Role.PATIENT.realmRole()))
+                            : io.smallrye.mutiny.Uni.createFrom().voidItem()))
+                    .await().indefinitely();
+            if (!linked) {
+                throw new ProblemException(ProblemType.CONFLICT, "the patient was given portal access meanwhile");
+            }
+        } catch (RuntimeException e) {
+            accounts.delete(account.subject());
+            throw e;
+        }
+        return new AccessSlip(security.publicUrl(), account.username(), account.activationCode());
+    }
+
+    /**
+     * Removes the patient's authenticator after a recent in-person verification ("lost phone"): their old codes stop
+     * working, their sessions end, and the next sign-in asks them to enrol a new app.
+     */
+    public void resetMfa(Actor actor, UUID id) {
+        PatientRow patient = patients.find(id).await().indefinitely().orElseThrow(ProblemException::notFound);
+        if (!patient.hasAccount()) {
+            throw new ProblemException(ProblemType.CONFLICT, "the patient has no portal account yet");
+        }
+        registry.requireRecentVerification(id).await().indefinitely();
+        accounts.resetMfa(patient.accountSubject());
+        audit.record(actor.subject(), "account.mfa-reset", "success", "patient:" + id,
+                Map.of("account", patient.accountSubject())).await().indefinitely();
+    }
+}
