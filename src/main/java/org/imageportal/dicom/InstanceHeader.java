@@ -20,6 +20,7 @@ public record InstanceHeader(
         String modality,
         Integer seriesNumber,
         String seriesDescription,
+        String bodyPartExamined,
         String performedProcedureStepStartDate,
         Integer instanceNumber,
         Integer rows,

@@ -169,7 +169,7 @@ public final class Part10Reader {
                 string(list, TagFromName.AccessionNumber), string(list, TagFromName.ReferringPhysicianName),
                 string(list, TagFromName.StudyDescription), string(list, TagFromName.StudyID),
                 string(list, TagFromName.Modality), integer(list, TagFromName.SeriesNumber),
-                string(list, TagFromName.SeriesDescription),
+                string(list, TagFromName.SeriesDescription), string(list, TagFromName.BodyPartExamined),
                 string(list, TagFromName.PerformedProcedureStepStartDate),
                 integer(list, TagFromName.InstanceNumber), integer(list, TagFromName.Rows),
                 integer(list, TagFromName.Columns), integer(list, TagFromName.NumberOfFrames));

@@ -36,6 +36,16 @@ public class AccountService {
         }
     }
 
+    /** Where an issued account stands with its activation. */
+    public enum ActivationState {
+        /** The activation code has not been used: Keycloak still asks for a new password. */
+        PENDING,
+        /** The holder has set their own password. */
+        ACTIVATED,
+        /** The account no longer exists. */
+        MISSING
+    }
+
     /** Keycloak refused the account, e.g. because the user name or e-mail is taken. */
     public static final class AccountConflict extends RuntimeException {
 
@@ -58,6 +68,11 @@ public class AccountService {
      */
     public IssuedAccount createPatientAccount(String username, String email, String firstName, String lastName) {
         return create(Role.PATIENT, username, email, firstName, lastName);
+    }
+
+    /** Creates a referring physician's account with the {@code provider} role only; activation as for patients. */
+    public IssuedAccount createProviderAccount(String username, String email, String firstName, String lastName) {
+        return create(Role.PROVIDER, username, email, firstName, lastName);
     }
 
     private IssuedAccount create(Role role, String username, String email, String firstName, String lastName) {
@@ -83,11 +98,7 @@ public class AccountService {
         }
         try {
             String code = activationCode();
-            CredentialRepresentation password = new CredentialRepresentation();
-            password.setType(CredentialRepresentation.PASSWORD);
-            password.setTemporary(true);
-            password.setValue(code);
-            realm.users().get(subject).resetPassword(password);
+            realm.users().get(subject).resetPassword(temporaryPassword(code));
             // looking a role up by name needs view-realm; the roles this user may get are listed without it
             RoleRepresentation granted = realm.users().get(subject).roles().realmLevel().listAvailable().stream()
                     .filter(r -> r.getName().equals(role.realmRole())).findFirst()
@@ -121,6 +132,64 @@ public class AccountService {
         representation.setRequiredActions(actions);
         user.update(representation);
         user.logout();
+    }
+
+    /** The account's user name (what the holder types at sign-in). */
+    public String username(String subject) {
+        return keycloak.realm(config.realm()).users().get(subject).toRepresentation().getUsername();
+    }
+
+    public ActivationState activationState(String subject) {
+        try {
+            UserRepresentation user = keycloak.realm(config.realm()).users().get(subject).toRepresentation();
+            List<String> actions = user.getRequiredActions() == null ? List.of() : user.getRequiredActions();
+            return actions.contains("UPDATE_PASSWORD") ? ActivationState.PENDING : ActivationState.ACTIVATED;
+        } catch (jakarta.ws.rs.NotFoundException e) {
+            return ActivationState.MISSING;
+        }
+    }
+
+    /**
+     * Disables an account whose activation window passed: it can no longer sign in, and its activation code is
+     * replaced by a random password nobody knows, so re-enabling it alone would not revive the old slip.
+     */
+    public void disable(String subject) {
+        UserResource user = keycloak.realm(config.realm()).users().get(subject);
+        user.resetPassword(temporaryPassword(activationCode() + activationCode()));
+        UserRepresentation representation = user.toRepresentation();
+        representation.setEnabled(false);
+        user.update(representation);
+        user.logout();
+    }
+
+    /**
+     * A new activation for an existing account (after re-verification): a new one-time code, the account enabled
+     * again, a new password required at the next sign-in, and every session ended. An authenticator already
+     * enrolled stays (a lost phone is {@link #resetMfa}); without one, enrolment is required again.
+     */
+    public String reissue(String subject) {
+        UserResource user = keycloak.realm(config.realm()).users().get(subject);
+        String code = activationCode();
+        user.resetPassword(temporaryPassword(code));
+        boolean hasOtp = user.credentials().stream().anyMatch(c -> CredentialRepresentation.TOTP.equals(c.getType())
+                || "otp".equals(c.getType()));
+        UserRepresentation representation = user.toRepresentation();
+        representation.setEnabled(true);
+        representation.setRequiredActions(hasOtp
+                ? List.of("UPDATE_PASSWORD")
+                : List.of("UPDATE_PASSWORD",
+                        "CONFIGURE_TOTP"));
+        user.update(representation);
+        user.logout();
+        return code;
+    }
+
+    private static CredentialRepresentation temporaryPassword(String value) {
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setTemporary(true);
+        password.setValue(value);
+        return password;
     }
 
     /** Removes an account (compensation when what follows its creation fails). */

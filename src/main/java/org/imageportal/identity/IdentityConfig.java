@@ -1,8 +1,10 @@
 package org.imageportal.identity;
 
+import java.time.Duration;
 import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Where the identity provider is and which of its clients are machines rather than people. */
 @ConfigMapping(prefix = "portal.identity")
@@ -25,4 +27,12 @@ public interface IdentityConfig {
      * accounts (realm-management manage-users and view-users only). Secret: PORTAL_KC_API_CLIENT_SECRET.
      */
     String adminClientSecret();
+
+    /** How long the activation code on an access slip or invitation works (then the account is disabled). */
+    @WithDefault("PT72H")
+    Duration activationWindow();
+
+    /** How often expired activations are looked for (a Quarkus scheduler interval such as {@code 15m}). */
+    @WithDefault("15m")
+    String activationSweepEvery();
 }

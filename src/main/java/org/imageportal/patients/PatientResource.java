@@ -79,6 +79,16 @@ public class PatientResource {
     }
 
     @POST
+    @Path("/{id}/access/reissue")
+    @Operation(summary = "A new activation code for the patient's existing account after a recent verification; "
+            + "returns the access slip")
+    public Response reissueAccess(@PathParam("id") String id) {
+        PortalAccessService.AccessSlip slip = access.reissue(actors.require(identity),
+                ProblemException.idOrNotFound(id));
+        return Response.ok(slip).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
     @Path("/{id}/mfa-reset")
     @Operation(summary = "Lost phone: remove the patient's authenticator and end their sessions, after a recent "
             + "verification; the next sign-in enrols a new one")

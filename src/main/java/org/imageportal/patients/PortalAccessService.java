@@ -1,5 +1,6 @@
 package org.imageportal.patients;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.AccountService;
 import org.imageportal.identity.AccountService.IssuedAccount;
+import org.imageportal.identity.ActivationService;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientRepository.PatientRow;
@@ -27,7 +29,7 @@ import org.imageportal.platform.security.SecurityConfig;
 public class PortalAccessService {
 
     /** What the access slip shows. The activation code is shown this once and stored nowhere by the portal. */
-    public record AccessSlip(String portalUrl, String username, String activationCode) {
+    public record AccessSlip(String portalUrl, String username, String activationCode, Instant expiresAt) {
 
         @Override
         public String toString() {
@@ -40,9 +42,11 @@ public class PortalAccessService {
     private final AccountService accounts;
     private final AuditTrail audit;
     private final SecurityConfig security;
+    private final ActivationService activations;
 
     PortalAccessService(PatientRepository patients, PatientService registry, AccountService accounts,
-            AuditTrail audit, SecurityConfig security) {
+            AuditTrail audit, SecurityConfig security, ActivationService activations) {
+        this.activations = activations;
         this.patients = patients;
         this.registry = registry;
         this.accounts = accounts;
@@ -75,22 +79,51 @@ public class PortalAccessService {
         } catch (AccountService.AccountConflict e) {
             throw new ProblemException(ProblemType.CONFLICT, e.getMessage());
         }
+        Instant expires;
         try {
-            boolean linked = patients.pool().withTransaction(tx -> patients
+            expires = patients.pool().withTransaction(tx -> patients
                     .linkAccount(tx, id, account.subject(), request.email())
-                    .call(ok -> ok
-                            ? audit.record(tx, actor.subject(), "account.issued", "success", "patient:" + id,
-                                    Map.of("account", account.subject(), "role", Role.PATIENT.realmRole()))
-                            : io.smallrye.mutiny.Uni.createFrom().voidItem()))
+                    .invoke(linked -> {
+                        if (!linked) {
+                            throw new ProblemException(ProblemType.CONFLICT,
+                                    "the patient was given portal access meanwhile");
+                        }
+                    })
+                    .call(() -> audit.record(tx, actor.subject(), "account.issued", "success", "patient:" + id,
+                            Map.of("account", account.subject(), "role", Role.PATIENT.realmRole())))
+                    .chain(() -> activations.open(tx, account.subject(), id, actor.subject())))
                     .await().indefinitely();
-            if (!linked) {
-                throw new ProblemException(ProblemType.CONFLICT, "the patient was given portal access meanwhile");
-            }
         } catch (RuntimeException e) {
             accounts.delete(account.subject());
             throw e;
         }
-        return new AccessSlip(security.publicUrl(), account.username(), account.activationCode());
+        return new AccessSlip(security.publicUrl(), account.username(), account.activationCode(), expires);
+    }
+
+    /**
+     * A new activation code for a patient who already has an account (slip lost, window passed, password
+     * forgotten), after a recent in-person verification: the account is enabled again with a new window.
+     */
+    public AccessSlip reissue(Actor actor, UUID id) {
+        PatientRow patient = patients.find(id).await().indefinitely().orElseThrow(ProblemException::notFound);
+        if (!patient.hasAccount()) {
+            throw new ProblemException(ProblemType.CONFLICT, "the patient has no portal account yet; issue access");
+        }
+        registry.requireRecentVerification(id).await().indefinitely();
+        String code = accounts.reissue(patient.accountSubject());
+        Instant expires;
+        try {
+            expires = patients.pool().withTransaction(tx -> audit
+                    .record(tx, actor.subject(), "account.reissued", "success", "patient:" + id,
+                            Map.of("account", patient.accountSubject()))
+                    .chain(() -> activations.open(tx, patient.accountSubject(), id, actor.subject())))
+                    .await().indefinitely();
+        } catch (RuntimeException e) {
+            // no window recorded: a code nobody tracks must not stay usable
+            accounts.disable(patient.accountSubject());
+            throw e;
+        }
+        return new AccessSlip(security.publicUrl(), accounts.username(patient.accountSubject()), code, expires);
     }
 
     /**

@@ -190,9 +190,11 @@ public class StudyRepository {
     /** Returns the series id, creating the series if needed. */
     public Uni<UUID> ensureSeries(SqlClient tx, UUID studyId, InstanceHeader h) {
         return tx.preparedQuery("INSERT INTO portal.series (id, study_ref, series_uid, modality, series_number, "
-                + "description, performed_start_date) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (series_uid) DO NOTHING")
+                + "description, performed_start_date, body_part) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
+                + "ON CONFLICT (series_uid) DO NOTHING")
                 .execute(Tuple.from(java.util.Arrays.asList(UUID.randomUUID(), studyId, h.seriesInstanceUid(),
-                        h.modality(), h.seriesNumber(), h.seriesDescription(), h.performedProcedureStepStartDate())))
+                        h.modality(), h.seriesNumber(), h.seriesDescription(), h.performedProcedureStepStartDate(),
+                        h.bodyPartExamined())))
                 .chain(() -> tx.preparedQuery("SELECT id, study_ref FROM portal.series WHERE series_uid = $1")
                         .execute(Tuple.of(h.seriesInstanceUid())))
                 .map(rows -> {

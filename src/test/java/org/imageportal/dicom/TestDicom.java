@@ -45,6 +45,7 @@ public final class TestDicom {
     private String modality = "CT";
     private int size = 16;
     private int instanceNumber = 1;
+    private int seriesNumber = 1;
     private long seed = 1;
 
     private TestDicom(Patient patient) {
@@ -107,6 +108,12 @@ public final class TestDicom {
         return this;
     }
 
+    /** Series Number (default 1). */
+    public TestDicom seriesNumber(int value) {
+        this.seriesNumber = value;
+        return this;
+    }
+
     public TestDicom seed(long value) {
         this.seed = value;
         return this;
@@ -148,7 +155,10 @@ public final class TestDicom {
             put(list, TagFromName.StudyID, "1");
             put(list, TagFromName.ReferringPhysicianName, "Referrer^Rita");
             put(list, TagFromName.Modality, modality);
-            put(list, TagFromName.SeriesNumber, "1");
+            put(list, TagFromName.SeriesNumber, Integer.toString(seriesNumber));
+            put(list, TagFromName.BodyPartExamined, "CHEST");
+            put(list, TagFromName.WindowCenter, "1024");
+            put(list, TagFromName.WindowWidth, "2048");
             put(list, TagFromName.SeriesDescription, "AXIAL");
             put(list, TagFromName.InstanceNumber, Integer.toString(instanceNumber));
             put(list, TagFromName.ImageType, "ORIGINAL\\PRIMARY\\AXIAL");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,11 +16,15 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.imageportal.dicom.TestDicom;
+import org.imageportal.identity.ActivationService;
 import org.imageportal.studies.Dicomweb;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,10 +33,14 @@ import io.restassured.response.Response;
 /** Portal access is issued only after a recent in-person verification, and only ever with the patient role. */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PortalAccessTest {
 
     @Inject
     DataSource db;
+
+    @Inject
+    ActivationService activations;
 
     String frontdesk;
 
@@ -152,6 +162,50 @@ class PortalAccessTest {
         // other roles may not
         given().auth().oauth2(TestRealm.mfaToken(TestRealm.createUser("provider")))
                 .post("/api/patients/" + id + "/mfa-reset").then().statusCode(403);
+    }
+
+    /** Last: the sweep at a future time closes every activation still open in the test database. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void anUnusedActivationExpiresAndOnlyAReissueAfterVerificationOpensANewOne() throws Exception {
+        String id = registered();
+        verified(id);
+        Response issued = issue(id, Map.of("email", email()));
+        issued.then().statusCode(201);
+        String username = issued.jsonPath().getString("username");
+        String code = issued.jsonPath().getString("activationCode");
+        Instant expires = Instant.parse(issued.jsonPath().getString("expiresAt"));
+        assertThat(Duration.between(Instant.now(), expires)).isBetween(Duration.ofHours(71), Duration.ofHours(72));
+
+        // within the window nothing happens to it
+        activations.sweep(expires.minusSeconds(60));
+        assertThat(TestRealm.passwordSignIn(username, code).jsonPath().getString("error_description"))
+                .contains("not fully set up");
+
+        // once the window has passed, the sweep disables the account: the code opens nothing any more
+        assertThat(activations.sweep(expires.plusSeconds(1)).expired()).isGreaterThanOrEqualTo(1);
+        Response refused = TestRealm.passwordSignIn(username, code);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.jsonPath().getString("error_description")).doesNotContain("not fully set up");
+        assertThat(Dicomweb.queryString(db, "SELECT action FROM portal.audit_event WHERE entity = ? "
+                + "ORDER BY id DESC LIMIT 1", "patient:" + id)).isEqualTo("account.activation-expired");
+        // a second sweep (another portal instance) does not act or audit again
+        assertThat(activations.sweep(expires.plusSeconds(2)).expired()).isZero();
+
+        // re-issue is for an existing account (after a recent verification): a new code and window; the old code stays dead
+        String noAccount = registered();
+        given().auth().oauth2(frontdesk).post("/api/patients/" + noAccount + "/access/reissue").then()
+                .statusCode(409);
+        Response reissued = given().auth().oauth2(frontdesk).post("/api/patients/" + id + "/access/reissue");
+        reissued.then().statusCode(200).header("Cache-Control", "no-store").body("username", equalTo(username));
+        String fresh = reissued.jsonPath().getString("activationCode");
+        assertThat(fresh).isNotEqualTo(code);
+        assertThat(TestRealm.passwordSignIn(username, code).jsonPath().getString("error_description"))
+                .doesNotContain("not fully set up");
+        assertThat(TestRealm.passwordSignIn(username, fresh).jsonPath().getString("error_description"))
+                .contains("not fully set up");
+        assertThat(Dicomweb.queryString(db, "SELECT expired_at IS NULL AND activated_at IS NULL FROM "
+                + "portal.account_activation WHERE patient_ref = ?::uuid", id)).isEqualTo("t");
     }
 
     @Test

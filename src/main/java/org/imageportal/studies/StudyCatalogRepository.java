@@ -1,0 +1,95 @@
+package org.imageportal.studies;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.storage.ObjectKey;
+import org.imageportal.storage.crypto.WrappedStudyKey;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+
+/** SQL for what people see of their studies (the list) and take home (the archive). */
+@ApplicationScoped
+public class StudyCatalogRepository {
+
+    private final Pool pool;
+
+    StudyCatalogRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** A study as a patient's list shows it. */
+    public record StudySummary(UUID id, String studyDate, String description, List<String> modalities,
+            List<String> bodyParts, int seriesCount, int instanceCount, long sizeBytes) {
+    }
+
+    /** The study-level attributes a DICOMDIR and the archive's README need. */
+    record ArchiveStudy(UUID id, String studyUid, String patientId, String patientName, String birthDate, String sex,
+            String studyDate, String studyTime, String description, String studyId, String accessionNumber,
+            WrappedStudyKey key) {
+    }
+
+    /** One accepted instance with its series, in archive order. */
+    record ArchiveFile(String seriesUid, String modality, Integer seriesNumber, String seriesDescription,
+            String sopClassUid, String sopInstanceUid, String transferSyntax, Integer instanceNumber,
+            ObjectKey objectKey, long size) {
+    }
+
+    Uni<List<StudySummary>> summaries(SqlWhere where, int limit) {
+        String sql = "SELECT s.id, s.study_date, s.description, s.modalities, s.series_count, s.instance_count, "
+                + "s.size_bytes, ARRAY(SELECT DISTINCT se.body_part FROM portal.series se WHERE se.study_ref = s.id "
+                + "AND se.body_part <> '' AND se.instance_count > 0 ORDER BY 1) AS body_parts FROM portal.study s"
+                + where.sql() + " ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT $" + where.nextParam();
+        return pool.preparedQuery(sql).execute(where.tuple(limit)).map(rows -> {
+            List<StudySummary> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new StudySummary(r.getUUID("id"), r.getString("study_date"),
+                    r.getString("description"), strings(r, "modalities"), strings(r, "body_parts"),
+                    r.getInteger("series_count"), r.getInteger("instance_count"), r.getLong("size_bytes"))));
+            return out;
+        });
+    }
+
+    Uni<Optional<ArchiveStudy>> archiveStudy(SqlWhere where) {
+        return pool.preparedQuery("SELECT s.* FROM portal.study s" + where.sql()).execute(where.tuple())
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new ArchiveStudy(r.getUUID("id"), r.getString("study_uid"),
+                            r.getString("patient_id"), r.getString("patient_name"), r.getString("birth_date"),
+                            r.getString("sex"), r.getString("study_date"), r.getString("study_time"),
+                            r.getString("description"), r.getString("study_id"), r.getString("accession_number"),
+                            new WrappedStudyKey(r.getBuffer("wrapped_key").getBytes(), r.getLong("master_key_id"))));
+                });
+    }
+
+    /** The study's accepted instances (never quarantined ones), series by series. */
+    Uni<List<ArchiveFile>> archiveFiles(UUID studyId) {
+        return pool.preparedQuery("SELECT se.series_uid, se.modality, se.series_number, se.description, "
+                + "i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax, i.instance_number, i.object_key, "
+                + "i.size_bytes FROM portal.instance i JOIN portal.series se ON se.id = i.series_ref "
+                + "WHERE i.study_ref = $1 AND i.quarantine_reason IS NULL ORDER BY se.series_number NULLS LAST, "
+                + "se.series_uid, i.instance_number NULLS LAST, i.sop_instance_uid")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(studyId)).map(rows -> {
+                    List<ArchiveFile> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new ArchiveFile(r.getString("series_uid"), r.getString("modality"),
+                            r.getInteger("series_number"), r.getString("description"), r.getString("sop_class_uid"),
+                            r.getString("sop_instance_uid"), r.getString("transfer_syntax"),
+                            r.getInteger("instance_number"), new ObjectKey(r.getString("object_key")),
+                            r.getLong("size_bytes"))));
+                    return out;
+                });
+    }
+
+    private static List<String> strings(Row r, String column) {
+        String[] values = r.getArrayOfStrings(column);
+        return values == null ? List.of() : List.of(values);
+    }
+}

@@ -1,0 +1,175 @@
+package org.imageportal.studies;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import javax.imageio.ImageIO;
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.imageportal.dicom.TestDicom;
+import org.imageportal.support.TestRealm;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * A patient takes their study home: the list shows what they have, and the ZIP holds the DICOM files byte for byte
+ * with a DICOMDIR an independent toolkit (dcmtk) accepts, previews and a README. Nobody else's study is reachable.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StudyArchiveTest {
+
+    @Inject
+    DataSource db;
+
+    @TempDir
+    Path dir;
+
+    String patientToken;
+    String otherPatientToken;
+    String frontdesk;
+    String studyId;
+    final Map<String, byte[]> ingested = new HashMap<>();
+    final TestDicom.Patient patient = TestDicom.Patient.random();
+    final String studyUid = TestDicom.newUid();
+
+    TestRealm.User patientUser;
+
+    @BeforeAll
+    void setUp() {
+        patientUser = TestRealm.createUser("patient");
+        patientToken = TestRealm.mfaToken(patientUser);
+        otherPatientToken = TestRealm.mfaToken(TestRealm.createUser("patient"));
+        frontdesk = TestRealm.mfaToken(TestRealm.createUser("frontdesk"));
+    }
+
+    /** Stores the study once (RestAssured points at the app only once it runs). */
+    @BeforeEach
+    void storeStudy() throws Exception {
+        if (studyId != null) {
+            return;
+        }
+        List<byte[]> parts = new ArrayList<>();
+        for (int series = 1; series <= 2; series++) {
+            String seriesUid = TestDicom.newUid();
+            for (int image = 1; image <= 3; image++) {
+                TestDicom dicom = TestDicom.ct(patient).study(studyUid).series(seriesUid).seriesNumber(series)
+                        .number(image).seed(series * 10 + image).size(64);
+                ingested.put(dicom.sopInstanceUid(), dicom.bytes());
+                parts.add(dicom.bytes());
+            }
+        }
+        Dicomweb.stow(TestRealm.ingestToken(), parts).then().statusCode(200);
+        Dicomweb.linkAccount(db, patient.id(), patientUser.id());
+        studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?", studyUid);
+    }
+
+    @Test
+    void theStudyListShowsWhatThePatientHas() {
+        Response list = given().auth().oauth2(patientToken).get("/api/studies");
+        list.then().statusCode(200);
+        assertThat(list.jsonPath().getList("id")).containsExactly(studyId);
+        assertThat(list.jsonPath().getString("[0].studyDate")).isEqualTo("20260115");
+        assertThat(list.jsonPath().getString("[0].description")).isEqualTo("CT CHEST");
+        assertThat(list.jsonPath().getList("[0].modalities")).containsExactly("CT");
+        assertThat(list.jsonPath().getList("[0].bodyParts")).containsExactly("CHEST");
+        assertThat(list.jsonPath().getInt("[0].seriesCount")).isEqualTo(2);
+        assertThat(list.jsonPath().getInt("[0].instanceCount")).isEqualTo(6);
+        long total = ingested.values().stream().mapToLong(b -> b.length).sum();
+        assertThat(list.jsonPath().getLong("[0].sizeBytes")).isEqualTo(total);
+
+        given().auth().oauth2(otherPatientToken).get("/api/studies").then().statusCode(200)
+                .body("size()", org.hamcrest.Matchers.is(0));
+        given().auth().oauth2(frontdesk).get("/api/studies").then().statusCode(403);
+    }
+
+    @Test
+    void theArchiveHoldsTheFilesAsIngestedWithADicomdirDcmtkAccepts() throws Exception {
+        Response zip = given().auth().oauth2(patientToken).get("/api/studies/" + studyId + "/archive");
+        zip.then().statusCode(200).contentType("application/zip").header("Cache-Control", "no-store")
+                .header("Content-Disposition", "attachment; filename=\"study-" + studyId.substring(0, 8) + ".zip\"");
+        Map<String, byte[]> entries = unzip(zip.asByteArray());
+        assertThat(entries).containsKeys("README.txt", "DICOMDIR", "PREVIEW/SE000001.png", "PREVIEW/SE000002.png");
+        assertThat(new String(entries.get("README.txt"))).contains("2 series, 6 images").contains("2026-01-15");
+
+        Map<String, byte[]> dicomFiles = new HashMap<>();
+        entries.forEach((name, bytes) -> {
+            if (name.startsWith("DICOM/")) {
+                assertThat(name).matches("DICOM/SE00000[12]/IM00000[1-3]");
+                dicomFiles.put(name, bytes);
+            }
+        });
+        assertThat(dicomFiles).hasSize(6);
+        assertThat(dicomFiles.values()).allSatisfy(bytes -> assertThat(ingested.values())
+                .anySatisfy(original -> assertThat(bytes).isEqualTo(original)));
+        assertThat(dicomFiles.values().stream().map(java.util.Arrays::hashCode).distinct()).hasSize(6);
+
+        var preview = ImageIO.read(new ByteArrayInputStream(entries.get("PREVIEW/SE000001.png")));
+        assertThat(preview.getWidth()).isEqualTo(64);
+
+        String dump = run("dcmdump", "--print-all", "DICOMDIR");
+        assertThat(dump).doesNotContain("E:").doesNotContain("W:").contains("[" + studyUid + "]");
+        for (String sop : ingested.keySet()) {
+            assertThat(dump).contains("[" + sop + "]");
+        }
+        // dcmmkdir reads the directory through its offsets and checks every referenced file; nothing is new to add
+        assertThat(run("dcmmkdir", "--append", "--input-directory", dir.toString(), "+r", "DICOM"))
+                .doesNotContain("E:");
+        assertThat(run("dcmdump", "--print-all", "DICOMDIR").split("DirectoryRecordType", -1)).hasSize(1 + 10);
+    }
+
+    @Test
+    void nobodyElseGetsTheArchive() {
+        given().auth().oauth2(otherPatientToken).get("/api/studies/" + studyId + "/archive").then().statusCode(404);
+        given().auth().oauth2(patientToken).get("/api/studies/" + java.util.UUID.randomUUID() + "/archive").then()
+                .statusCode(404);
+        given().auth().oauth2(patientToken).get("/api/studies/not-an-id/archive").then().statusCode(404);
+        given().get("/api/studies/" + studyId + "/archive").then().statusCode(401);
+        given().auth().oauth2(TestRealm.mfaToken(TestRealm.createUser("provider")))
+                .get("/api/studies/" + studyId + "/archive").then().statusCode(403);
+        given().auth().oauth2(frontdesk).get("/api/studies/" + studyId + "/archive").then().statusCode(200);
+    }
+
+    private Map<String, byte[]> unzip(byte[] zip) throws Exception {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                byte[] bytes = in.readAllBytes();
+                entries.put(entry.getName(), bytes);
+                Path file = dir.resolve(entry.getName());
+                Files.createDirectories(file.getParent());
+                Files.write(file, bytes);
+            }
+        }
+        return entries;
+    }
+
+    private String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        try (InputStream out = p.getInputStream()) {
+            String text = new String(out.readAllBytes());
+            assertThat(p.waitFor()).as(String.join(" ", command) + ": " + text).isZero();
+            return text;
+        }
+    }
+}
