@@ -79,7 +79,7 @@ public final class StudyBenchmark {
     /** The figures of one run. */
     public record Result(int instances, long bytes, double stowSeconds, double wadoSeconds, double s3PutSeconds,
             double s3GetSeconds, long baselineRssKb, long peakRssKb, boolean identical, Cpu stowCpu, Cpu wadoCpu,
-            Cpu putCpu, Cpu getCpu) {
+            Cpu putCpu, Cpu getCpu, ArchiveDownload.Result zip) {
 
         double mb() {
             return bytes / 1e6;
@@ -120,10 +120,13 @@ public final class StudyBenchmark {
                     retrieval / raw GET %8.0f %%   (target >= 80 %%)
                     every instance retrieved byte-identical (SHA-256, separate pass): %s
                     portal RSS          %8d MB before, %d MB peak, growth %d MB (target < 150 MB for 2 GB)
+                    ZIP download        %8.1f MB/s of DICOM content, first byte after %.3f s (%.2f s; %d MB ZIP, %d DICOM files, DICOMDIR %s)
                     """, instances, o.size(), o.size(), mb(), o.parallel(), o.warmUp(), stowMBps(), stowInstancesPerSecond(),
                     stowSeconds, stowCpu, wadoMBps(), wadoSeconds, wadoCpu, s3PutMBps(), s3PutSeconds, putCpu,
                     s3GetMBps(), s3GetSeconds, getCpu, 100 * stowMBps() / s3PutMBps(), 100 * wadoMBps() / s3GetMBps(),
-                    identical ? "yes" : "NO", baselineRssKb / 1024, peakRssKb / 1024, rssGrowthMb());
+                    identical ? "yes" : "NO", baselineRssKb / 1024, peakRssKb / 1024, rssGrowthMb(), zip.mbps(bytes),
+                    zip.firstByteSeconds(), zip.seconds(), zip.zipBytes() / 1_000_000, zip.dicomEntries(),
+                    zip.dicomdir() ? "yes" : "NO");
         }
     }
 
@@ -174,6 +177,8 @@ public final class StudyBenchmark {
             printThreads("WADO", threads, cpu.portalThreads());
             // then every instance is checked in a second, untimed pass
             MultipartDigests.Result retrieved = retrieve(study, staff);
+            // the patient's download of the same study as a ZIP with a DICOMDIR
+            ArchiveDownload.Result zip = ArchiveDownload.measure(http, base, staff, study.studyUid());
             long peak = rssKb(pid, "VmHWM");
             List<String> got = new ArrayList<>(retrieved.digests());
             List<String> want = new ArrayList<>(expected);
@@ -192,7 +197,7 @@ public final class StudyBenchmark {
                 double get = timed(() -> s3Get(s3, bucket, prefix, study.instances()));
                 Cpu getCpu = cpu.lap();
                 return new Result(study.instances(), bytes[0], stow, wado, put, get, baseline, peak, identical,
-                        stowCpu, wadoCpu, putCpu, getCpu);
+                        stowCpu, wadoCpu, putCpu, getCpu, zip);
             } finally {
                 for (int i = 0; i < study.instances(); i++) {
                     s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(prefix + i).build());

@@ -74,6 +74,12 @@ public class PatientRepository {
                 .map(rows -> patients(rows).stream().findFirst());
     }
 
+    /** The patient whose portal account this is. */
+    Uni<Optional<PatientRow>> findByAccount(String subject) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE account_subject = $1").execute(Tuple.of(subject))
+                .map(rows -> patients(rows).stream().findFirst());
+    }
+
     Uni<Void> insertVerification(SqlClient tx, UUID id, UUID patient, VerificationRequest r, String verifiedBy) {
         return tx.preparedQuery("INSERT INTO portal.identity_verification (id, patient_ref, method, document_type, "
                 + "document_last4, representative_name, relationship, authority_document, verified_by, site, notes) "

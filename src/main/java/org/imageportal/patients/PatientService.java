@@ -98,8 +98,15 @@ public class PatientService {
                 });
     }
 
+    /** The registry id of the patient whose portal account this is, if any. */
+    public Uni<java.util.Optional<UUID>> patientOfAccount(String accountSubject) {
+        return patients.findByAccount(accountSubject).map(found -> found.map(PatientRow::id));
+    }
+
+    /** One patient's registry entry; staff opening a record is audited (ids only). */
     public Uni<PatientView> get(Actor actor, UUID id) {
-        return existing(id).chain(this::view);
+        return existing(id).call(p -> audit.record(actor.subject(), "patient.viewed", "success", "patient:" + id,
+                Map.of())).chain(this::view);
     }
 
     public Uni<List<VerificationView>> verifications(Actor actor, UUID id) {

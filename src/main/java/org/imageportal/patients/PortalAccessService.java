@@ -12,6 +12,7 @@ import org.imageportal.identity.AccountService;
 import org.imageportal.identity.AccountService.IssuedAccount;
 import org.imageportal.identity.ActivationService;
 import org.imageportal.identity.Actor;
+import org.imageportal.identity.InvitationMailer;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientRepository.PatientRow;
 import org.imageportal.platform.errors.Problem;
@@ -28,8 +29,12 @@ import org.imageportal.platform.security.SecurityConfig;
 @ApplicationScoped
 public class PortalAccessService {
 
-    /** What the access slip shows. The activation code is shown this once and stored nowhere by the portal. */
-    public record AccessSlip(String portalUrl, String username, String activationCode, Instant expiresAt) {
+    /**
+     * What the access slip shows. The activation code is shown this once and stored nowhere by the portal; when it
+     * was e-mailed instead ({@code emailedTo}), the slip does not carry it.
+     */
+    public record AccessSlip(String portalUrl, String username, String activationCode, Instant expiresAt,
+            String emailedTo) {
 
         @Override
         public String toString() {
@@ -43,10 +48,12 @@ public class PortalAccessService {
     private final AuditTrail audit;
     private final SecurityConfig security;
     private final ActivationService activations;
+    private final InvitationMailer mailer;
 
     PortalAccessService(PatientRepository patients, PatientService registry, AccountService accounts,
-            AuditTrail audit, SecurityConfig security, ActivationService activations) {
+            AuditTrail audit, SecurityConfig security, ActivationService activations, InvitationMailer mailer) {
         this.activations = activations;
+        this.mailer = mailer;
         this.patients = patients;
         this.registry = registry;
         this.accounts = accounts;
@@ -97,7 +104,16 @@ public class PortalAccessService {
             accounts.delete(account.subject());
             throw e;
         }
-        return new AccessSlip(security.publicUrl(), account.username(), account.activationCode(), expires);
+        return deliver(request.email(), account.username(), account.activationCode(), expires);
+    }
+
+    /** E-mails the activation when SMTP is configured; otherwise (or if sending fails) the slip carries it. */
+    private AccessSlip deliver(String email, String username, String code, Instant expires) {
+        if (mailer.enabled() && email != null
+                && mailer.send(email, security.publicUrl(), username, code, expires)) {
+            return new AccessSlip(security.publicUrl(), username, null, expires, email);
+        }
+        return new AccessSlip(security.publicUrl(), username, code, expires, null);
     }
 
     /**
@@ -123,7 +139,7 @@ public class PortalAccessService {
             accounts.disable(patient.accountSubject());
             throw e;
         }
-        return new AccessSlip(security.publicUrl(), accounts.username(patient.accountSubject()), code, expires);
+        return deliver(patient.email(), accounts.username(patient.accountSubject()), code, expires);
     }
 
     /**

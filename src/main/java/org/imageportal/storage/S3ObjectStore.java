@@ -18,6 +18,7 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.quarkus.runtime.Startup;
 
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /** {@link ObjectStore} on any S3-compatible server, through the MinIO Java client. */
@@ -30,12 +31,15 @@ public class S3ObjectStore implements ObjectStore {
     /** Multipart part size for streams of unknown length. */
     static final long PART_SIZE = 16L * 1024 * 1024;
 
+    private final OkHttpClient http;
     private final MinioClient client;
     private final String bucket;
     private volatile boolean bucketReady;
 
     S3ObjectStore(StorageConfig config) {
-        OkHttpClient http = new OkHttpClient.Builder()
+        // idle connections are dropped before S3 servers typically drop them (MinIO, Jetty: 30 s and more)
+        http = new OkHttpClient.Builder()
+                .connectionPool(new ConnectionPool(16, 10, TimeUnit.SECONDS))
                 .connectTimeout(3, TimeUnit.SECONDS)
                 .readTimeout(60, TimeUnit.SECONDS)
                 .writeTimeout(60, TimeUnit.SECONDS)
@@ -93,20 +97,34 @@ public class S3ObjectStore implements ObjectStore {
 
     @Override
     public InputStream get(ObjectKey key) {
-        try {
-            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key.value()).build());
-        } catch (Exception e) {
-            throw new StorageException("get failed", e);
-        }
+        return read("get failed", GetObjectArgs.builder().bucket(bucket).object(key.value()).build());
     }
 
     @Override
     public InputStream get(ObjectKey key, long offset, long length) {
+        return read("ranged get failed",
+                GetObjectArgs.builder().bucket(bucket).object(key.value()).offset(offset).length(length).build());
+    }
+
+    /**
+     * Opens an object. A read is idempotent, so one that fails on the connection itself (a pooled keep-alive
+     * connection the store had already closed: "unexpected end of stream") is tried once more, after the idle
+     * pooled connections (likely closed the same way) are dropped, so on a new connection; an answer from the store
+     * (no such key, denied) is not retried.
+     */
+    private InputStream read(String failure, GetObjectArgs args) {
         try {
-            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key.value()).offset(offset)
-                    .length(length).build());
+            return client.getObject(args);
+        } catch (java.io.IOException first) {
+            http.connectionPool().evictAll();
+            try {
+                return client.getObject(args);
+            } catch (Exception e) {
+                e.addSuppressed(first);
+                throw new StorageException(failure, e);
+            }
         } catch (Exception e) {
-            throw new StorageException("ranged get failed", e);
+            throw new StorageException(failure, e);
         }
     }
 

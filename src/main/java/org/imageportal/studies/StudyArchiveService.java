@@ -24,7 +24,6 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.storage.StudyVault;
 import org.imageportal.studies.StudyCatalogRepository.ArchiveFile;
 import org.imageportal.studies.StudyCatalogRepository.ArchiveStudy;
-import org.imageportal.studies.StudyCatalogRepository.StudySummary;
 import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
@@ -57,6 +56,11 @@ public class StudyArchiveService {
         this.audit = audit;
     }
 
+    /** A study as a patient's list shows it. */
+    public record StudySummary(UUID id, String studyDate, String description, List<String> modalities,
+            List<String> bodyParts, int seriesCount, int instanceCount, long sizeBytes) {
+    }
+
     /** A study ready to be streamed as an archive. */
     public record Archive(ArchiveStudy study, List<ArchiveFile> files) {
 
@@ -64,6 +68,16 @@ public class StudyArchiveService {
         public String fileName() {
             return "study-" + study.id().toString().substring(0, 8) + ".zip";
         }
+    }
+
+    /** The patient a study belongs to, if the actor may retrieve the study (used to share it); empty otherwise. */
+    public Uni<Optional<UUID>> patientOf(Actor actor, UUID studyId) {
+        return policy.scope(actor, StudyAction.RETRIEVE).chain(scope -> scope instanceof StudyScope.Denied
+                ? Uni.createFrom().item(Optional.<UUID>empty())
+                : catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId))
+                        .chain(found -> found.isEmpty()
+                                ? Uni.createFrom().item(Optional.<UUID>empty())
+                                : catalog.disclosureFacts(studyId).map(f -> Optional.of(f.patientRef()))));
     }
 
     /** The studies the actor may see, newest first (a patient: their own). */

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.crypto.WrappedStudyKey;
+import org.imageportal.studies.StudyArchiveService.StudySummary;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,11 +25,6 @@ public class StudyCatalogRepository {
         this.pool = pool;
     }
 
-    /** A study as a patient's list shows it. */
-    public record StudySummary(UUID id, String studyDate, String description, List<String> modalities,
-            List<String> bodyParts, int seriesCount, int instanceCount, long sizeBytes) {
-    }
-
     /** The study-level attributes a DICOMDIR and the archive's README need. */
     record ArchiveStudy(UUID id, String studyUid, String patientId, String patientName, String birthDate, String sex,
             String studyDate, String studyTime, String description, String studyId, String accessionNumber,
@@ -39,6 +35,26 @@ public class StudyCatalogRepository {
     record ArchiveFile(String seriesUid, String modality, Integer seriesNumber, String seriesDescription,
             String sopClassUid, String sopInstanceUid, String transferSyntax, Integer instanceNumber,
             ObjectKey objectKey, long size) {
+    }
+
+    /** What a disclosure record says was disclosed: generated from the index, never from free text of the images. */
+    record DisclosureFacts(UUID patientRef, java.util.Map<String, Object> description) {
+    }
+
+    Uni<DisclosureFacts> disclosureFacts(UUID studyId) {
+        return pool.preparedQuery("SELECT patient_ref, modalities, description, study_date, series_count, "
+                + "instance_count FROM portal.study WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(studyId))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new DisclosureFacts(r.getUUID("patient_ref"), java.util.Map.of("modalities",
+                            strings(r, "modalities"), "description", r.getString("description"), "studyDate",
+                            r.getString("study_date"), "series", r.getInteger("series_count"), "instances",
+                            r.getInteger("instance_count"), "reportIncluded", false));
+                });
+    }
+
+    Pool pool() {
+        return pool;
     }
 
     Uni<List<StudySummary>> summaries(SqlWhere where, int limit) {

@@ -13,10 +13,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.StudyCatalogRepository.StudySummary;
+import org.imageportal.studies.StudyArchiveService.StudySummary;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -49,8 +50,13 @@ public class StudyFilesResource {
     @Produces("application/zip")
     @Operation(summary = "A study as a streamed ZIP: the DICOM files as received with a DICOMDIR, previews, README")
     public Response archive(@PathParam("id") String id) {
-        StudyArchiveService.Archive archive = archives
-                .prepare(actors.require(identity), ProblemException.idOrNotFound(id)).await().indefinitely();
+        return download(archives, actors.require(identity), id);
+    }
+
+    /** The archive as a download response (for the pages too); 404 unless the actor may retrieve the study. */
+    public static Response download(StudyArchiveService archives, Actor actor, String id) {
+        StudyArchiveService.Archive archive = archives.prepare(actor, ProblemException.idOrNotFound(id)).await()
+                .indefinitely();
         StreamingOutput body = out -> archives.write(archive, out);
         return Response.ok(body, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"" + archive.fileName() + "\"")

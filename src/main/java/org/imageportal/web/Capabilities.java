@@ -40,8 +40,11 @@ final class Capabilities {
     static Workspace of(Role role) {
         return switch (role) {
             case PATIENT -> new Workspace("patient", "My imaging", "/patient", List.of(
-                    new Capability("My studies", "See your imaging studies and their details.", null),
-                    new Capability("Download", "Download a study as DICOM files with viewable images.", null),
+                    new Capability("My studies", "See your imaging studies and their details.", "/patient/studies"),
+                    new Capability("Download", "Download a study as DICOM files with viewable images.",
+                            "/patient/studies"),
+                    new Capability("Ask for a copy", "A CD, paper, or sending your images to someone you name.",
+                            "/patient/requests"),
                     new Capability("Share with a doctor", "Give a doctor access for a limited time.", null),
                     new Capability("Who opened what", "See every opening of your studies; take access back.",
                             null)));
@@ -49,20 +52,27 @@ final class Capabilities {
                     new Capability("Shared with me", "Studies patients have shared with you.", null),
                     new Capability("Viewer", "Open a shared study in the browser.", null)));
             case FRONTDESK -> new Workspace("frontdesk", "Front desk", "/frontdesk", List.of(
-                    new Capability("Find a patient", "Search by MRN, name or birth date.", null),
-                    new Capability("Verify identity", "Record how you verified a patient in person.", null),
-                    new Capability("Issue access", "Create portal access or a share after verification.", null),
+                    new Capability("Find a patient", "Search by MRN, name or birth date.", "/frontdesk/patients"),
+                    new Capability("Verify identity", "Record how you verified a patient in person.",
+                            "/frontdesk/patients"),
+                    new Capability("Issue access", "Create portal access after verification.",
+                            "/frontdesk/patients"),
                     new Capability("Upload a CD", "Bring in studies from an outside CD or files.", "/frontdesk/upload"),
+                    new Capability("Requests for copies", "Patients' requests and their 30-day deadlines.",
+                            "/frontdesk/requests"),
                     new Capability("Images held for review",
                             "Images whose patient did not match: compare, release or delete.",
                             "/frontdesk/quarantine")));
             case PRIVACY_OFFICER -> new Workspace("privacy-officer", "Privacy office", "/privacy", List.of(
                     new Capability("Accounting of disclosures", "Requests and their due dates.", null),
-                    new Capability("Audit trail", "Search and verify the tamper-evident audit trail.", null)));
+                    new Capability("Requests for copies", "Patients' right-of-access requests and deadlines.",
+                            "/frontdesk/requests"),
+                    new Capability("Audit trail", "Search and verify the tamper-evident audit trail.", null),
+                    new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
             case ADMIN -> new Workspace("admin", "Administration", "/admin", List.of(
                     new Capability("System status", "Versions and the state of the services the portal uses.",
                             "/admin"),
-                    new Capability("Referring physicians", "Invite a provider.", null)));
+                    new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
             case INGEST -> null;
         };
     }

@@ -26,6 +26,9 @@ class BenchmarkIT {
         assertThat(result.wadoMBps()).isPositive();
         assertThat(result.s3PutMBps()).isPositive();
         assertThat(result.s3GetMBps()).isPositive();
+        assertThat(result.zip().dicomEntries()).isEqualTo(40);
+        assertThat(result.zip().dicomdir()).isTrue();
+        assertThat(result.zip().firstByteSeconds()).isPositive();
         assertThat(result.peakRssKb()).isGreaterThanOrEqualTo(result.baselineRssKb()).isPositive();
     }
 }

@@ -97,6 +97,9 @@ class PatientRegistryTest {
         String id = registered(TestDicom.Patient.random());
         given().auth().oauth2(frontdesk).get("/api/patients/" + id).then().statusCode(200)
                 .body("verifiedWithinWindow", equalTo(false)).body("lastVerifiedAt", nullValue());
+        assertThat(Dicomweb.queryString(db, "SELECT action FROM portal.audit_event WHERE entity = ? "
+                + "ORDER BY id DESC LIMIT 1", "patient:" + id)).as("opening a record is audited")
+                .isEqualTo("patient.viewed");
         verify(frontdesk, id, Map.of("method", "GOVERNMENT_PHOTO_ID", "documentType", "driver's licence",
                 "documentLast4", "7K2Q", "site", DESK, "notes", "photo matches")).statusCode(201)
                 .body("method", equalTo("GOVERNMENT_PHOTO_ID")).body("documentLast4", equalTo("7K2Q"))
@@ -105,8 +108,9 @@ class PatientRegistryTest {
                 .body("verifiedWithinWindow", equalTo(true));
         given().auth().oauth2(frontdesk).get("/api/patients/" + id + "/verifications").then().statusCode(200)
                 .body("documentLast4", hasItem("7K2Q"));
-        assertThat(Dicomweb.queryString(db, "SELECT action FROM portal.audit_event WHERE entity = ? "
-                + "ORDER BY id DESC LIMIT 1", "patient:" + id)).isEqualTo("identity.verified");
+        assertThat(Dicomweb.queryString(db, "SELECT string_agg(action, ',' ORDER BY id) FROM portal.audit_event "
+                + "WHERE entity = ?", "patient:" + id))
+                .isEqualTo("patient.viewed,identity.verified,patient.viewed");
     }
 
     @Test

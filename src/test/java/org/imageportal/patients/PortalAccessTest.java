@@ -72,6 +72,7 @@ class PortalAccessTest {
     }
 
     @Test
+    @Order(1)
     void withoutARecentVerificationNoAccountIsCreated() throws Exception {
         String id = registered();
         String email = email();
@@ -81,6 +82,7 @@ class PortalAccessTest {
     }
 
     @Test
+    @Order(1)
     void aRequestForAnyOtherRoleIsRefusedWhateverItAsks() throws Exception {
         String id = registered();
         verified(id);
@@ -96,6 +98,7 @@ class PortalAccessTest {
     }
 
     @Test
+    @Order(1)
     @SuppressWarnings("unchecked")
     void aVerifiedPatientGetsAPatientAccountAndASlipWithItsActivationCode() throws Exception {
         String id = registered();
@@ -135,6 +138,7 @@ class PortalAccessTest {
     }
 
     @Test
+    @Order(1)
     void anMfaResetAfterVerificationMakesTheOldAuthenticatorUseless() throws Exception {
         TestDicom.Patient patient = TestDicom.Patient.random();
         Dicomweb.stow(TestRealm.ingestToken(), List.of(TestDicom.ct(patient).bytes())).then().statusCode(200);
@@ -209,6 +213,7 @@ class PortalAccessTest {
     }
 
     @Test
+    @Order(1)
     void onlyTheFrontDeskIssuesAccess() throws Exception {
         String id = registered();
         given().contentType(ContentType.JSON).body(Map.of("email", email())).post("/api/patients/" + id + "/access")

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.support.TcpRelay;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,9 @@ class S3ObjectStoreTest {
 
     @Inject
     ObjectStore store;
+
+    @Inject
+    StorageConfig config;
 
     @Test
     void streamOfUnknownLengthRoundTripsAcrossMultipartParts() throws Exception {
@@ -40,6 +44,54 @@ class S3ObjectStoreTest {
         }
         store.delete(key);
         assertThat(store.exists(key)).isFalse();
+    }
+
+    /**
+     * Keep-alive connections the store has closed while they sat in the pool (S3 servers close idle connections)
+     * fail the next request on them with "unexpected end of stream"; a read is tried again on a fresh connection.
+     */
+    @Test
+    void aReadOnAConnectionTheStoreHasClosedIsRetriedOnANewOne() throws Exception {
+        java.net.URI endpoint = java.net.URI.create(config.endpoint());
+        try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort())) {
+            StorageConfig viaRelay = new StorageConfig() {
+
+                public String endpoint() {
+                    return "http://127.0.0.1:" + relay.port();
+                }
+
+                public String region() {
+                    return config.region();
+                }
+
+                public String bucket() {
+                    return config.bucket();
+                }
+
+                public String accessKey() {
+                    return config.accessKey();
+                }
+
+                public String secretKey() {
+                    return config.secretKey();
+                }
+            };
+            S3ObjectStore direct = new S3ObjectStore(viaRelay);
+            ObjectKey key = ObjectKey.random("t");
+            direct.put(key, new byte[]{1, 2, 3});
+            // three reads at once leave three keep-alive connections in the pool
+            try (InputStream a = direct.get(key); InputStream b = direct.get(key); InputStream c = direct.get(key)) {
+                for (InputStream in : java.util.List.of(a, b, c)) {
+                    assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+                }
+            }
+            relay.cut(); // every pooled connection is closed under the client
+            relay.restore();
+            try (InputStream in = direct.get(key)) {
+                assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+            }
+            direct.delete(key);
+        }
     }
 
     @Test

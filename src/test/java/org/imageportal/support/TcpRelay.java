@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TcpRelay implements AutoCloseable {
 
-    private final int port;
+    private int port;
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -54,6 +54,17 @@ public final class TcpRelay implements AutoCloseable {
     public static TcpRelay listen(String name, String host, int port) {
         TcpRelay relay = new TcpRelay(reservePort(name), host, port);
         relay.restore();
+        return relay;
+    }
+
+    /**
+     * Starts a relay on a port the system chooses at bind time (no window in which another socket could take a
+     * probed port); for relays whose port the application's configuration does not need in advance.
+     */
+    public static TcpRelay listen(String host, int port) {
+        TcpRelay relay = new TcpRelay(0, host, port);
+        relay.restore();
+        relay.port = relay.server.getLocalPort();
         return relay;
     }
 

@@ -1,5 +1,6 @@
 package org.imageportal.studies.access;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,5 +17,10 @@ class NoStudyGrants implements StudyGrants {
     @Override
     public Uni<Set<UUID>> studiesSharedWith(String providerSubject) {
         return Uni.createFrom().item(Set.of());
+    }
+
+    @Override
+    public Uni<Optional<GrantBasis>> basis(String providerSubject, UUID studyId) {
+        return Uni.createFrom().item(Optional.empty());
     }
 }

@@ -1,5 +1,6 @@
 package org.imageportal.studies.access;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -13,4 +14,11 @@ public interface StudyGrants {
 
     /** Ids of the studies currently shared with the provider whose Keycloak subject this is. */
     Uni<Set<UUID>> studiesSharedWith(String providerSubject);
+
+    /** The grant under which the provider may reach the study now (for the disclosure record), if any. */
+    Uni<Optional<GrantBasis>> basis(String providerSubject, UUID studyId);
+
+    /** A grant as a release under it is recorded. */
+    record GrantBasis(UUID grantId, UUID providerId, String providerName, String purpose, boolean canDownload) {
+    }
 }

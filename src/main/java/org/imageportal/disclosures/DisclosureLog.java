@@ -1,0 +1,44 @@
+package org.imageportal.disclosures;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Writes disclosure records: who received which of a patient's images, when, for what purpose, under which
+ * authority. Always in the transaction of the release it records, so a release without its record cannot happen.
+ */
+@ApplicationScoped
+public class DisclosureLog {
+
+    /** Who received it. */
+    public enum RecipientKind {
+        PROVIDER, LINK
+    }
+
+    /** What the recipient did. */
+    public enum Action {
+        VIEW, DOWNLOAD
+    }
+
+    /** One release. {@code description} is generated from the index (modality, description, date, counts). */
+    public record Disclosure(UUID patient, UUID study, RecipientKind kind, String recipientRef, String recipientName,
+            Action action, Map<String, Object> description, String purpose, String basis) {
+    }
+
+    /** Records the disclosure in the caller's transaction; a failure fails the release. */
+    public Uni<Void> record(SqlClient tx, Disclosure d) {
+        return tx.preparedQuery("INSERT INTO portal.disclosure (patient_ref, study_ref, recipient_kind, recipient_ref, "
+                + "recipient_name, action, description, purpose, basis) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .execute(Tuple.from(java.util.List.of(d.patient(), d.study(), d.kind().name(), d.recipientRef(),
+                        d.recipientName(), d.action().name(), new JsonObject(d.description()), d.purpose(),
+                        d.basis())))
+                .replaceWithVoid();
+    }
+}

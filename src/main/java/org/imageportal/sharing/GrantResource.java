@@ -1,0 +1,84 @@
+package org.imageportal.sharing;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.imageportal.identity.Actors;
+import org.imageportal.identity.Role;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.sharing.GrantService.GrantView;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/** Sharing studies with registered referring physicians. */
+@Path("/api/sharing")
+@Produces(MediaType.APPLICATION_JSON)
+public class GrantResource {
+
+    @Inject
+    GrantService grants;
+
+    @Inject
+    Actors actors;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @POST
+    @Path("/grants")
+    @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME})
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Share a study with a physician (patient: own study; front desk: for the patient after a "
+            + "recent verification, with the written authorization noted)")
+    public Uni<Response> grant(@NotNull(message = "the grant is missing") @Valid GrantRequest request) {
+        return grants.create(actors.require(identity), request)
+                .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
+    }
+
+    @GET
+    @Path("/grants")
+    @RolesAllowed(Role.PATIENT_NAME)
+    @Operation(summary = "Every grant on the patient's studies, active and past, with opens and last opened")
+    public Uni<List<GrantView>> mine() {
+        return grants.mine(actors.require(identity));
+    }
+
+    @POST
+    @Path("/grants/{id}/revocation")
+    @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME, Role.PRIVACY_OFFICER_NAME})
+    @Operation(summary = "Revoke a grant (one way)")
+    public Uni<GrantView> revoke(@PathParam("id") String id) {
+        return grants.revoke(actors.require(identity), ProblemException.idOrNotFound(id));
+    }
+
+    @GET
+    @Path("/shared-with-me")
+    @RolesAllowed(Role.PROVIDER_NAME)
+    @Operation(summary = "The studies currently shared with the signed-in physician")
+    public Uni<List<GrantView>> sharedWithMe() {
+        return grants.sharedWithMe(actors.require(identity));
+    }
+
+    @GET
+    @Path("/physicians")
+    @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME})
+    @Operation(summary = "Find a registered physician to share with (name or organisation, at least two letters)")
+    public Uni<List<GrantService.Physician>> physicians(@QueryParam("q") String q) {
+        return grants.directory(q);
+    }
+}

@@ -1,0 +1,167 @@
+package org.imageportal.sharing;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Role;
+import org.imageportal.patients.PatientService;
+import org.imageportal.platform.errors.Problem;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.providers.ProviderService;
+import org.imageportal.sharing.GrantRepository.GrantRow;
+import org.imageportal.studies.StudyArchiveService;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Grants of a study to a registered physician: view (and download if allowed), for a purpose, until an expiry
+ * within the configured maximum, revocable one way. A patient shares their own studies; the front desk shares on
+ * the patient's behalf only after a recent in-person verification and with the written authorization recorded.
+ * Creating and revoking are audited in the same transaction.
+ */
+@ApplicationScoped
+public class GrantService {
+
+    /** A grant as the patient's dashboard and the physician's list show it. */
+    public record GrantView(UUID id, UUID studyId, String studyDate, String studyDescription, List<String> modalities,
+            UUID providerId, String providerName, String providerOrganisation, boolean download, Purpose purpose,
+            String purposeText, OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt,
+            String state, long opens, OffsetDateTime lastOpened) {
+    }
+
+    private final GrantRepository grants;
+    private final StudyArchiveService studies;
+    private final ProviderService providers;
+    private final PatientService patients;
+    private final AuditTrail audit;
+    private final SharingConfig config;
+
+    GrantService(GrantRepository grants, StudyArchiveService studies, ProviderService providers,
+            PatientService patients, AuditTrail audit, SharingConfig config) {
+        this.grants = grants;
+        this.studies = studies;
+        this.providers = providers;
+        this.patients = patients;
+        this.audit = audit;
+        this.config = config;
+    }
+
+    public Uni<GrantView> create(Actor actor, GrantRequest request) {
+        boolean onBehalf = !actor.has(Role.PATIENT);
+        if (onBehalf && !actor.has(Role.FRONTDESK)) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "only the patient or the front desk may share");
+        }
+        if (request.purpose() == Purpose.OTHER && blank(request.purposeText())) {
+            throw invalid("purposeText", "describe the purpose");
+        }
+        if (onBehalf && (blank(request.patientId()) || blank(request.authorizationNote()))) {
+            throw invalid("authorizationNote",
+                    "sharing for a patient needs the patient and a note of their written authorization");
+        }
+        Instant now = Instant.now();
+        Instant expires = request.expiresAt() == null ? now.plus(config.grantDefaultExpiry()) : request.expiresAt();
+        if (!expires.isAfter(now) || expires.isAfter(now.plus(config.grantMaxExpiry()))) {
+            throw invalid("expiresAt", "choose an expiry in the future, at most "
+                    + config.grantMaxExpiry().toDays() + " days ahead");
+        }
+        UUID studyId = ProblemException.idOrNotFound(request.studyId());
+        UUID providerId = ProblemException.idOrNotFound(request.providerId());
+        UUID id = UUID.randomUUID();
+        return studies.patientOf(actor, studyId).map(found -> found.orElseThrow(ProblemException::notFound))
+                .call(patient -> {
+                    if (!onBehalf) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (!patient.equals(ProblemException.idOrNotFound(request.patientId()))) {
+                        return Uni.createFrom().failure(ProblemException.notFound());
+                    }
+                    return patients.requireRecentVerification(patient);
+                })
+                .chain(patient -> providers.find(providerId)
+                        .map(p -> p.orElseThrow(ProblemException::notFound))
+                        .chain(provider -> grants.pool().withTransaction(tx -> grants
+                                .insert(tx, id, studyId, patient, provider.id(), request, actor.subject(), expires)
+                                .call(() -> audit.record(tx, actor.subject(), "share.granted", "success",
+                                        "patient:" + patient, Map.of("grant", id.toString(), "study",
+                                                studyId.toString(), "provider", provider.id().toString(),
+                                                "download", request.download(), "onBehalf", onBehalf))))))
+                .chain(() -> grants.find(id)).map(row -> view(row.orElseThrow()));
+    }
+
+    /** Revokes a grant: the patient whose study it is, or the front desk / privacy officer. Unknown: 404. */
+    public Uni<GrantView> revoke(Actor actor, UUID id) {
+        return grants.find(id).chain(found -> {
+            GrantRow row = found.orElseThrow(ProblemException::notFound);
+            return mayManage(actor, row).chain(allowed -> {
+                if (!allowed) {
+                    return Uni.createFrom().failure(ProblemException.notFound());
+                }
+                return grants.pool().withTransaction(tx -> grants.revoke(tx, id, actor.subject())
+                        .call(revoked -> revoked
+                                ? audit.record(tx, actor.subject(), "share.revoked", "success",
+                                        "patient:" + row.patientRef(), Map.of("grant", id.toString()))
+                                : Uni.createFrom().voidItem()));
+            });
+        }).chain(() -> grants.find(id)).map(row -> view(row.orElseThrow()));
+    }
+
+    /** Every grant on the patient's own studies, active and past, with how often each was opened. */
+    public Uni<List<GrantView>> mine(Actor actor) {
+        return patients.patientOfAccount(actor.subject()).chain(patient -> patient.isEmpty()
+                ? Uni.createFrom().item(List.<GrantView>of())
+                : grants.forPatient(patient.get()).map(rows -> rows.stream().map(GrantService::view).toList()));
+    }
+
+    /** The studies currently shared with the signed-in physician. */
+    public Uni<List<GrantView>> sharedWithMe(Actor actor) {
+        return grants.activeForProvider(actor.subject())
+                .map(rows -> rows.stream().map(GrantService::view).toList());
+    }
+
+    /** A physician as a patient choosing whom to share with sees them: no contact details, no NPI. */
+    public record Physician(UUID id, String name, String organisation) {
+    }
+
+    /** Physicians a patient can share with. */
+    public Uni<List<Physician>> directory(String text) {
+        return providers.directory(text)
+                .map(found -> found.stream().map(p -> new Physician(p.id(), p.name(), p.organisation())).toList());
+    }
+
+    private Uni<Boolean> mayManage(Actor actor, GrantRow row) {
+        if (actor.has(Role.FRONTDESK) || actor.has(Role.PRIVACY_OFFICER)) {
+            return Uni.createFrom().item(true);
+        }
+        if (!actor.has(Role.PATIENT)) {
+            return Uni.createFrom().item(false);
+        }
+        return patients.patientOfAccount(actor.subject())
+                .map(patient -> patient.isPresent() && patient.get().equals(row.patientRef()));
+    }
+
+    private static GrantView view(GrantRow r) {
+        String state = r.revokedAt() != null
+                ? "revoked"
+                : r.expiresAt().toInstant().isAfter(Instant.now()) ? "active" : "expired";
+        return new GrantView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.modalities(),
+                r.providerId(), r.providerName(), r.providerOrganisation(), r.canDownload(), r.purpose(),
+                r.purposeText(), r.createdAt(), r.expiresAt(), r.revokedAt(), state, r.opens(), r.lastOpened());
+    }
+
+    private static ProblemException invalid(String field, String message) {
+        return new ProblemException(Problem.of(ProblemType.VALIDATION, message)
+                .withViolations(List.of(new Problem.Violation(field, message))));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,255 @@
+package org.imageportal.web;
+
+import java.net.URI;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Actors;
+import org.imageportal.identity.Role;
+import org.imageportal.patients.IssueAccessRequest;
+import org.imageportal.patients.PatientService;
+import org.imageportal.patients.PatientService.PatientView;
+import org.imageportal.patients.PatientService.VerificationView;
+import org.imageportal.patients.PortalAccessService;
+import org.imageportal.patients.PortalAccessService.AccessSlip;
+import org.imageportal.patients.Relationship;
+import org.imageportal.patients.VerificationMethod;
+import org.imageportal.patients.VerificationRequest;
+import org.imageportal.platform.errors.Problem;
+import org.imageportal.platform.errors.ProblemException;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * The front desk's patient work: find the patient, record how their identity was verified in person, then issue
+ * portal access (printing the slip), re-issue it, or reset a lost authenticator. The steps that release access are
+ * refused by the services unless a verification was recorded within the window; the page says so.
+ */
+@Path("/frontdesk/patients")
+@Produces(MediaType.TEXT_HTML)
+@RolesAllowed(Role.FRONTDESK_NAME)
+public class FrontDeskPages {
+
+    private static final VerificationRequest EMPTY = new VerificationRequest(null, null, null, null, null, null, "",
+            "");
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
+            .withZone(ZoneId.of("UTC"));
+
+    /** A field and what is wrong with it, for the form. */
+    public record FieldError(String field, String message) {
+    }
+
+    /** The access slip as printed. */
+    public record Slip(String portalUrl, String username, String activationCode, String expires, String emailedTo) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+
+        static native TemplateInstance search(Actor actor, String mrn, String name, String birthDate,
+                List<PatientView> found, String error);
+
+        static native TemplateInstance patient(Actor actor, PatientView patient, List<VerificationView> verifications,
+                List<VerificationMethod> methods, List<Relationship> relationships, String done,
+                List<FieldError> errors, VerificationRequest draft);
+
+        static native TemplateInstance slip(Actor actor, PatientView patient, Slip slip);
+    }
+
+    @Inject
+    PatientService patients;
+
+    @Inject
+    PortalAccessService access;
+
+    @Inject
+    Validator validator;
+
+    @Inject
+    Actors actors;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @GET
+    public TemplateInstance search(@QueryParam("mrn") String mrn, @QueryParam("name") String name,
+            @QueryParam("birthDate") String birthDate) {
+        Actor actor = actor();
+        String m = trim(mrn);
+        String n = trim(name);
+        String b = trim(birthDate);
+        if (m.isEmpty() && n.isEmpty() && b.isEmpty()) {
+            return Templates.search(actor, m, n, b, null, null);
+        }
+        try {
+            return Templates.search(actor, m, n, b, patients.search(actor, m, n, b).await().indefinitely(), null);
+        } catch (ProblemException e) {
+            return Templates.search(actor, m, n, b, null, e.problem().detail());
+        }
+    }
+
+    @GET
+    @Path("/{id}")
+    public TemplateInstance patient(@PathParam("id") String id, @QueryParam("done") String done) {
+        return patientPage(ProblemException.idOrNotFound(id), message(done), List.of(), EMPTY);
+    }
+
+    @POST
+    @Path("/{id}/verifications")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response verify(@PathParam("id") String id, @FormParam("method") String method,
+            @FormParam("documentType") String documentType, @FormParam("documentLast4") String documentLast4,
+            @FormParam("representativeName") String representativeName,
+            @FormParam("relationship") String relationship,
+            @FormParam("authorityDocument") String authorityDocument, @FormParam("site") String site,
+            @FormParam("notes") String notes) {
+        UUID patient = ProblemException.idOrNotFound(id);
+        VerificationRequest request = new VerificationRequest(enumOrNull(VerificationMethod.class, method),
+                blankToNull(documentType), blankToNull(documentLast4), blankToNull(representativeName),
+                enumOrNull(Relationship.class, relationship), blankToNull(authorityDocument), trim(site),
+                trim(notes));
+        List<FieldError> errors = errors(validator.validate(request));
+        if (errors.isEmpty()) {
+            try {
+                patients.recordVerification(actor(), patient, request).await().indefinitely();
+                return seePatient(patient, "verified");
+            } catch (ProblemException e) {
+                errors = errors(e.problem());
+            }
+        }
+        // what was entered comes back for correction, except the document characters (re-typed from the document)
+        VerificationRequest draft = new VerificationRequest(request.method(), request.documentType(), null,
+                request.representativeName(), request.relationship(), request.authorityDocument(), request.site(),
+                request.notes());
+        return Response.status(400).entity(patientPage(patient, "", errors, draft)).build();
+    }
+
+    @POST
+    @Path("/{id}/access")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response issueAccess(@PathParam("id") String id, @FormParam("email") String email) {
+        UUID patient = ProblemException.idOrNotFound(id);
+        IssueAccessRequest request = new IssueAccessRequest(trim(email), List.of(Role.PATIENT.realmRole()));
+        List<FieldError> errors = errors(validator.validate(request));
+        if (errors.isEmpty()) {
+            try {
+                return slipPage(patient, access.issue(actor(), patient, request));
+            } catch (ProblemException e) {
+                errors = errors(e.problem());
+            }
+        }
+        return Response.status(errors.isEmpty() ? 409 : 400).entity(patientPage(patient, "", errors, EMPTY)).build();
+    }
+
+    @POST
+    @Path("/{id}/reissue")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response reissue(@PathParam("id") String id) {
+        UUID patient = ProblemException.idOrNotFound(id);
+        try {
+            return slipPage(patient, access.reissue(actor(), patient));
+        } catch (ProblemException e) {
+            return Response.status(e.problem().status())
+                    .entity(patientPage(patient, "", errors(e.problem()), EMPTY))
+                    .build();
+        }
+    }
+
+    @POST
+    @Path("/{id}/mfa-reset")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response resetMfa(@PathParam("id") String id) {
+        UUID patient = ProblemException.idOrNotFound(id);
+        try {
+            access.resetMfa(actor(), patient);
+            return seePatient(patient, "mfa-reset");
+        } catch (ProblemException e) {
+            return Response.status(e.problem().status())
+                    .entity(patientPage(patient, "", errors(e.problem()), EMPTY))
+                    .build();
+        }
+    }
+
+    private TemplateInstance patientPage(UUID id, String done, List<FieldError> errors, VerificationRequest draft) {
+        Actor actor = actor();
+        PatientView patient = patients.get(actor, id).await().indefinitely();
+        List<VerificationView> verifications = patients.verifications(actor, id).await().indefinitely();
+        return Templates.patient(actor, patient, verifications, List.of(VerificationMethod.values()),
+                List.of(Relationship.values()), done, errors, draft);
+    }
+
+    private Response slipPage(UUID id, AccessSlip slip) {
+        Actor actor = actor();
+        PatientView patient = patients.get(actor, id).await().indefinitely();
+        Slip printed = new Slip(slip.portalUrl(), slip.username(), slip.activationCode(),
+                WHEN.format(slip.expiresAt()), slip.emailedTo());
+        return Response.ok(Templates.slip(actor, patient, printed)).header("Cache-Control", "no-store").build();
+    }
+
+    private static Response seePatient(UUID id, String done) {
+        return Response.seeOther(URI.create("/frontdesk/patients/" + id + "?done=" + done)).build();
+    }
+
+    private static String message(String done) {
+        return Map.of("verified", "The verification was recorded.", "mfa-reset",
+                "The authenticator was removed and the patient's sessions ended. At the next sign-in they set up a new one.")
+                .getOrDefault(done == null ? "" : done, "");
+    }
+
+    /** A problem's violations (or its detail) as the errors a form shows. */
+    static List<FieldError> errors(Problem problem) {
+        if (problem.violations() != null && !problem.violations().isEmpty()) {
+            return problem.violations().stream().map(v -> new FieldError(v.field(), v.message())).toList();
+        }
+        return List.of(new FieldError("", problem.detail()));
+    }
+
+    /** Bean-validation failures as the errors a form shows, by field. */
+    static List<FieldError> errors(Set<? extends ConstraintViolation<?>> violations) {
+        return violations.stream().map(v -> new FieldError(v.getPropertyPath().toString(), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field)).toList();
+    }
+
+    private static <E extends Enum<E>> E enumOrNull(Class<E> type, String value) {
+        try {
+            return value == null || value.isBlank() ? null : Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String trim(String value) {
+        return value == null ? "" : value.strip();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private Actor actor() {
+        return actors.require(identity);
+    }
+}

@@ -1,0 +1,76 @@
+package org.imageportal.web;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Actors;
+import org.imageportal.identity.Role;
+import org.imageportal.studies.StudyArchiveService;
+import org.imageportal.studies.StudyArchiveService.StudySummary;
+import org.imageportal.studies.StudyFilesResource;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/** The patient's own studies: what they have, and each one to download as a ZIP. */
+@Path("/patient/studies")
+@RolesAllowed(Role.PATIENT_NAME)
+public class PatientPages {
+
+    /** A study as the page shows it. */
+    public record StudyRow(String id, String date, String description, String kinds, String images, String size) {
+
+        static StudyRow of(StudySummary s) {
+            String d = s.studyDate();
+            String date = d.length() == 8 ? d.substring(0, 4) + "-" + d.substring(4, 6) + "-" + d.substring(6) : d;
+            List<String> kinds = new java.util.ArrayList<>(s.modalities());
+            kinds.addAll(s.bodyParts());
+            long kb = Math.max(1, s.sizeBytes() / 1024);
+            String size = kb < 1024 ? kb + " KB" : (kb / 1024) + " MB";
+            return new StudyRow(s.id().toString(), date, s.description().isBlank() ? "Study" : s.description(),
+                    String.join(" · ", kinds), s.seriesCount() + " series, " + s.instanceCount() + " images", size);
+        }
+    }
+
+    @CheckedTemplate
+    static class Templates {
+
+        static native TemplateInstance studies(Actor actor, List<StudyRow> studies);
+
+    }
+
+    @Inject
+    StudyArchiveService archives;
+
+    @Inject
+    Actors actors;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Uni<TemplateInstance> studies() {
+        Actor actor = actors.require(identity);
+        return archives.list(actor)
+                .map(studies -> Templates.studies(actor, studies.stream().map(StudyRow::of).toList()));
+    }
+
+    @GET
+    @Path("/{id}/download")
+    @Produces("application/zip")
+    public Response download(@PathParam("id") String id) {
+        return StudyFilesResource.download(archives, actors.require(identity), id);
+    }
+}

@@ -1,0 +1,286 @@
+package org.imageportal.sharing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.imageportal.dicom.TestDicom;
+import org.imageportal.providers.TestNpi;
+import org.imageportal.studies.Dicomweb;
+import org.imageportal.support.TestRealm;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Grants to registered physicians: physician X with a grant sees the study, Y does not, and after revocation or
+ * expiry X does not either; every release to X writes a disclosure row in the release's transaction, and when
+ * that row cannot be written nothing is released.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GrantTest {
+
+    @Inject
+    DataSource db;
+
+    TestRealm.User patientUser;
+    String patient;
+    String otherPatient;
+    String frontdesk;
+    TestRealm.User xUser;
+    String x;
+    String y;
+    String xId;
+    String yId;
+    final TestDicom.Patient mine = TestDicom.Patient.random();
+    final TestDicom.Patient theirs = TestDicom.Patient.random();
+    final TestDicom mineStudy = TestDicom.ct(mine).seed(81);
+    final TestDicom theirStudy = TestDicom.ct(theirs).seed(82);
+    String mineId;
+    String theirId;
+
+    @BeforeAll
+    void setUp() {
+        patientUser = TestRealm.createUser("patient");
+        patient = TestRealm.mfaToken(patientUser);
+        TestRealm.User other = TestRealm.createUser("patient");
+        otherPatient = TestRealm.mfaToken(other);
+        frontdesk = TestRealm.mfaToken(TestRealm.createUser("frontdesk"));
+        xUser = TestRealm.createUser("provider");
+        x = TestRealm.mfaToken(xUser);
+        TestRealm.User yUser = TestRealm.createUser("provider");
+        y = TestRealm.mfaToken(yUser);
+        otherUser = other;
+        yAccount = yUser;
+    }
+
+    TestRealm.User otherUser;
+    TestRealm.User yAccount;
+
+    @BeforeEach
+    void data() throws Exception {
+        if (mineId != null) {
+            return;
+        }
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(mineStudy.bytes(), theirStudy.bytes())).then().statusCode(200);
+        Dicomweb.linkAccount(db, mine.id(), patientUser.id());
+        Dicomweb.linkAccount(db, theirs.id(), otherUser.id());
+        mineId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                mineStudy.studyUid());
+        theirId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                theirStudy.studyUid());
+        xId = registerPhysician(xUser, "Xavier Xu");
+        yId = registerPhysician(yAccount, "Yvonne Yates");
+    }
+
+    /** The physician's registry entry for an account the test realm made (the invitation has its own tests). */
+    private String registerPhysician(TestRealm.User user, String name) throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO portal.provider (id, account_subject, name, npi, organisation, email, invited_by) "
+                                + "VALUES (?::uuid, ?, ?, ?, 'Lakeside Cardiology', ?, 'test')")) {
+            s.setString(1, id);
+            s.setString(2, user.id());
+            s.setString(3, name);
+            s.setString(4, TestNpi.random());
+            s.setString(5, user.username() + "@test.example");
+            s.executeUpdate();
+        }
+        return id;
+    }
+
+    /** A new study of the patient's, so that each test's grants are its own. */
+    private record Study(TestDicom dicom, String id) {
+    }
+
+    private Study ownStudy() throws Exception {
+        TestDicom dicom = TestDicom.ct(mine).seed(System.nanoTime());
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(dicom.bytes())).then().statusCode(200);
+        return new Study(dicom, Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                dicom.studyUid()));
+    }
+
+    private Response share(String token, Map<String, Object> body) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body).post("/api/sharing/grants");
+    }
+
+    private Map<String, Object> grantOf(String study, String provider) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("studyId", study);
+        body.put("providerId", provider);
+        body.put("purpose", "TREATMENT");
+        return body;
+    }
+
+    private int metadata(String token, TestDicom study) {
+        return given().auth().oauth2(token).get("/dicomweb/studies/" + study.studyUid() + "/metadata").statusCode();
+    }
+
+    private String disclosures(String grant) throws Exception {
+        return Dicomweb.queryString(db, "SELECT count(*) FROM portal.disclosure WHERE basis = ?", "grant:" + grant);
+    }
+
+    @Test
+    void physicianXWithAGrantSeesTheStudyYDoesNotAndAfterRevocationXDoesNot() throws Exception {
+        Study own = ownStudy();
+        TestDicom mineStudy = own.dicom();
+        String mineId = own.id();
+        Response granted = share(patient, grantOf(mineId, xId));
+        granted.then().statusCode(201).body("state", org.hamcrest.Matchers.equalTo("active"));
+        String grant = granted.jsonPath().getString("id");
+
+        given().auth().oauth2(x).get("/api/sharing/shared-with-me").then().statusCode(200)
+                .body("studyId", hasItem(mineId));
+        given().auth().oauth2(x).get("/dicomweb/studies?StudyInstanceUID=" + mineStudy.studyUid()).then()
+                .statusCode(200).body("size()", org.hamcrest.Matchers.is(1));
+        assertThat(metadata(x, mineStudy)).isEqualTo(200);
+        assertThat(metadata(y, mineStudy)).isEqualTo(404);
+        assertThat(metadata(x, theirStudy)).isEqualTo(404);
+        Response none = given().auth().oauth2(y).get("/dicomweb/studies?StudyInstanceUID=" + mineStudy.studyUid());
+        assertThat(none.statusCode()).isIn(200, 204);
+        assertThat(none.asString()).doesNotContain(mineStudy.studyUid());
+
+        // the release to X is a disclosure: recipient, purpose, what, under which grant
+        assertThat(disclosures(grant)).isEqualTo("1");
+        assertThat(Dicomweb.queryString(db, "SELECT recipient_name || '|' || purpose || '|' || action || '|' || "
+                + "(description->>'instances') FROM portal.disclosure WHERE basis = ?", "grant:" + grant))
+                .isEqualTo("Xavier Xu|TREATMENT|VIEW|1");
+        given().auth().oauth2(patient).get("/api/sharing/grants").then().statusCode(200)
+                .body("find { it.id == '" + grant + "' }.opens", org.hamcrest.Matchers.is(1));
+        // the patient's own views are not disclosures
+        assertThat(metadata(patient, mineStudy)).isEqualTo(200);
+        assertThat(disclosures(grant)).isEqualTo("1");
+
+        given().auth().oauth2(patient).post("/api/sharing/grants/" + grant + "/revocation").then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("revoked"));
+        assertThat(metadata(x, mineStudy)).isEqualTo(404);
+        given().auth().oauth2(x).get("/api/sharing/shared-with-me").then().body("studyId", not(hasItem(mineId)));
+        assertThat(Dicomweb.queryString(db, "SELECT action FROM portal.audit_event WHERE detail->>'grant' = ? "
+                + "ORDER BY id DESC LIMIT 1", grant)).isEqualTo("share.revoked");
+    }
+
+    @Test
+    void anExpiredGrantOpensNothing() throws Exception {
+        Study own = ownStudy();
+        TestDicom mineStudy = own.dicom();
+        String mineId = own.id();
+        String grant = share(patient, grantOf(mineId, yId)).then().statusCode(201).extract().path("id");
+        assertThat(metadata(y, mineStudy)).isEqualTo(200);
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE portal.share_grant "
+                        + "SET created_at = now() - interval '31 days', expires_at = now() - interval '1 second' "
+                        + "WHERE id = ?::uuid")) {
+            s.setString(1, grant);
+            assertThat(s.executeUpdate()).isOne();
+        }
+        assertThat(metadata(y, mineStudy)).isEqualTo(404);
+        given().auth().oauth2(patient).get("/api/sharing/grants").then()
+                .body("find { it.id == '" + grant + "' }.state", org.hamcrest.Matchers.equalTo("expired"));
+    }
+
+    @Test
+    void whenTheDisclosureCannotBeWrittenNothingIsReleased() throws Exception {
+        Study own = ownStudy();
+        TestDicom mineStudy = own.dicom();
+        String mineId = own.id();
+        String grant = share(patient, grantOf(mineId, xId)).then().statusCode(201).extract().path("id");
+        String before = disclosures(grant);
+        try (Connection owner = ownerConnection()) {
+            owner.createStatement().execute("REVOKE INSERT ON portal.disclosure FROM " + appRole());
+            try {
+                Response refused = given().auth().oauth2(x).accept("multipart/related; type=\"application/dicom\"")
+                        .get("/dicomweb/studies/" + mineStudy.studyUid());
+                assertThat(refused.statusCode()).isEqualTo(500);
+                assertThat(refused.contentType()).startsWith("application/problem+json");
+                assertThat(refused.asString()).contains("errorId").doesNotContain("DICM");
+            } finally {
+                owner.createStatement().execute("GRANT INSERT ON portal.disclosure TO " + appRole());
+            }
+        }
+        assertThat(disclosures(grant)).isEqualTo(before);
+        assertThat(metadata(x, mineStudy)).isEqualTo(200);
+        given().auth().oauth2(patient).post("/api/sharing/grants/" + grant + "/revocation").then().statusCode(200);
+    }
+
+    @Test
+    void onlyTheOwnerOrTheFrontDeskShareAndRevoke() throws Exception {
+        share(otherPatient, grantOf(mineId, xId)).then().statusCode(404);
+        share(patient, grantOf(theirId, xId)).then().statusCode(404);
+        share(patient, grantOf(mineId, UUID.randomUUID().toString())).then().statusCode(404);
+        share(x, grantOf(mineId, yId)).then().statusCode(403);
+        Map<String, Object> tooLong = grantOf(mineId, xId);
+        tooLong.put("expiresAt", Instant.now().plusSeconds(400L * 86400).toString());
+        share(patient, tooLong).then().statusCode(400).body("violations.field", hasItem("expiresAt"));
+        Map<String, Object> other = grantOf(mineId, xId);
+        other.put("purpose", "OTHER");
+        share(patient, other).then().statusCode(400).body("violations.field", hasItem("purposeText"));
+
+        String grant = share(patient, grantOf(mineId, xId)).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(otherPatient).post("/api/sharing/grants/" + grant + "/revocation").then()
+                .statusCode(404);
+        given().auth().oauth2(x).post("/api/sharing/grants/" + grant + "/revocation").then().statusCode(403);
+        given().post("/api/sharing/grants/" + grant + "/revocation").then().statusCode(401);
+
+        // the front desk shares for the patient only after a recent verification, noting the authorization
+        String patientId = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
+                mine.id());
+        Map<String, Object> onBehalf = grantOf(mineId, yId);
+        onBehalf.put("patientId", patientId);
+        onBehalf.put("authorizationNote", "signed authorization form 2026-11-27, scanned");
+        share(frontdesk, onBehalf).then().statusCode(409).body("type",
+                org.hamcrest.Matchers.endsWith("/identity-not-verified"));
+        given().auth().oauth2(frontdesk).contentType(ContentType.JSON)
+                .body(Map.of("method", "GOVERNMENT_PHOTO_ID", "documentType", "passport", "documentLast4", "9876",
+                        "site", "front desk"))
+                .post("/api/patients/" + patientId + "/verifications").then().statusCode(201);
+        onBehalf.remove("authorizationNote");
+        share(frontdesk, onBehalf).then().statusCode(400).body("violations.field", hasItem("authorizationNote"));
+        onBehalf.put("authorizationNote", "signed authorization form 2026-11-27, scanned");
+        share(frontdesk, onBehalf).then().statusCode(201);
+    }
+
+    @Test
+    void patientsFindPhysiciansByNameWithoutTheirContactDetails() {
+        given().auth().oauth2(patient).get("/api/sharing/physicians?q=xavier").then().statusCode(200)
+                .body("name", hasItem("Xavier Xu")).body("[0].email", org.hamcrest.Matchers.nullValue())
+                .body("[0].npi", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(patient).get("/api/sharing/physicians?q=x").then().statusCode(400);
+        given().auth().oauth2(x).get("/api/sharing/physicians?q=xavier").then().statusCode(403);
+    }
+
+    private static Connection ownerConnection() throws Exception {
+        String url = "jdbc:postgresql://" + env("PORTAL_DB_HOST", "127.0.0.1") + ":" + env("PORTAL_DB_PORT", "5432")
+                + "/" + env("PORTAL_DB_NAME", "portal_test");
+        return DriverManager.getConnection(url, env("PORTAL_DB_OWNER_USER", "portal_owner"),
+                System.getenv("PORTAL_DB_OWNER_PASSWORD"));
+    }
+
+    private static String appRole() {
+        return env("PORTAL_DB_APP_USER", "portal_app");
+    }
+
+    private static String env(String name, String fallback) {
+        return System.getenv().getOrDefault(name, fallback);
+    }
+}
