@@ -36,7 +36,8 @@ public class GrantRepository {
     record GrantRow(UUID id, UUID studyId, UUID patientRef, UUID providerId, String providerName,
             String providerOrganisation, boolean canDownload, Purpose purpose, String purposeText,
             OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt, String studyDate,
-            String studyDescription, List<String> modalities, long opens, OffsetDateTime lastOpened) {
+            String studyDescription, List<String> modalities, long opens, OffsetDateTime lastOpened,
+            String patientName, String patientBirthDate) {
     }
 
     Pool pool() {
@@ -104,7 +105,7 @@ public class GrantRepository {
 
     private Uni<List<GrantRow>> list(String where, Tuple params) {
         return pool.preparedQuery("SELECT g.*, p.name AS provider_name, p.organisation, s.study_date, "
-                + "s.description AS study_description, s.modalities, "
+                + "s.description AS study_description, s.modalities, s.patient_name, s.birth_date, "
                 + "(SELECT count(*) FROM portal.disclosure d WHERE d.basis = 'grant:' || g.id) AS opens, "
                 + "(SELECT max(d.at) FROM portal.disclosure d WHERE d.basis = 'grant:' || g.id) AS last_opened "
                 + "FROM portal.share_grant g JOIN portal.provider p ON p.id = g.provider_ref "
@@ -120,7 +121,8 @@ public class GrantRepository {
                                 r.getOffsetDateTime("expires_at"), r.getOffsetDateTime("revoked_at"),
                                 r.getString("study_date"), r.getString("study_description"),
                                 modalities == null ? List.of() : List.of(modalities), r.getLong("opens"),
-                                r.getOffsetDateTime("last_opened")));
+                                r.getOffsetDateTime("last_opened"), r.getString("patient_name"),
+                                r.getString("birth_date")));
                     });
                     return out;
                 });

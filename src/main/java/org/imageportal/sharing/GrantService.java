@@ -34,7 +34,7 @@ public class GrantService {
     public record GrantView(UUID id, UUID studyId, String studyDate, String studyDescription, List<String> modalities,
             UUID providerId, String providerName, String providerOrganisation, boolean download, Purpose purpose,
             String purposeText, OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt,
-            String state, long opens, OffsetDateTime lastOpened) {
+            String state, long opens, OffsetDateTime lastOpened, String patientName, String patientBirthDate) {
     }
 
     private final GrantRepository grants;
@@ -153,7 +153,8 @@ public class GrantService {
                 : r.expiresAt().toInstant().isAfter(Instant.now()) ? "active" : "expired";
         return new GrantView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.modalities(),
                 r.providerId(), r.providerName(), r.providerOrganisation(), r.canDownload(), r.purpose(),
-                r.purposeText(), r.createdAt(), r.expiresAt(), r.revokedAt(), state, r.opens(), r.lastOpened());
+                r.purposeText(), r.createdAt(), r.expiresAt(), r.revokedAt(), state, r.opens(), r.lastOpened(),
+                r.patientName(), r.patientBirthDate());
     }
 
     private static ProblemException invalid(String field, String message) {

@@ -3,13 +3,10 @@ package org.imageportal.studies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.disclosures.DisclosureLog;
-import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
@@ -20,7 +17,6 @@ import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.StudyRecords.StudyRecord;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyGrants;
 import org.imageportal.studies.access.StudyScope;
 import org.jboss.logging.Logger;
 
@@ -38,20 +34,14 @@ public class DicomWebService {
     private final AccessPolicy policy;
     private final StudyRepository repository;
     private final StudyVault vault;
-    private final AuditTrail audit;
-    private final StudyGrants grants;
-    private final StudyCatalogRepository catalog;
-    private final DisclosureLog disclosures;
+    private final StudyReleaseService releases;
 
-    DicomWebService(AccessPolicy policy, StudyRepository repository, StudyVault vault, AuditTrail audit,
-            StudyGrants grants, StudyCatalogRepository catalog, DisclosureLog disclosures) {
-        this.grants = grants;
-        this.catalog = catalog;
-        this.disclosures = disclosures;
+    DicomWebService(AccessPolicy policy, StudyRepository repository, StudyVault vault,
+            StudyReleaseService releases) {
+        this.releases = releases;
         this.policy = policy;
         this.repository = repository;
         this.vault = vault;
-        this.audit = audit;
     }
 
     private Uni<StudyScope> scope(Actor actor, StudyAction action) {
@@ -119,31 +109,8 @@ public class DicomWebService {
                 if (found.isEmpty()) {
                     throw ProblemException.notFound();
                 }
-            }).call(found -> release(actor, scope, found, sopUid != null ? "instance.retrieve" : "study.retrieve"));
-        });
-    }
-
-    /**
-     * Records a release before any byte is sent: the audit event, and for a recipient other than the patient or
-     * staff (a grant) the disclosure record, both in one transaction, so that nothing is released unrecorded.
-     */
-    Uni<Void> release(Actor actor, StudyScope scope, List<StoredInstance> found, String action) {
-        UUID studyId = found.getFirst().studyId();
-        Map<String, Object> detail = Map.of("instances", found.size());
-        if (!(scope instanceof StudyScope.Granted)) {
-            return audit.record(actor.subject(), action, "success", "study:" + studyId, detail);
-        }
-        return grants.basis(actor.subject(), studyId).chain(basis -> {
-            if (basis.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.notFound()); // revoked or expired meanwhile
-            }
-            StudyGrants.GrantBasis grant = basis.get();
-            return catalog.disclosureFacts(studyId).chain(facts -> catalog.pool().withTransaction(tx -> audit
-                    .record(tx, actor.subject(), action, "success", "study:" + studyId, detail)
-                    .chain(() -> disclosures.record(tx, new DisclosureLog.Disclosure(facts.patientRef(), studyId,
-                            DisclosureLog.RecipientKind.PROVIDER, grant.providerId().toString(),
-                            grant.providerName(), DisclosureLog.Action.VIEW, facts.description(), grant.purpose(),
-                            "grant:" + grant.grantId())))));
+            }).call(found -> releases.record(actor, scope, found.getFirst().studyId(), found.size(),
+                    sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
         });
     }
 

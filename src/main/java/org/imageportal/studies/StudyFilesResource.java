@@ -22,7 +22,10 @@ import org.imageportal.studies.StudyArchiveService.StudySummary;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
-/** A patient's own study list, and a study as a ZIP archive with a DICOMDIR (patients: their own; front desk). */
+/**
+ * A patient's own study list, and a study as a ZIP archive with a DICOMDIR (patients: their own; front desk;
+ * physicians under a grant that allows download, recorded as a disclosure).
+ */
 @Path("/api")
 public class StudyFilesResource {
 
@@ -46,7 +49,7 @@ public class StudyFilesResource {
 
     @GET
     @Path("/studies/{id}/archive")
-    @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME})
+    @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME, Role.PROVIDER_NAME})
     @Produces("application/zip")
     @Operation(summary = "A study as a streamed ZIP: the DICOM files as received with a DICOMDIR, previews, README")
     public Response archive(@PathParam("id") String id) {

@@ -45,11 +45,12 @@ final class Capabilities {
                             "/patient/studies"),
                     new Capability("Ask for a copy", "A CD, paper, or sending your images to someone you name.",
                             "/patient/requests"),
-                    new Capability("Share with a doctor", "Give a doctor access for a limited time.", null),
+                    new Capability("Share with a doctor", "Give a doctor access for a limited time.",
+                            "/patient/sharing"),
                     new Capability("Who opened what", "See every opening of your studies; take access back.",
-                            null)));
+                            "/patient/sharing")));
             case PROVIDER -> new Workspace("provider", "Referring physician", "/provider", List.of(
-                    new Capability("Shared with me", "Studies patients have shared with you.", null),
+                    new Capability("Shared with me", "Studies patients have shared with you.", "/provider/shared"),
                     new Capability("Viewer", "Open a shared study in the browser.", null)));
             case FRONTDESK -> new Workspace("frontdesk", "Front desk", "/frontdesk", List.of(
                     new Capability("Find a patient", "Search by MRN, name or birth date.", "/frontdesk/patients"),

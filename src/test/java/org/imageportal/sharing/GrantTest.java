@@ -261,6 +261,26 @@ class GrantTest {
     }
 
     @Test
+    void aPhysicianDownloadsOnlyUnderAGrantThatAllowsItAndTheDownloadIsADisclosure() throws Exception {
+        Study own = ownStudy();
+        String viewOnly = share(patient, grantOf(own.id(), xId)).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(x).get("/api/studies/" + own.id() + "/archive").then().statusCode(403);
+        given().auth().oauth2(patient).post("/api/sharing/grants/" + viewOnly + "/revocation").then().statusCode(200);
+
+        Map<String, Object> withDownload = grantOf(own.id(), xId);
+        withDownload.put("download", true);
+        String grant = share(patient, withDownload).then().statusCode(201).extract().path("id");
+        byte[] zip = given().auth().oauth2(x).get("/api/studies/" + own.id() + "/archive").then().statusCode(200)
+                .extract().asByteArray();
+        assertThat(zip.length).isGreaterThan(own.dicom().bytes().length / 4);
+        assertThat(Dicomweb.queryString(db, "SELECT action FROM portal.disclosure WHERE basis = ?", "grant:" + grant))
+                .isEqualTo("DOWNLOAD");
+        given().auth().oauth2(y).get("/api/studies/" + own.id() + "/archive").then().statusCode(404);
+        given().auth().oauth2(patient).post("/api/sharing/grants/" + grant + "/revocation").then().statusCode(200);
+        given().auth().oauth2(x).get("/api/studies/" + own.id() + "/archive").then().statusCode(404);
+    }
+
+    @Test
     void patientsFindPhysiciansByNameWithoutTheirContactDetails() {
         given().auth().oauth2(patient).get("/api/sharing/physicians?q=xavier").then().statusCode(200)
                 .body("name", hasItem("Xavier Xu")).body("[0].email", org.hamcrest.Matchers.nullValue())

@@ -144,7 +144,10 @@ class StudyArchiveTest {
                 .statusCode(404);
         given().auth().oauth2(patientToken).get("/api/studies/not-an-id/archive").then().statusCode(404);
         given().get("/api/studies/" + studyId + "/archive").then().statusCode(401);
+        // a physician reaches an archive only through a grant that allows download; without one it does not exist
         given().auth().oauth2(TestRealm.mfaToken(TestRealm.createUser("provider")))
+                .get("/api/studies/" + studyId + "/archive").then().statusCode(404);
+        given().auth().oauth2(TestRealm.mfaToken(TestRealm.createUser("admin")))
                 .get("/api/studies/" + studyId + "/archive").then().statusCode(403);
         given().auth().oauth2(frontdesk).get("/api/studies/" + studyId + "/archive").then().statusCode(200);
     }

@@ -1,0 +1,64 @@
+package org.imageportal.studies;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.DisclosureLog;
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.Actor;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.studies.access.StudyGrants;
+import org.imageportal.studies.access.StudyScope;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Records a release of a study before any byte is sent: the audit event, and for a recipient other than the
+ * patient or staff (under a grant) the disclosure record, both in one transaction, so nothing leaves unrecorded.
+ * A grant that ended meanwhile releases nothing (404); a download under a view-only grant is refused.
+ */
+@ApplicationScoped
+public class StudyReleaseService {
+
+    private final AuditTrail audit;
+    private final StudyGrants grants;
+    private final StudyCatalogRepository catalog;
+    private final DisclosureLog disclosures;
+
+    StudyReleaseService(AuditTrail audit, StudyGrants grants, StudyCatalogRepository catalog,
+            DisclosureLog disclosures) {
+        this.audit = audit;
+        this.grants = grants;
+        this.catalog = catalog;
+        this.disclosures = disclosures;
+    }
+
+    Uni<Void> record(Actor actor, StudyScope scope, UUID studyId, int instances, String auditAction,
+            DisclosureLog.Action kind) {
+        Map<String, Object> detail = Map.of("instances", instances);
+        if (!(scope instanceof StudyScope.Granted)) {
+            return audit.record(actor.subject(), auditAction, "success", "study:" + studyId, detail);
+        }
+        return grants.basis(actor.subject(), studyId).chain(basis -> {
+            if (basis.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.notFound());
+            }
+            StudyGrants.GrantBasis grant = basis.get();
+            if (kind == DisclosureLog.Action.DOWNLOAD && !grant.canDownload()) {
+                return audit.record(actor.subject(), auditAction, "refused", "study:" + studyId,
+                        Map.of("reason", "the grant allows viewing only")).chain(
+                                () -> Uni.createFrom().failure(
+                                        new ProblemException(ProblemType.FORBIDDEN, "this share allows viewing only")));
+            }
+            return catalog.disclosureFacts(studyId).chain(facts -> catalog.pool().withTransaction(tx -> audit
+                    .record(tx, actor.subject(), auditAction, "success", "study:" + studyId, detail)
+                    .chain(() -> disclosures.record(tx, new DisclosureLog.Disclosure(facts.patientRef(), studyId,
+                            DisclosureLog.RecipientKind.PROVIDER, grant.providerId().toString(),
+                            grant.providerName(), kind, facts.description(), grant.purpose(),
+                            "grant:" + grant.grantId())))));
+        });
+    }
+}
