@@ -25,13 +25,16 @@ import org.imageportal.sharing.GrantService.GrantView;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
-/** Sharing studies with registered referring physicians. */
+/** Sharing studies with registered referring physicians, and share links for recipients without an account. */
 @Path("/api/sharing")
 @Produces(MediaType.APPLICATION_JSON)
 public class GrantResource {
 
     @Inject
     GrantService grants;
+
+    @Inject
+    LinkService links;
 
     @Inject
     Actors actors;
@@ -72,6 +75,32 @@ public class GrantResource {
     @Operation(summary = "The studies currently shared with the signed-in physician")
     public Uni<List<GrantView>> sharedWithMe() {
         return grants.sharedWithMe(actors.require(identity));
+    }
+
+    @POST
+    @Path("/links")
+    @RolesAllowed(Role.PATIENT_NAME)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Issue a share link for one's own study: the link and the access code are shown this once")
+    public Uni<Response> link(@NotNull(message = "the link request is missing") @Valid LinkRequest request) {
+        return links.issue(actors.require(identity), request).map(issued -> Response
+                .status(Response.Status.CREATED).entity(issued).header("Cache-Control", "no-store").build());
+    }
+
+    @GET
+    @Path("/links")
+    @RolesAllowed(Role.PATIENT_NAME)
+    @Operation(summary = "Every link on the patient's studies (never the token or the code)")
+    public Uni<List<LinkService.LinkView>> links() {
+        return links.mine(actors.require(identity));
+    }
+
+    @POST
+    @Path("/links/{id}/revocation")
+    @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME, Role.PRIVACY_OFFICER_NAME})
+    @Operation(summary = "Revoke a link (one way)")
+    public Uni<LinkService.LinkView> revokeLink(@PathParam("id") String id) {
+        return links.revoke(actors.require(identity), ProblemException.idOrNotFound(id));
     }
 
     @GET

@@ -61,7 +61,8 @@ class DeploymentFilesTest {
     @Test
     void theExampleEnvironmentHoldsNoRealSecret() throws IOException {
         exampleEnvironment().forEach((name, value) -> {
-            if (name.contains("PASSWORD") || name.contains("SECRET") || name.endsWith("_KEY")) {
+            if (name.contains("PASSWORD") || name.contains("SECRET") || name.endsWith("_KEY")
+                    || name.endsWith("_KEYS")) {
                 assertThat(value).as(name).startsWith("CHANGE_ME");
             }
         });

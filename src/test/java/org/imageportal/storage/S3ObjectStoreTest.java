@@ -85,8 +85,7 @@ class S3ObjectStoreTest {
                     assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
                 }
             }
-            relay.cut(); // every pooled connection is closed under the client
-            relay.restore();
+            relay.dropConnections(); // every pooled connection is closed under the client
             try (InputStream in = direct.get(key)) {
                 assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
             }

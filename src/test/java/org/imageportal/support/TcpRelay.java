@@ -87,6 +87,15 @@ public final class TcpRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every relayed connection but keeps listening, as a server does with idle keep-alive connections (a
+     * listener closed and re-bound at once can fail while the closed connections linger in FIN_WAIT_2).
+     */
+    public synchronized void dropConnections() {
+        open.forEach(TcpRelay::closeQuietly);
+        open.clear();
+    }
+
     public synchronized void cut() {
         closeQuietly(server);
         server = null;

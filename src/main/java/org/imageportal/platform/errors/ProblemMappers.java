@@ -85,7 +85,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
         String errorId = UUID.randomUUID().toString();
-        LOG.errorf(e, "unexpected error %s on %s %s", errorId, request.method(), request.path());
+        LOG.errorf(e, "unexpected error %s on %s %s", errorId, request.method(),
+                ProblemResponses.redacted(request.path()));
         return responses.respond(Problem.of(ProblemType.INTERNAL,
                 "The error was logged. Quote the error id if you contact support.").withErrorId(errorId), request);
     }

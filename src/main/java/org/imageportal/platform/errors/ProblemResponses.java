@@ -37,8 +37,13 @@ public class ProblemResponses {
         return accept != null && accept.contains(MediaType.TEXT_HTML);
     }
 
+    /** The path as it may be logged or echoed: share-link tokens are secrets and are cut out. */
+    public static String redacted(String path) {
+        return path == null ? null : path.replaceAll("^/s/[^/]+", "/s/…");
+    }
+
     public Response respond(Problem problem, HttpServerRequest request) {
-        String path = request == null ? null : request.path();
+        String path = request == null ? null : redacted(request.path());
         Problem withInstance = problem.instance() == null ? problem.withInstance(path) : problem;
         String accept = request == null ? null : request.getHeader(HttpHeaders.ACCEPT);
         Response.ResponseBuilder builder = Response.status(problem.status());

@@ -1,0 +1,193 @@
+package org.imageportal.sharing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.platform.security.CookieSigners;
+import org.imageportal.sharing.LinkRepository.LinkRow;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * Opening a share link. The token's format and signature are checked before anything is looked up; a link that is
+ * unknown, revoked, expired, not yet valid, used up or locked is simply unavailable (the landing page says the
+ * same for all). Before the access code nothing about the patient is shown. Each wrong code counts on the link
+ * (five lock it for good) and on the client address (ten a quarter hour, per portal instance); codes are compared
+ * in constant time. The right code counts an opening and gives a signed link session of 30 minutes.
+ */
+@ApplicationScoped
+public class LinkOpeningService {
+
+    static final int CODE_ATTEMPTS = 5;
+    static final int CLIENT_FAILURES = 10;
+    static final Duration CLIENT_WINDOW = Duration.ofMinutes(15);
+    static final Duration SESSION = Duration.ofMinutes(30);
+    private static final String PURPOSE = "link-session";
+
+    /** What the recipient sees after the code: the study's headline, no identifiers beyond what was shared. */
+    public record LinkSummary(UUID linkId, String recipientName, String purpose, String studyDate,
+            String studyDescription, List<String> modalities, int series, int instances, boolean download,
+            Instant expiresAt) {
+    }
+
+    /** The outcome of a code. */
+    public sealed interface CodeOutcome {
+
+        /** Right code: the session cookie value to set. */
+        record Accepted(String session) implements CodeOutcome {
+        }
+
+        /** Wrong code; {@code remaining} attempts before the link locks. */
+        record Wrong(int remaining) implements CodeOutcome {
+        }
+
+        /** Too many wrong codes from this address for now. */
+        record Throttled() implements CodeOutcome {
+        }
+
+        /** Unknown, ended or locked: the same answer for all. */
+        record Unavailable() implements CodeOutcome {
+        }
+    }
+
+    private final LinkRepository links;
+    private final LinkTokens tokens;
+    private final AuditTrail audit;
+    private final CookieSigners signers;
+    private final Map<String, Deque<Instant>> clientFailures = new ConcurrentHashMap<>();
+
+    LinkOpeningService(LinkRepository links, LinkTokens tokens, AuditTrail audit, CookieSigners signers) {
+        this.links = links;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.signers = signers;
+    }
+
+    /** How long a link session lasts, for its cookie. */
+    public static long sessionSeconds() {
+        return SESSION.toSeconds();
+    }
+
+    /** Whether the link can be opened with a code now (no lookup at all for a malformed or forged token). */
+    public Uni<Boolean> available(String token) {
+        return usable(token, false).map(Optional::isPresent);
+    }
+
+    public Uni<CodeOutcome> tryCode(String token, String code, String client) {
+        if (throttled(client)) {
+            return Uni.createFrom().item(new CodeOutcome.Throttled());
+        }
+        return usable(token, false).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new CodeOutcome.Unavailable());
+            }
+            Row row = found.get();
+            LinkRow link = LinkRepository.link(row);
+            if (AccessCodes.matches(code, row.getString("code_hash"))) {
+                return links.pool().withTransaction(tx -> links.open(tx, link.id()).call(opened -> opened
+                        ? audit.record(tx, "link:" + link.id(), "link.opened", "success",
+                                "patient:" + link.patientRef(), Map.of("link", link.id().toString()))
+                        : Uni.createFrom().voidItem()))
+                        .map(opened -> opened
+                                ? new CodeOutcome.Accepted(session(link.id()))
+                                : new CodeOutcome.Unavailable());
+            }
+            failed(client);
+            return links.pool().withTransaction(tx -> links.failCode(tx, link.id(), CODE_ATTEMPTS)
+                    .call(failures -> audit.record(tx, "link:" + link.id(),
+                            failures >= CODE_ATTEMPTS ? "link.locked" : "link.code-refused", "refused",
+                            "patient:" + link.patientRef(), Map.of("link", link.id().toString(), "failures",
+                                    failures))))
+                    .map(failures -> failures >= CODE_ATTEMPTS
+                            ? new CodeOutcome.Unavailable()
+                            : new CodeOutcome.Wrong(CODE_ATTEMPTS - failures));
+        });
+    }
+
+    /** The summary, if the link is still usable and the session belongs to it. */
+    public Uni<Optional<LinkSummary>> summary(String token, String session) {
+        return usable(token, true).map(found -> found.flatMap(row -> {
+            LinkRow link = LinkRepository.link(row);
+            if (!validSession(session, link.id())) {
+                return Optional.empty();
+            }
+            String[] modalities = row.getArrayOfStrings("modalities");
+            return Optional.of(new LinkSummary(link.id(), link.recipientName(), link.purpose(), link.studyDate(),
+                    link.studyDescription(), modalities == null ? List.of() : List.of(modalities),
+                    row.getInteger("series_count"), row.getInteger("instance_count"), link.canDownload(),
+                    link.expiresAt().toInstant()));
+        }));
+    }
+
+    /**
+     * A usable link for the token, or empty; a token failing its signature is never looked up. A link whose
+     * openings are used up still serves the sessions already opened ({@code openedSession}), but no new one.
+     */
+    private Uni<Optional<Row>> usable(String token, boolean openedSession) {
+        Optional<String> hash = tokens.verify(token);
+        if (hash.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        Instant now = Instant.now();
+        return links.byTokenHash(hash.get()).map(found -> found.filter(row -> {
+            String state = LinkService.state(LinkRepository.link(row), now);
+            return "active".equals(state) || openedSession && "used up".equals(state);
+        }));
+    }
+
+    private String session(UUID link) {
+        String value = link + "." + Instant.now().plus(SESSION).getEpochSecond();
+        return value + "." + signers.signer().sign(PURPOSE, value);
+    }
+
+    private boolean validSession(String session, UUID link) {
+        if (session == null) {
+            return false;
+        }
+        int last = session.lastIndexOf('.');
+        if (last < 0) {
+            return false;
+        }
+        String value = session.substring(0, last);
+        String[] parts = value.split("\\.");
+        try {
+            return parts.length == 2 && signers.signer().verify(PURPOSE, value, session.substring(last + 1))
+                    && parts[0].equals(link.toString())
+                    && Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(Instant.now());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private boolean throttled(String client) {
+        Deque<Instant> failures = clientFailures.get(client);
+        if (failures == null) {
+            return false;
+        }
+        synchronized (failures) {
+            Instant since = Instant.now().minus(CLIENT_WINDOW);
+            while (!failures.isEmpty() && failures.peekFirst().isBefore(since)) {
+                failures.pollFirst();
+            }
+            return failures.size() >= CLIENT_FAILURES;
+        }
+    }
+
+    private void failed(String client) {
+        Deque<Instant> failures = clientFailures.computeIfAbsent(client, k -> new ArrayDeque<>());
+        synchronized (failures) {
+            failures.addLast(Instant.now());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.imageportal.sharing;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for share links. The token itself is never here, only its hash. */
+@ApplicationScoped
+public class LinkRepository {
+
+    private final Pool pool;
+
+    LinkRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    record LinkRow(UUID id, UUID studyId, UUID patientRef, String recipientName, String purpose,
+            boolean canDownload, OffsetDateTime notBefore, OffsetDateTime expiresAt, Integer maxOpens, int opens,
+            int failedCodes, OffsetDateTime lockedAt, OffsetDateTime createdAt, OffsetDateTime revokedAt,
+            String studyDate, String studyDescription) {
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    Uni<Void> insert(SqlClient tx, UUID id, String tokenHash, UUID study, UUID patient, LinkRequest r,
+            String purpose, String codeHash, Instant notBefore, Instant expires, String by) {
+        return tx.preparedQuery("INSERT INTO portal.share_link (id, token_hash, study_ref, patient_ref, "
+                + "recipient_name, purpose, can_download, not_before, expires_at, max_opens, code_hash, created_by) "
+                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
+                .execute(Tuple.from(java.util.Arrays.asList(id, tokenHash, study, patient, r.recipientName().strip(),
+                        purpose, r.download(), utc(notBefore), utc(expires), r.maxOpens(), codeHash, by)))
+                .replaceWithVoid();
+    }
+
+    Uni<Boolean> revoke(SqlClient tx, UUID id, String by) {
+        return tx.preparedQuery("UPDATE portal.share_link SET revoked_at = now(), revoked_by = $2 "
+                + "WHERE id = $1 AND revoked_at IS NULL").execute(Tuple.of(id, by)).map(rows -> rows.rowCount() == 1);
+    }
+
+    Uni<List<LinkRow>> forPatient(UUID patient) {
+        return select("l.patient_ref = $1 ORDER BY l.created_at DESC LIMIT 500", Tuple.of(patient));
+    }
+
+    /** The link with this token hash and its access-code hash. */
+    Uni<Optional<Row>> byTokenHash(String tokenHash) {
+        return pool.preparedQuery("SELECT l.*, s.study_date, s.description AS study_description, s.modalities, "
+                + "s.series_count, s.instance_count FROM portal.share_link l JOIN portal.study s "
+                + "ON s.id = l.study_ref WHERE l.token_hash = $1").execute(Tuple.of(tokenHash))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+    }
+
+    static LinkRow link(Row r) {
+        return row(r);
+    }
+
+    /** Counts a wrong code; locks the link when it reaches {@code limit}. Returns the failures so far. */
+    Uni<Integer> failCode(SqlClient tx, UUID id, int limit) {
+        return tx.preparedQuery("UPDATE portal.share_link SET failed_codes = failed_codes + 1, locked_at = CASE "
+                + "WHEN failed_codes + 1 >= $2 THEN now() ELSE locked_at END WHERE id = $1 RETURNING failed_codes")
+                .execute(Tuple.of(id, limit)).map(rows -> rows.iterator().next().getInteger(0));
+    }
+
+    /** Counts an opening if the link still allows one; false if its openings are used up or it ended meanwhile. */
+    Uni<Boolean> open(SqlClient tx, UUID id) {
+        return tx.preparedQuery("UPDATE portal.share_link SET opens = opens + 1 WHERE id = $1 AND revoked_at IS NULL "
+                + "AND locked_at IS NULL AND now() >= not_before AND now() < expires_at "
+                + "AND (max_opens IS NULL OR opens < max_opens)").execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    Uni<Optional<LinkRow>> find(UUID id) {
+        return select("l.id = $1", Tuple.of(id)).map(rows -> rows.stream().findFirst());
+    }
+
+    private Uni<List<LinkRow>> select(String where, Tuple params) {
+        return pool.preparedQuery("SELECT l.*, s.study_date, s.description AS study_description FROM "
+                + "portal.share_link l JOIN portal.study s ON s.id = l.study_ref WHERE " + where)
+                .execute(params).map(rows -> {
+                    List<LinkRow> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(row(r)));
+                    return out;
+                });
+    }
+
+    private static LinkRow row(Row r) {
+        return new LinkRow(r.getUUID("id"), r.getUUID("study_ref"), r.getUUID("patient_ref"),
+                r.getString("recipient_name"), r.getString("purpose"), r.getBoolean("can_download"),
+                r.getOffsetDateTime("not_before"), r.getOffsetDateTime("expires_at"), r.getInteger("max_opens"),
+                r.getInteger("opens"), r.getInteger("failed_codes"), r.getOffsetDateTime("locked_at"),
+                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("revoked_at"), r.getString("study_date"),
+                r.getString("study_description"));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,153 @@
+package org.imageportal.sharing;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Role;
+import org.imageportal.patients.PatientService;
+import org.imageportal.platform.errors.Problem;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.platform.security.SecurityConfig;
+import org.imageportal.sharing.LinkRepository.LinkRow;
+import org.imageportal.studies.StudyArchiveService;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Share links issued by the patient for their own study: a signed random token (shown once, as the link) and an
+ * access code (shown once, to be given out of band); the portal keeps only their hashes. Scope, recipient,
+ * purpose, permission and limits are fixed at issue; revocation is one way. Issuing and revoking are audited in
+ * the same transaction. (Opening a link comes with the landing page.)
+ */
+@ApplicationScoped
+public class LinkService {
+
+    /** What the issuer sees once: the link and the access code. */
+    public record IssuedLink(UUID id, String url, String accessCode, Instant notBefore, Instant expiresAt) {
+
+        @Override
+        public String toString() {
+            return "IssuedLink[" + id + "]";
+        }
+    }
+
+    /** A link as the patient's dashboard shows it (never the token or the code). */
+    public record LinkView(UUID id, UUID studyId, String studyDate, String studyDescription, String recipientName,
+            String purpose, boolean download, OffsetDateTime notBefore, OffsetDateTime expiresAt, Integer maxOpens,
+            int opens, OffsetDateTime createdAt, OffsetDateTime revokedAt, String state) {
+    }
+
+    private final LinkRepository links;
+    private final LinkTokens tokens;
+    private final StudyArchiveService studies;
+    private final PatientService patients;
+    private final AuditTrail audit;
+    private final SharingConfig config;
+    private final SecurityConfig security;
+
+    LinkService(LinkRepository links, LinkTokens tokens, StudyArchiveService studies, PatientService patients,
+            AuditTrail audit, SharingConfig config, SecurityConfig security) {
+        this.links = links;
+        this.tokens = tokens;
+        this.studies = studies;
+        this.patients = patients;
+        this.audit = audit;
+        this.config = config;
+        this.security = security;
+    }
+
+    public Uni<IssuedLink> issue(Actor actor, LinkRequest request) {
+        if (!actor.has(Role.PATIENT)) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "only the patient issues links for now");
+        }
+        if (request.purpose() == Purpose.OTHER && (request.purposeText() == null || request.purposeText().isBlank())) {
+            throw invalid("purposeText", "describe the purpose");
+        }
+        Instant now = Instant.now();
+        Instant notBefore = request.notBefore() == null ? now : request.notBefore();
+        Instant expires = request.expiresAt() == null
+                ? notBefore.plus(config.linkDefaultExpiry())
+                : request.expiresAt();
+        if (!expires.isAfter(notBefore) || !expires.isAfter(now) || expires.isAfter(now.plus(config.linkMaxExpiry()))) {
+            throw invalid("expiresAt", "choose an expiry after the start and at most "
+                    + config.linkMaxExpiry().toDays() + " days ahead");
+        }
+        UUID studyId = ProblemException.idOrNotFound(request.studyId());
+        String token = tokens.issue();
+        String code = AccessCodes.generate();
+        String codeHash = AccessCodes.hash(code);
+        String purpose = request.purpose().name()
+                + (request.purposeText() == null || request.purposeText().isBlank()
+                        ? ""
+                        : ": " + request.purposeText().strip());
+        UUID id = UUID.randomUUID();
+        return studies.patientOf(actor, studyId).map(found -> found.orElseThrow(ProblemException::notFound))
+                .chain(patient -> links.pool().withTransaction(tx -> links
+                        .insert(tx, id, LinkTokens.hash(token), studyId, patient, request, purpose, codeHash,
+                                notBefore, expires, actor.subject())
+                        .call(() -> audit.record(tx, actor.subject(), "link.issued", "success", "patient:" + patient,
+                                Map.of("link", id.toString(), "study", studyId.toString(), "download",
+                                        request.download())))))
+                .map(ignored -> new IssuedLink(id, security.publicUrl() + "/s/" + token, code, notBefore, expires));
+    }
+
+    public Uni<List<LinkView>> mine(Actor actor) {
+        Instant now = Instant.now();
+        return patients.patientOfAccount(actor.subject()).chain(patient -> patient.isEmpty()
+                ? Uni.createFrom().item(List.<LinkView>of())
+                : links.forPatient(patient.get()).map(rows -> rows.stream().map(r -> view(r, now)).toList()));
+    }
+
+    /** One way; the patient whose study it is, or the front desk / privacy officer. Unknown or not theirs: 404. */
+    public Uni<LinkView> revoke(Actor actor, UUID id) {
+        return links.find(id).chain(found -> {
+            LinkRow row = found.orElseThrow(ProblemException::notFound);
+            Uni<Boolean> allowed = actor.has(Role.FRONTDESK) || actor.has(Role.PRIVACY_OFFICER)
+                    ? Uni.createFrom().item(true)
+                    : patients.patientOfAccount(actor.subject())
+                            .map(p -> actor.has(Role.PATIENT) && p.isPresent() && p.get().equals(row.patientRef()));
+            return allowed.chain(ok -> ok
+                    ? links.pool().withTransaction(tx -> links.revoke(tx, id, actor.subject())
+                            .call(revoked -> revoked
+                                    ? audit.record(tx, actor.subject(), "link.revoked", "success",
+                                            "patient:" + row.patientRef(), Map.of("link", id.toString()))
+                                    : Uni.createFrom().voidItem()))
+                    : Uni.createFrom().failure(ProblemException.notFound()));
+        }).chain(() -> links.find(id)).map(row -> view(row.orElseThrow(), Instant.now()));
+    }
+
+    static String state(LinkRow r, Instant now) {
+        if (r.revokedAt() != null) {
+            return "revoked";
+        }
+        if (r.lockedAt() != null) {
+            return "locked";
+        }
+        if (!r.expiresAt().toInstant().isAfter(now)) {
+            return "expired";
+        }
+        if (r.maxOpens() != null && r.opens() >= r.maxOpens()) {
+            return "used up";
+        }
+        return r.notBefore().toInstant().isAfter(now) ? "not yet valid" : "active";
+    }
+
+    private static LinkView view(LinkRow r, Instant now) {
+        return new LinkView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.recipientName(), r.purpose(),
+                r.canDownload(), r.notBefore(), r.expiresAt(), r.maxOpens(), r.opens(), r.createdAt(), r.revokedAt(),
+                state(r, now));
+    }
+
+    private static ProblemException invalid(String field, String message) {
+        return new ProblemException(Problem.of(ProblemType.VALIDATION, message)
+                .withViolations(List.of(new Problem.Violation(field, message))));
+    }
+}
