@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -99,7 +100,7 @@ public class PatientService {
     }
 
     /** The registry id of the patient whose portal account this is, if any. */
-    public Uni<java.util.Optional<UUID>> patientOfAccount(String accountSubject) {
+    public Uni<Optional<UUID>> patientOfAccount(String accountSubject) {
         return patients.findByAccount(accountSubject).map(found -> found.map(PatientRow::id));
     }
 

@@ -13,7 +13,6 @@ import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.RecordsRequestRepository.RequestRow;
-import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 
@@ -52,13 +51,11 @@ public class RecordsRequestService {
     public Uni<RequestView> file(Actor actor, RecordsRequestForm form) {
         if (form.kind() == RecordsRequestKind.THIRD_PARTY_DELIVERY
                 && (blank(form.thirdPartyName()) || blank(form.thirdPartyAddress()))) {
-            throw new ProblemException(Problem.of(ProblemType.VALIDATION, "name the recipient and their address")
-                    .withViolations(List.of(new Problem.Violation("thirdPartyName",
-                            "for delivery to someone else, give their name and address"))));
+            throw ProblemException.invalid("name the recipient and their address", "thirdPartyName",
+                    "for delivery to someone else, give their name and address");
         }
         if (form.kind() == RecordsRequestKind.OTHER && blank(form.details())) {
-            throw new ProblemException(Problem.of(ProblemType.VALIDATION, "describe what you would like")
-                    .withViolations(List.of(new Problem.Violation("details", "describe what you would like"))));
+            throw ProblemException.invalid("describe what you would like", "details", "describe what you would like");
         }
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
@@ -91,9 +88,8 @@ public class RecordsRequestService {
     public Uni<RequestView> extend(Actor actor, UUID id, String reason) {
         requireStaff(actor);
         if (blank(reason)) {
-            throw new ProblemException(Problem.of(ProblemType.VALIDATION, "an extension needs a written reason")
-                    .withViolations(List.of(new Problem.Violation("reason",
-                            "write the reason for the delay; the patient is told it"))));
+            throw ProblemException.invalid("an extension needs a written reason", "reason",
+                    "write the reason for the delay; the patient is told it");
         }
         Instant now = Instant.now();
         return existing(id).chain(row -> requests.pool().withTransaction(tx -> requests
@@ -113,9 +109,8 @@ public class RecordsRequestService {
     public Uni<RequestView> fulfil(Actor actor, UUID id, String note) {
         requireStaff(actor);
         if (blank(note)) {
-            throw new ProblemException(Problem.of(ProblemType.VALIDATION, "say how the request was fulfilled")
-                    .withViolations(List.of(new Problem.Violation("note",
-                            "say how and when the copy was provided (e.g. CD handed over in person)"))));
+            throw ProblemException.invalid("say how the request was fulfilled", "note",
+                    "say how and when the copy was provided (e.g. CD handed over in person)");
         }
         Instant now = Instant.now();
         return existing(id).chain(row -> requests.pool().withTransaction(tx -> requests

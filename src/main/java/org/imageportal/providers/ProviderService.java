@@ -16,7 +16,6 @@ import org.imageportal.identity.ActivationService;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.InvitationMailer;
 import org.imageportal.identity.Role;
-import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.platform.security.SecurityConfig;
@@ -70,9 +69,8 @@ public class ProviderService {
     public Invitation invite(Actor actor, InviteProviderRequest request) {
         requireInviter(actor);
         if (!Npi.valid(request.npi())) {
-            throw new ProblemException(Problem.of(ProblemType.VALIDATION, "the NPI is not valid")
-                    .withViolations(List.of(new Problem.Violation("npi",
-                            "this is not a valid NPI (its check digit does not match); check it with the physician"))));
+            throw ProblemException.invalid("the NPI is not valid", "npi",
+                    "this is not a valid NPI (its check digit does not match); check it with the physician");
         }
         if (providers.npiTaken(request.npi()).await().indefinitely()) {
             throw new ProblemException(ProblemType.CONFLICT, "a physician with this NPI has already been invited");

@@ -23,6 +23,7 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.sharing.GrantService.GrantView;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /** Sharing studies with registered referring physicians, and share links for recipients without an account. */
@@ -80,6 +81,7 @@ public class GrantResource {
     @POST
     @Path("/links")
     @RolesAllowed(Role.PATIENT_NAME)
+    @Blocking // the access code's slow hash is CPU work that must not hold an event-loop thread
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue a share link for one's own study: the link and the access code are shown this once")
     public Uni<Response> link(@NotNull(message = "the link request is missing") @Valid LinkRequest request) {

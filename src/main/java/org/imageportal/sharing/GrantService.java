@@ -12,7 +12,6 @@ import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientService;
-import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.providers.ProviderService;
@@ -60,16 +59,16 @@ public class GrantService {
             throw new ProblemException(ProblemType.FORBIDDEN, "only the patient or the front desk may share");
         }
         if (request.purpose() == Purpose.OTHER && blank(request.purposeText())) {
-            throw invalid("purposeText", "describe the purpose");
+            throw ProblemException.invalid("purposeText", "describe the purpose");
         }
         if (onBehalf && (blank(request.patientId()) || blank(request.authorizationNote()))) {
-            throw invalid("authorizationNote",
+            throw ProblemException.invalid("authorizationNote",
                     "sharing for a patient needs the patient and a note of their written authorization");
         }
         Instant now = Instant.now();
         Instant expires = request.expiresAt() == null ? now.plus(config.grantDefaultExpiry()) : request.expiresAt();
         if (!expires.isAfter(now) || expires.isAfter(now.plus(config.grantMaxExpiry()))) {
-            throw invalid("expiresAt", "choose an expiry in the future, at most "
+            throw ProblemException.invalid("expiresAt", "choose an expiry in the future, at most "
                     + config.grantMaxExpiry().toDays() + " days ahead");
         }
         UUID studyId = ProblemException.idOrNotFound(request.studyId());
@@ -155,11 +154,6 @@ public class GrantService {
                 r.providerId(), r.providerName(), r.providerOrganisation(), r.canDownload(), r.purpose(),
                 r.purposeText(), r.createdAt(), r.expiresAt(), r.revokedAt(), state, r.opens(), r.lastOpened(),
                 r.patientName(), r.patientBirthDate());
-    }
-
-    private static ProblemException invalid(String field, String message) {
-        return new ProblemException(Problem.of(ProblemType.VALIDATION, message)
-                .withViolations(List.of(new Problem.Violation(field, message))));
     }
 
     private static boolean blank(String value) {

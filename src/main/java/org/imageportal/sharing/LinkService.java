@@ -12,7 +12,6 @@ import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientService;
-import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.platform.security.SecurityConfig;
@@ -69,7 +68,7 @@ public class LinkService {
             throw new ProblemException(ProblemType.FORBIDDEN, "only the patient issues links for now");
         }
         if (request.purpose() == Purpose.OTHER && (request.purposeText() == null || request.purposeText().isBlank())) {
-            throw invalid("purposeText", "describe the purpose");
+            throw ProblemException.invalid("purposeText", "describe the purpose");
         }
         Instant now = Instant.now();
         Instant notBefore = request.notBefore() == null ? now : request.notBefore();
@@ -77,7 +76,7 @@ public class LinkService {
                 ? notBefore.plus(config.linkDefaultExpiry())
                 : request.expiresAt();
         if (!expires.isAfter(notBefore) || !expires.isAfter(now) || expires.isAfter(now.plus(config.linkMaxExpiry()))) {
-            throw invalid("expiresAt", "choose an expiry after the start and at most "
+            throw ProblemException.invalid("expiresAt", "choose an expiry after the start and at most "
                     + config.linkMaxExpiry().toDays() + " days ahead");
         }
         UUID studyId = ProblemException.idOrNotFound(request.studyId());
@@ -144,10 +143,5 @@ public class LinkService {
         return new LinkView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.recipientName(), r.purpose(),
                 r.canDownload(), r.notBefore(), r.expiresAt(), r.maxOpens(), r.opens(), r.createdAt(), r.revokedAt(),
                 state(r, now));
-    }
-
-    private static ProblemException invalid(String field, String message) {
-        return new ProblemException(Problem.of(ProblemType.VALIDATION, message)
-                .withViolations(List.of(new Problem.Violation(field, message))));
     }
 }

@@ -1,6 +1,7 @@
 package org.imageportal.storage;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 
@@ -115,7 +116,7 @@ public class S3ObjectStore implements ObjectStore {
     private InputStream read(String failure, GetObjectArgs args) {
         try {
             return client.getObject(args);
-        } catch (java.io.IOException first) {
+        } catch (IOException first) {
             http.connectionPool().evictAll();
             try {
                 return client.getObject(args);

@@ -76,9 +76,7 @@ public class StudyArchiveService {
         return policy.scope(actor, StudyAction.RETRIEVE).chain(scope -> scope instanceof StudyScope.Denied
                 ? Uni.createFrom().item(Optional.<UUID>empty())
                 : catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId))
-                        .chain(found -> found.isEmpty()
-                                ? Uni.createFrom().item(Optional.<UUID>empty())
-                                : catalog.disclosureFacts(studyId).map(f -> Optional.of(f.patientRef()))));
+                        .map(found -> found.map(ArchiveStudy::patientRef)));
     }
 
     /** The studies the actor may see, newest first (a patient: their own). */

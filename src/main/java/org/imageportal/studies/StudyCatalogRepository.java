@@ -2,6 +2,7 @@ package org.imageportal.studies;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,6 +15,7 @@ import org.imageportal.studies.StudyArchiveService.StudySummary;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** SQL for what people see of their studies (the list) and take home (the archive). */
 @ApplicationScoped
@@ -26,7 +28,8 @@ public class StudyCatalogRepository {
     }
 
     /** The study-level attributes a DICOMDIR and the archive's README need. */
-    record ArchiveStudy(UUID id, String studyUid, String patientId, String patientName, String birthDate, String sex,
+    record ArchiveStudy(UUID id, UUID patientRef, String studyUid, String patientId, String patientName,
+            String birthDate, String sex,
             String studyDate, String studyTime, String description, String studyId, String accessionNumber,
             WrappedStudyKey key) {
     }
@@ -38,15 +41,15 @@ public class StudyCatalogRepository {
     }
 
     /** What a disclosure record says was disclosed: generated from the index, never from free text of the images. */
-    record DisclosureFacts(UUID patientRef, java.util.Map<String, Object> description) {
+    record DisclosureFacts(UUID patientRef, Map<String, Object> description) {
     }
 
     Uni<DisclosureFacts> disclosureFacts(UUID studyId) {
         return pool.preparedQuery("SELECT patient_ref, modalities, description, study_date, series_count, "
-                + "instance_count FROM portal.study WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(studyId))
+                + "instance_count FROM portal.study WHERE id = $1").execute(Tuple.of(studyId))
                 .map(rows -> {
                     Row r = rows.iterator().next();
-                    return new DisclosureFacts(r.getUUID("patient_ref"), java.util.Map.of("modalities",
+                    return new DisclosureFacts(r.getUUID("patient_ref"), Map.of("modalities",
                             strings(r, "modalities"), "description", r.getString("description"), "studyDate",
                             r.getString("study_date"), "series", r.getInteger("series_count"), "instances",
                             r.getInteger("instance_count"), "reportIncluded", false));
@@ -78,7 +81,8 @@ public class StudyCatalogRepository {
                         return Optional.empty();
                     }
                     Row r = rows.iterator().next();
-                    return Optional.of(new ArchiveStudy(r.getUUID("id"), r.getString("study_uid"),
+                    return Optional.of(new ArchiveStudy(r.getUUID("id"), r.getUUID("patient_ref"),
+                            r.getString("study_uid"),
                             r.getString("patient_id"), r.getString("patient_name"), r.getString("birth_date"),
                             r.getString("sex"), r.getString("study_date"), r.getString("study_time"),
                             r.getString("description"), r.getString("study_id"), r.getString("accession_number"),
@@ -93,7 +97,7 @@ public class StudyCatalogRepository {
                 + "i.size_bytes FROM portal.instance i JOIN portal.series se ON se.id = i.series_ref "
                 + "WHERE i.study_ref = $1 AND i.quarantine_reason IS NULL ORDER BY se.series_number NULLS LAST, "
                 + "se.series_uid, i.instance_number NULLS LAST, i.sop_instance_uid")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(studyId)).map(rows -> {
+                .execute(Tuple.of(studyId)).map(rows -> {
                     List<ArchiveFile> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new ArchiveFile(r.getString("series_uid"), r.getString("modality"),
                             r.getInteger("series_number"), r.getString("description"), r.getString("sop_class_uid"),

@@ -30,6 +30,17 @@ public class ProblemException extends RuntimeException {
         }
     }
 
+    /** Bad input in one field: a validation problem with {@code detail} and the field's violation. */
+    public static ProblemException invalid(String detail, String field, String message) {
+        return new ProblemException(Problem.of(ProblemType.VALIDATION, detail)
+                .withViolations(java.util.List.of(new Problem.Violation(field, message))));
+    }
+
+    /** Bad input in one field, the message also serving as the problem's detail. */
+    public static ProblemException invalid(String field, String message) {
+        return invalid(message, field, message);
+    }
+
     public static ProblemException notFound() {
         return new ProblemException(ProblemType.NOT_FOUND, "There is nothing here, or you may not see it.");
     }
