@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
+import org.imageportal.notifications.NotificationService;
+import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
@@ -42,9 +44,11 @@ public class GrantService {
     private final PatientService patients;
     private final AuditTrail audit;
     private final SharingConfig config;
+    private final NotificationService notifications;
 
     GrantService(GrantRepository grants, StudyArchiveService studies, ProviderService providers,
-            PatientService patients, AuditTrail audit, SharingConfig config) {
+            PatientService patients, AuditTrail audit, SharingConfig config, NotificationService notifications) {
+        this.notifications = notifications;
         this.grants = grants;
         this.studies = studies;
         this.providers = providers;
@@ -130,6 +134,22 @@ public class GrantService {
     }
 
     /** Physicians a patient can share with. */
+    /**
+     * A physician opened a study shared with them in the viewer: the patient is told in the portal (and by e-mail
+     * when configured). Nothing happens for a study not shared with them now.
+     */
+    public Uni<Void> opened(Actor provider, UUID studyId) {
+        return sharedWithMe(provider).chain(list -> list.stream()
+                .filter(g -> g.studyId().equals(studyId) && "active".equals(g.state())).findFirst()
+                .map(g -> studies.patientOf(provider, studyId).chain(patient -> patient.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : notifications.record(grants.pool(), patient.get(), Kind.GRANT_OPENED, g.providerName()
+                                + " opened your study of " + g.studyDate() + ", " + g.studyDescription()
+                                + ", shared for " + g.purpose() + ".")
+                                .invoke(() -> notifications.email(patient.get()))))
+                .orElseGet(() -> Uni.createFrom().voidItem()));
+    }
+
     public Uni<List<Physician>> directory(String text) {
         return providers.directory(text)
                 .map(found -> found.stream().map(p -> new Physician(p.id(), p.name(), p.organisation())).toList());

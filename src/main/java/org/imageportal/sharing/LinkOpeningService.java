@@ -1,5 +1,6 @@
 package org.imageportal.sharing;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -13,8 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.notifications.NotificationService;
+import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.platform.security.CookieSigners;
 import org.imageportal.sharing.LinkRepository.LinkRow;
+import org.imageportal.studies.access.StudyLinks;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -27,7 +31,7 @@ import io.vertx.mutiny.sqlclient.Row;
  * in constant time. The right code counts an opening and gives a signed link session of 30 minutes.
  */
 @ApplicationScoped
-public class LinkOpeningService {
+public class LinkOpeningService implements StudyLinks {
 
     static final int CODE_ATTEMPTS = 5;
     static final int CLIENT_FAILURES = 10;
@@ -36,7 +40,7 @@ public class LinkOpeningService {
     private static final String PURPOSE = "link-session";
 
     /** What the recipient sees after the code: the study's headline, no identifiers beyond what was shared. */
-    public record LinkSummary(UUID linkId, String recipientName, String purpose, String studyDate,
+    public record LinkSummary(UUID linkId, String studyUid, String recipientName, String purpose, String studyDate,
             String studyDescription, List<String> modalities, int series, int instances, boolean download,
             Instant expiresAt) {
     }
@@ -65,9 +69,14 @@ public class LinkOpeningService {
     private final LinkTokens tokens;
     private final AuditTrail audit;
     private final CookieSigners signers;
+    private final NotificationService notifications;
+    private final Clock clock;
     private final Map<String, Deque<Instant>> clientFailures = new ConcurrentHashMap<>();
 
-    LinkOpeningService(LinkRepository links, LinkTokens tokens, AuditTrail audit, CookieSigners signers) {
+    LinkOpeningService(LinkRepository links, LinkTokens tokens, AuditTrail audit, CookieSigners signers,
+            NotificationService notifications, Clock clock) {
+        this.clock = clock;
+        this.notifications = notifications;
         this.links = links;
         this.tokens = tokens;
         this.audit = audit;
@@ -95,10 +104,18 @@ public class LinkOpeningService {
             Row row = found.get();
             LinkRow link = LinkRepository.link(row);
             if (AccessCodes.matches(code, row.getString("code_hash"))) {
-                return links.pool().withTransaction(tx -> links.open(tx, link.id()).call(opened -> opened
-                        ? audit.record(tx, "link:" + link.id(), "link.opened", "success",
-                                "patient:" + link.patientRef(), Map.of("link", link.id().toString()))
-                        : Uni.createFrom().voidItem()))
+                return links
+                        .pool().withTransaction(tx -> links.open(tx, link.id(), clock.instant()).call(opened -> opened
+                                ? audit.record(tx, "link:" + link.id(), "link.opened", "success",
+                                        "patient:" + link.patientRef(), Map.of("link", link.id().toString()))
+                                        .chain(() -> notifications.record(tx, link.patientRef(), Kind.LINK_OPENED,
+                                                openedMessage(link)))
+                                : Uni.createFrom().voidItem()))
+                        .invoke(opened -> {
+                            if (opened) {
+                                notifications.email(link.patientRef());
+                            }
+                        })
                         .map(opened -> opened
                                 ? new CodeOutcome.Accepted(session(link.id()))
                                 : new CodeOutcome.Unavailable());
@@ -115,6 +132,12 @@ public class LinkOpeningService {
         });
     }
 
+    private static String openedMessage(LinkRow link) {
+        return "The link you made for " + link.recipientName() + " was opened (study of " + link.studyDate() + ", "
+                + link.studyDescription() + "; opening " + (link.opens() + 1)
+                + (link.maxOpens() == null ? "" : " of " + link.maxOpens()) + ").";
+    }
+
     /** The summary, if the link is still usable and the session belongs to it. */
     public Uni<Optional<LinkSummary>> summary(String token, String session) {
         return usable(token, true).map(found -> found.flatMap(row -> {
@@ -123,10 +146,25 @@ public class LinkOpeningService {
                 return Optional.empty();
             }
             String[] modalities = row.getArrayOfStrings("modalities");
-            return Optional.of(new LinkSummary(link.id(), link.recipientName(), link.purpose(), link.studyDate(),
+            return Optional.of(new LinkSummary(link.id(), row.getString("study_uid"), link.recipientName(),
+                    link.purpose(), link.studyDate(),
                     link.studyDescription(), modalities == null ? List.of() : List.of(modalities),
                     row.getInteger("series_count"), row.getInteger("instance_count"), link.canDownload(),
                     link.expiresAt().toInstant()));
+        }));
+    }
+
+    /** The link a viewer or download acts under: still usable now, and the session is this link's. */
+    @Override
+    public Uni<Optional<LinkBasis>> basis(String token, String session) {
+        return usable(token, true).map(found -> found.flatMap(row -> {
+            LinkRow link = LinkRepository.link(row);
+            if (!validSession(session, link.id())) {
+                return Optional.empty();
+            }
+            String[] series = row.getArrayOfStrings("series_uids");
+            return Optional.of(new LinkBasis(link.id(), link.studyId(), series == null ? null : List.of(series),
+                    link.recipientName(), link.purpose(), link.canDownload()));
         }));
     }
 
@@ -139,7 +177,7 @@ public class LinkOpeningService {
         if (hash.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return links.byTokenHash(hash.get()).map(found -> found.filter(row -> {
             String state = LinkService.state(LinkRepository.link(row), now);
             return "active".equals(state) || openedSession && "used up".equals(state);
@@ -147,7 +185,7 @@ public class LinkOpeningService {
     }
 
     private String session(UUID link) {
-        String value = link + "." + Instant.now().plus(SESSION).getEpochSecond();
+        String value = link + "." + clock.instant().plus(SESSION).getEpochSecond();
         return value + "." + signers.signer().sign(PURPOSE, value);
     }
 
@@ -164,7 +202,7 @@ public class LinkOpeningService {
         try {
             return parts.length == 2 && signers.signer().verify(PURPOSE, value, session.substring(last + 1))
                     && parts[0].equals(link.toString())
-                    && Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(Instant.now());
+                    && Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(clock.instant());
         } catch (NumberFormatException e) {
             return false;
         }
@@ -176,7 +214,7 @@ public class LinkOpeningService {
             return false;
         }
         synchronized (failures) {
-            Instant since = Instant.now().minus(CLIENT_WINDOW);
+            Instant since = clock.instant().minus(CLIENT_WINDOW);
             while (!failures.isEmpty() && failures.peekFirst().isBefore(since)) {
                 failures.pollFirst();
             }
@@ -187,7 +225,7 @@ public class LinkOpeningService {
     private void failed(String client) {
         Deque<Instant> failures = clientFailures.computeIfAbsent(client, k -> new ArrayDeque<>());
         synchronized (failures) {
-            failures.addLast(Instant.now());
+            failures.addLast(clock.instant());
         }
     }
 }

@@ -29,7 +29,7 @@ public class LinkRepository {
     record LinkRow(UUID id, UUID studyId, UUID patientRef, String recipientName, String purpose,
             boolean canDownload, OffsetDateTime notBefore, OffsetDateTime expiresAt, Integer maxOpens, int opens,
             int failedCodes, OffsetDateTime lockedAt, OffsetDateTime createdAt, OffsetDateTime revokedAt,
-            String studyDate, String studyDescription) {
+            String studyDate, String studyDescription, OffsetDateTime lastOpenedAt) {
     }
 
     Pool pool() {
@@ -37,12 +37,13 @@ public class LinkRepository {
     }
 
     Uni<Void> insert(SqlClient tx, UUID id, String tokenHash, UUID study, UUID patient, LinkRequest r,
-            String purpose, String codeHash, Instant notBefore, Instant expires, String by) {
+            List<String> series, String purpose, String codeHash, Instant notBefore, Instant expires, String by) {
         return tx.preparedQuery("INSERT INTO portal.share_link (id, token_hash, study_ref, patient_ref, "
-                + "recipient_name, purpose, can_download, not_before, expires_at, max_opens, code_hash, created_by) "
-                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
+                + "recipient_name, purpose, can_download, not_before, expires_at, max_opens, code_hash, created_by, "
+                + "series_uids) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)")
                 .execute(Tuple.from(java.util.Arrays.asList(id, tokenHash, study, patient, r.recipientName().strip(),
-                        purpose, r.download(), utc(notBefore), utc(expires), r.maxOpens(), codeHash, by)))
+                        purpose, r.download(), utc(notBefore), utc(expires), r.maxOpens(), codeHash, by,
+                        series == null ? null : series.toArray(String[]::new))))
                 .replaceWithVoid();
     }
 
@@ -57,9 +58,12 @@ public class LinkRepository {
 
     /** The link with this token hash and its access-code hash. */
     Uni<Optional<Row>> byTokenHash(String tokenHash) {
-        return pool.preparedQuery("SELECT l.*, s.study_date, s.description AS study_description, s.modalities, "
-                + "s.series_count, s.instance_count FROM portal.share_link l JOIN portal.study s "
-                + "ON s.id = l.study_ref WHERE l.token_hash = $1").execute(Tuple.of(tokenHash))
+        return pool
+                .preparedQuery(
+                        "SELECT l.*, s.study_uid, s.study_date, s.description AS study_description, s.modalities, "
+                                + "s.series_count, s.instance_count FROM portal.share_link l JOIN portal.study s "
+                                + "ON s.id = l.study_ref WHERE l.token_hash = $1")
+                .execute(Tuple.of(tokenHash))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
     }
 
@@ -75,10 +79,10 @@ public class LinkRepository {
     }
 
     /** Counts an opening if the link still allows one; false if its openings are used up or it ended meanwhile. */
-    Uni<Boolean> open(SqlClient tx, UUID id) {
-        return tx.preparedQuery("UPDATE portal.share_link SET opens = opens + 1 WHERE id = $1 AND revoked_at IS NULL "
-                + "AND locked_at IS NULL AND now() >= not_before AND now() < expires_at "
-                + "AND (max_opens IS NULL OR opens < max_opens)").execute(Tuple.of(id))
+    Uni<Boolean> open(SqlClient tx, UUID id, Instant now) {
+        return tx.preparedQuery("UPDATE portal.share_link SET opens = opens + 1, last_opened_at = $2 WHERE id = $1 "
+                + "AND revoked_at IS NULL AND locked_at IS NULL AND $2 >= not_before AND $2 < expires_at "
+                + "AND (max_opens IS NULL OR opens < max_opens)").execute(Tuple.of(id, utc(now)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -102,7 +106,7 @@ public class LinkRepository {
                 r.getOffsetDateTime("not_before"), r.getOffsetDateTime("expires_at"), r.getInteger("max_opens"),
                 r.getInteger("opens"), r.getInteger("failed_codes"), r.getOffsetDateTime("locked_at"),
                 r.getOffsetDateTime("created_at"), r.getOffsetDateTime("revoked_at"), r.getString("study_date"),
-                r.getString("study_description"));
+                r.getString("study_description"), r.getOffsetDateTime("last_opened_at"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -1,6 +1,7 @@
 package org.imageportal.sharing;
 
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -16,5 +17,6 @@ public record LinkRequest(
         boolean download,
         Instant notBefore,
         Instant expiresAt,
-        @Positive(message = "the number of openings must be at least 1") Integer maxOpens) {
+        @Positive(message = "the number of openings must be at least 1") Integer maxOpens,
+        @Size(max = 500) List<@NotBlank String> seriesUids) {
 }

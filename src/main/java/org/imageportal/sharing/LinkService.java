@@ -1,5 +1,6 @@
 package org.imageportal.sharing;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -41,7 +42,7 @@ public class LinkService {
     /** A link as the patient's dashboard shows it (never the token or the code). */
     public record LinkView(UUID id, UUID studyId, String studyDate, String studyDescription, String recipientName,
             String purpose, boolean download, OffsetDateTime notBefore, OffsetDateTime expiresAt, Integer maxOpens,
-            int opens, OffsetDateTime createdAt, OffsetDateTime revokedAt, String state) {
+            int opens, OffsetDateTime lastOpened, OffsetDateTime createdAt, OffsetDateTime revokedAt, String state) {
     }
 
     private final LinkRepository links;
@@ -51,9 +52,11 @@ public class LinkService {
     private final AuditTrail audit;
     private final SharingConfig config;
     private final SecurityConfig security;
+    private final Clock clock;
 
     LinkService(LinkRepository links, LinkTokens tokens, StudyArchiveService studies, PatientService patients,
-            AuditTrail audit, SharingConfig config, SecurityConfig security) {
+            AuditTrail audit, SharingConfig config, SecurityConfig security, Clock clock) {
+        this.clock = clock;
         this.links = links;
         this.tokens = tokens;
         this.studies = studies;
@@ -70,7 +73,7 @@ public class LinkService {
         if (request.purpose() == Purpose.OTHER && (request.purposeText() == null || request.purposeText().isBlank())) {
             throw ProblemException.invalid("purposeText", "describe the purpose");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant notBefore = request.notBefore() == null ? now : request.notBefore();
         Instant expires = request.expiresAt() == null
                 ? notBefore.plus(config.linkDefaultExpiry())
@@ -88,18 +91,28 @@ public class LinkService {
                         ? ""
                         : ": " + request.purposeText().strip());
         UUID id = UUID.randomUUID();
+        List<String> series = request.seriesUids() == null || request.seriesUids().isEmpty()
+                ? null
+                : request.seriesUids().stream().map(String::strip).distinct().toList();
         return studies.patientOf(actor, studyId).map(found -> found.orElseThrow(ProblemException::notFound))
+                .call(patient -> series == null
+                        ? Uni.createFrom().voidItem()
+                        : studies.seriesUids(studyId).invoke(existing -> {
+                            if (!existing.containsAll(series)) {
+                                throw ProblemException.invalid("seriesUids", "a chosen series is not in this study");
+                            }
+                        }))
                 .chain(patient -> links.pool().withTransaction(tx -> links
-                        .insert(tx, id, LinkTokens.hash(token), studyId, patient, request, purpose, codeHash,
-                                notBefore, expires, actor.subject())
+                        .insert(tx, id, LinkTokens.hash(token), studyId, patient, request, series, purpose,
+                                codeHash, notBefore, expires, actor.subject())
                         .call(() -> audit.record(tx, actor.subject(), "link.issued", "success", "patient:" + patient,
                                 Map.of("link", id.toString(), "study", studyId.toString(), "download",
-                                        request.download())))))
+                                        request.download(), "series", series == null ? "all" : series)))))
                 .map(ignored -> new IssuedLink(id, security.publicUrl() + "/s/" + token, code, notBefore, expires));
     }
 
     public Uni<List<LinkView>> mine(Actor actor) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return patients.patientOfAccount(actor.subject()).chain(patient -> patient.isEmpty()
                 ? Uni.createFrom().item(List.<LinkView>of())
                 : links.forPatient(patient.get()).map(rows -> rows.stream().map(r -> view(r, now)).toList()));
@@ -120,7 +133,7 @@ public class LinkService {
                                             "patient:" + row.patientRef(), Map.of("link", id.toString()))
                                     : Uni.createFrom().voidItem()))
                     : Uni.createFrom().failure(ProblemException.notFound()));
-        }).chain(() -> links.find(id)).map(row -> view(row.orElseThrow(), Instant.now()));
+        }).chain(() -> links.find(id)).map(row -> view(row.orElseThrow(), clock.instant()));
     }
 
     static String state(LinkRow r, Instant now) {
@@ -141,7 +154,8 @@ public class LinkService {
 
     private static LinkView view(LinkRow r, Instant now) {
         return new LinkView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.recipientName(), r.purpose(),
-                r.canDownload(), r.notBefore(), r.expiresAt(), r.maxOpens(), r.opens(), r.createdAt(), r.revokedAt(),
+                r.canDownload(), r.notBefore(), r.expiresAt(), r.maxOpens(), r.opens(), r.lastOpenedAt(), r.createdAt(),
+                r.revokedAt(),
                 state(r, now));
     }
 }

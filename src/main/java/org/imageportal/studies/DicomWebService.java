@@ -17,6 +17,7 @@ import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.StudyRecords.StudyRecord;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
+import org.imageportal.studies.access.StudyLinks.LinkBasis;
 import org.imageportal.studies.access.StudyScope;
 import org.jboss.logging.Logger;
 
@@ -61,34 +62,49 @@ public class DicomWebService {
     }
 
     Uni<List<SeriesRecord>> series(Actor actor, String studyUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> {
-            SqlWhere where = new SqlWhere().scope(scope).and("se.instance_count > 0");
-            if (studyUid != null) {
-                where.and("s.study_uid = ?", studyUid);
-            } else {
-                query.matchStudy(where);
-            }
-            query.matchSeries(where);
-            return repository.series(where, query.limit, query.offset);
-        });
+        return scope(actor, StudyAction.QUERY).chain(scope -> seriesIn(scope, studyUid, query));
+    }
+
+    /** Series of the linked study that the link covers. */
+    Uni<List<SeriesRecord>> series(LinkBasis link, String studyUid, QidoQuery query) {
+        return seriesIn(policy.linkScope(link, StudyAction.QUERY), studyUid, query);
+    }
+
+    private Uni<List<SeriesRecord>> seriesIn(StudyScope scope, String studyUid, QidoQuery query) {
+        SqlWhere where = new SqlWhere().seriesScope(scope).and("se.instance_count > 0");
+        if (studyUid != null) {
+            where.and("s.study_uid = ?", studyUid);
+        } else {
+            query.matchStudy(where);
+        }
+        query.matchSeries(where);
+        return repository.series(where, query.limit, query.offset);
     }
 
     Uni<List<InstanceRecord>> instances(Actor actor, String studyUid, String seriesUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> {
-            SqlWhere where = new SqlWhere().scope(scope).and("i.quarantine_reason IS NULL");
-            if (studyUid != null) {
-                where.and("s.study_uid = ?", studyUid);
-            } else {
-                query.matchStudy(where);
-            }
-            if (seriesUid != null) {
-                where.and("se.series_uid = ?", seriesUid);
-            } else {
-                query.matchSeries(where);
-            }
-            query.matchInstance(where);
-            return repository.instances(where, query.limit, query.offset);
-        });
+        return scope(actor, StudyAction.QUERY).chain(scope -> instancesIn(scope, studyUid, seriesUid, query));
+    }
+
+    /** Instances of the linked study that the link covers. */
+    Uni<List<InstanceRecord>> instances(LinkBasis link, String studyUid, String seriesUid, QidoQuery query) {
+        return instancesIn(policy.linkScope(link, StudyAction.QUERY), studyUid, seriesUid, query);
+    }
+
+    private Uni<List<InstanceRecord>> instancesIn(StudyScope scope, String studyUid, String seriesUid,
+            QidoQuery query) {
+        SqlWhere where = new SqlWhere().seriesScope(scope).and("i.quarantine_reason IS NULL");
+        if (studyUid != null) {
+            where.and("s.study_uid = ?", studyUid);
+        } else {
+            query.matchStudy(where);
+        }
+        if (seriesUid != null) {
+            where.and("se.series_uid = ?", seriesUid);
+        } else {
+            query.matchSeries(where);
+        }
+        query.matchInstance(where);
+        return repository.instances(where, query.limit, query.offset);
     }
 
     /**
@@ -96,21 +112,31 @@ public class DicomWebService {
      * none, whether the study does not exist, is not theirs, or holds only quarantined instances.
      */
     Uni<List<StoredInstance>> retrievable(Actor actor, String studyUid, String seriesUid, String sopUid) {
-        return scope(actor, StudyAction.RETRIEVE).chain(scope -> {
-            SqlWhere where = new SqlWhere().scope(scope).and("i.quarantine_reason IS NULL")
-                    .and("s.study_uid = ?", studyUid);
-            if (seriesUid != null) {
-                where.and("se.series_uid = ?", seriesUid);
+        return scope(actor, StudyAction.RETRIEVE).chain(scope -> storedIn(scope, studyUid, seriesUid, sopUid)
+                .call(found -> releases.record(actor, scope, found.getFirst().studyId(), found.size(),
+                        sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW)));
+    }
+
+    /** The same under a share link: only what the link covers, each release disclosed to its recipient. */
+    Uni<List<StoredInstance>> retrievable(LinkBasis link, String studyUid, String seriesUid, String sopUid) {
+        return storedIn(policy.linkScope(link, StudyAction.RETRIEVE), studyUid, seriesUid, sopUid)
+                .call(found -> releases.recordLink(link, found.getFirst().studyId(), found.size(),
+                        sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
+    }
+
+    private Uni<List<StoredInstance>> storedIn(StudyScope scope, String studyUid, String seriesUid, String sopUid) {
+        SqlWhere where = new SqlWhere().seriesScope(scope).and("i.quarantine_reason IS NULL")
+                .and("s.study_uid = ?", studyUid);
+        if (seriesUid != null) {
+            where.and("se.series_uid = ?", seriesUid);
+        }
+        if (sopUid != null) {
+            where.and("i.sop_instance_uid = ?", sopUid);
+        }
+        return repository.stored(where).invoke(found -> {
+            if (found.isEmpty()) {
+                throw ProblemException.notFound();
             }
-            if (sopUid != null) {
-                where.and("i.sop_instance_uid = ?", sopUid);
-            }
-            return repository.stored(where).invoke(found -> {
-                if (found.isEmpty()) {
-                    throw ProblemException.notFound();
-                }
-            }).call(found -> releases.record(actor, scope, found.getFirst().studyId(), found.size(),
-                    sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
         });
     }
 

@@ -68,28 +68,30 @@ public class QidoResource {
     @Path("/series")
     @Operation(summary = "QIDO-RS: search for series in all studies")
     public Uni<List<Map<String, Object>>> allSeries() {
-        return service.series(actor(), null, query()).map(list -> list.stream().map(this::series).toList());
+        return service.series(actor(), null, query()).map(list -> list.stream().map(s -> series(s, base())).toList());
     }
 
     @GET
     @Path("/studies/{study}/series")
     @Operation(summary = "QIDO-RS: search for series of a study")
     public Uni<List<Map<String, Object>>> series(@PathParam("study") String study) {
-        return service.series(actor(), study, query()).map(list -> list.stream().map(this::series).toList());
+        return service.series(actor(), study, query()).map(list -> list.stream().map(s -> series(s, base())).toList());
     }
 
     @GET
     @Path("/instances")
     @Operation(summary = "QIDO-RS: search for instances in all studies")
     public Uni<List<Map<String, Object>>> allInstances() {
-        return service.instances(actor(), null, null, query()).map(l -> l.stream().map(this::instance).toList());
+        return service.instances(actor(), null, null, query())
+                .map(l -> l.stream().map(i -> instance(i, base())).toList());
     }
 
     @GET
     @Path("/studies/{study}/instances")
     @Operation(summary = "QIDO-RS: search for instances of a study")
     public Uni<List<Map<String, Object>>> studyInstances(@PathParam("study") String study) {
-        return service.instances(actor(), study, null, query()).map(l -> l.stream().map(this::instance).toList());
+        return service.instances(actor(), study, null, query())
+                .map(l -> l.stream().map(i -> instance(i, base())).toList());
     }
 
     @GET
@@ -97,7 +99,8 @@ public class QidoResource {
     @Operation(summary = "QIDO-RS: search for instances of a series")
     public Uni<List<Map<String, Object>>> seriesInstances(@PathParam("study") String study,
             @PathParam("series") String series) {
-        return service.instances(actor(), study, series, query()).map(l -> l.stream().map(this::instance).toList());
+        return service.instances(actor(), study, series, query())
+                .map(l -> l.stream().map(i -> instance(i, base())).toList());
     }
 
     private String base() {
@@ -131,12 +134,13 @@ public class QidoResource {
         return json;
     }
 
-    private Map<String, Object> series(SeriesRecord s) {
+    /** A series as QIDO-RS answers it; RetrieveURL under {@code studiesUrl} (ending in /studies/). */
+    static Map<String, Object> series(SeriesRecord s, String studiesUrl) {
         Map<String, Object> json = new LinkedHashMap<>();
         put(json, "00080005", "CS", "ISO_IR 192");
         put(json, "00080060", "CS", s.modality());
         put(json, "0008103E", "LO", s.description());
-        put(json, "00081190", "UR", base() + s.studyUid() + "/series/" + s.seriesUid());
+        put(json, "00081190", "UR", studiesUrl + s.studyUid() + "/series/" + s.seriesUid());
         put(json, "0020000D", "UI", s.studyUid());
         put(json, "0020000E", "UI", s.seriesUid());
         json.put("00200011", s.seriesNumber() == null ? Map.of("vr", "IS") : values("IS", List.of(s.seriesNumber())));
@@ -145,13 +149,14 @@ public class QidoResource {
         return json;
     }
 
-    private Map<String, Object> instance(InstanceRecord i) {
+    /** An instance as QIDO-RS answers it; RetrieveURL under {@code studiesUrl} (ending in /studies/). */
+    static Map<String, Object> instance(InstanceRecord i, String studiesUrl) {
         Map<String, Object> json = new LinkedHashMap<>();
         put(json, "00080005", "CS", "ISO_IR 192");
         put(json, "00080016", "UI", i.sopClassUid());
         put(json, "00080018", "UI", i.sopInstanceUid());
         put(json, "00081190", "UR",
-                base() + i.studyUid() + "/series/" + i.seriesUid() + "/instances/" + i.sopInstanceUid());
+                studiesUrl + i.studyUid() + "/series/" + i.seriesUid() + "/instances/" + i.sopInstanceUid());
         put(json, "00083002", "UI", i.transferSyntax());
         put(json, "0020000D", "UI", i.studyUid());
         put(json, "0020000E", "UI", i.seriesUid());

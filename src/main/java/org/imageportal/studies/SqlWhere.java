@@ -39,8 +39,21 @@ final class SqlWhere {
                     "s.patient_ref = (SELECT p.id FROM portal.patient p WHERE p.account_subject = ?)",
                     own.accountSubject());
             case StudyScope.Granted granted -> and("s.id = ANY(?)", (Object) granted.studyIds().toArray(UUID[]::new));
+            case StudyScope.Linked linked -> and("s.id = ?", linked.studyId());
             case StudyScope.Denied denied -> and("false");
         };
+    }
+
+    /**
+     * The scope for a query that joins the series as {@code se}: also leaves out series a link does not cover
+     * (queries of whole studies use {@link #scope} and filter their files by the same list).
+     */
+    SqlWhere seriesScope(StudyScope scope) {
+        scope(scope);
+        if (scope instanceof StudyScope.Linked linked && linked.seriesUids() != null) {
+            and("se.series_uid = ANY(?)", (Object) linked.seriesUids().toArray(String[]::new));
+        }
+        return this;
     }
 
     String sql() {

@@ -27,6 +27,7 @@ import org.imageportal.studies.StudyCatalogRepository.ArchiveStudy;
 import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
+import org.imageportal.studies.access.StudyLinks;
 import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
@@ -73,10 +74,23 @@ public class StudyArchiveService {
 
     /** The patient a study belongs to, if the actor may retrieve the study (used to share it); empty otherwise. */
     public Uni<Optional<UUID>> patientOf(Actor actor, UUID studyId) {
+        return reachable(actor, studyId).map(found -> found.map(ArchiveStudy::patientRef));
+    }
+
+    /** The Study Instance UID, if the actor may retrieve the study (for the viewer); empty otherwise. */
+    public Uni<Optional<String>> studyUid(Actor actor, UUID studyId) {
+        return reachable(actor, studyId).map(found -> found.map(ArchiveStudy::studyUid));
+    }
+
+    /** The UIDs of the series with accepted instances in a study (to check a chosen scope against). */
+    public Uni<List<String>> seriesUids(UUID studyId) {
+        return catalog.seriesUids(studyId);
+    }
+
+    private Uni<Optional<ArchiveStudy>> reachable(Actor actor, UUID studyId) {
         return policy.scope(actor, StudyAction.RETRIEVE).chain(scope -> scope instanceof StudyScope.Denied
-                ? Uni.createFrom().item(Optional.<UUID>empty())
-                : catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId))
-                        .map(found -> found.map(ArchiveStudy::patientRef)));
+                ? Uni.createFrom().item(Optional.<ArchiveStudy>empty())
+                : catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId)));
     }
 
     /** The studies the actor may see, newest first (a patient: their own). */
@@ -101,6 +115,20 @@ public class StudyArchiveService {
                     .call(archive -> releases.record(actor, scope, archive.study().id(), archive.files().size(),
                             "study.download", DisclosureLog.Action.DOWNLOAD));
         });
+    }
+
+    /**
+     * The linked study (or its linked series) as an archive for a share link's recipient, if the link allows
+     * downloads; the download is audited and disclosed to the recipient before any byte is sent.
+     */
+    public Uni<Archive> prepare(StudyLinks.LinkBasis link) {
+        return catalog.archiveStudy(new SqlWhere().scope(policy.linkScope(link, StudyAction.RETRIEVE)))
+                .chain(found -> found.map(study -> catalog.archiveFiles(study.id())
+                        .map(files -> new Archive(study, files.stream().filter(f -> link.seriesUids() == null
+                                || link.seriesUids().contains(f.seriesUid())).toList())))
+                        .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())))
+                .call(archive -> releases.recordLink(link, archive.study().id(), archive.files().size(),
+                        "study.download", DisclosureLog.Action.DOWNLOAD));
     }
 
     /** Writes the archive. Blocking: call from a worker thread; a stored object failing its check cuts the stream. */

@@ -56,6 +56,15 @@ public class StudyCatalogRepository {
                 });
     }
 
+    Uni<List<String>> seriesUids(UUID studyId) {
+        return pool.preparedQuery("SELECT series_uid FROM portal.series WHERE study_ref = $1 AND instance_count > 0")
+                .execute(Tuple.of(studyId)).map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
+    }
+
     Pool pool() {
         return pool;
     }

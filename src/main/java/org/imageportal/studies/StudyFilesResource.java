@@ -58,8 +58,11 @@ public class StudyFilesResource {
 
     /** The archive as a download response (for the pages too); 404 unless the actor may retrieve the study. */
     public static Response download(StudyArchiveService archives, Actor actor, String id) {
-        StudyArchiveService.Archive archive = archives.prepare(actor, ProblemException.idOrNotFound(id)).await()
-                .indefinitely();
+        return stream(archives, archives.prepare(actor, ProblemException.idOrNotFound(id)).await().indefinitely());
+    }
+
+    /** The prepared (already recorded) archive as a ZIP download that names nothing about the patient. */
+    public static Response stream(StudyArchiveService archives, StudyArchiveService.Archive archive) {
         StreamingOutput body = out -> archives.write(archive, out);
         return Response.ok(body, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"" + archive.fileName() + "\"")

@@ -2,6 +2,7 @@ package org.imageportal.studies;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +12,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.studies.access.StudyGrants;
+import org.imageportal.studies.access.StudyLinks;
 import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
@@ -53,12 +55,37 @@ public class StudyReleaseService {
                                 () -> Uni.createFrom().failure(
                                         new ProblemException(ProblemType.FORBIDDEN, "this share allows viewing only")));
             }
-            return catalog.disclosureFacts(studyId).chain(facts -> catalog.pool().withTransaction(tx -> audit
-                    .record(tx, actor.subject(), auditAction, "success", "study:" + studyId, detail)
-                    .chain(() -> disclosures.record(tx, new DisclosureLog.Disclosure(facts.patientRef(), studyId,
+            return disclose(actor.subject(), studyId, auditAction, detail,
+                    facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId,
                             DisclosureLog.RecipientKind.PROVIDER, grant.providerId().toString(),
                             grant.providerName(), kind, facts.description(), grant.purpose(),
-                            "grant:" + grant.grantId())))));
+                            "grant:" + grant.grantId()));
         });
+    }
+
+    /**
+     * A release to a share link's recipient: audited as the link, disclosed to the name given when the link was
+     * issued, for its purpose; a download under a view-only link is refused.
+     */
+    Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, int instances, String auditAction,
+            DisclosureLog.Action kind) {
+        if (kind == DisclosureLog.Action.DOWNLOAD && !link.canDownload()) {
+            return audit.record(link.auditActor(), auditAction, "refused", "study:" + studyId,
+                    Map.of("reason", "the link allows viewing only")).chain(
+                            () -> Uni.createFrom().failure(
+                                    new ProblemException(ProblemType.FORBIDDEN, "this link allows viewing only")));
+        }
+        return disclose(link.auditActor(), studyId, auditAction, Map.of("instances", instances),
+                facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId, DisclosureLog.RecipientKind.LINK,
+                        link.linkId().toString(), link.recipientName(), kind, facts.description(), link.purpose(),
+                        link.auditActor()));
+    }
+
+    /** The audit event and the disclosure record in one transaction: if either fails, nothing is released. */
+    private Uni<Void> disclose(String auditActor, UUID studyId, String auditAction, Map<String, Object> detail,
+            Function<StudyCatalogRepository.DisclosureFacts, DisclosureLog.Disclosure> disclosure) {
+        return catalog.disclosureFacts(studyId).chain(facts -> catalog.pool().withTransaction(tx -> audit
+                .record(tx, auditActor, auditAction, "success", "study:" + studyId, detail)
+                .chain(() -> disclosures.record(tx, disclosure.apply(facts)))));
     }
 }

@@ -1,13 +1,6 @@
 package org.imageportal.studies;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -15,44 +8,29 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.imageportal.dicom.DicomRejection;
-import org.imageportal.dicom.Part10Instance;
-import org.imageportal.dicom.Part10Reader;
-import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
-import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.platform.security.SecurityConfig;
 import org.imageportal.studies.StudyRecords.StoredInstance;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
- * DICOMweb WADO-RS (PS3.18 10.4): studies, series and instances as multipart/related application/dicom, and their
- * metadata as DICOM JSON. Images are decrypted while they stream; memory stays at a few buffers per request. A
- * stored object that fails authentication is never served: before the first byte it becomes a problem response,
- * later the connection is cut.
+ * DICOMweb WADO-RS (PS3.18 10.4) for accounts and machine clients with bearer tokens (standard DICOMweb clients):
+ * studies, series and instances as multipart/related application/dicom, and their metadata as DICOM JSON. Every
+ * request goes through the access policy; the responses are built by {@link WadoResponses}.
  */
 @Path("/dicomweb")
 @Authenticated
 public class WadoResource {
 
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-    private static final Pattern FRAME_LIST = Pattern.compile("[1-9]\\d{0,8}(,[1-9]\\d{0,8}){0,999}");
-    private static final int BUFFER = 256 * 1024;
-    /** Objects opened ahead of the one being sent (see {@link ReadAhead}). */
-    private static final int READ_AHEAD = 2;
-    private static final Part10Reader.Limits METADATA_LIMITS = new Part10Reader.Limits(Long.MAX_VALUE, 64 << 20);
-
     @Inject
     DicomWebService service;
+
+    @Inject
+    WadoResponses responses;
 
     @Inject
     Actors actors;
@@ -63,15 +41,19 @@ public class WadoResource {
     @Inject
     SecurityConfig security;
 
-    private Actor actor() {
-        return actors.require(identity);
+    private List<StoredInstance> find(String study, String series, String instance) {
+        return service.retrievable(actors.require(identity), study, series, instance).await().indefinitely();
+    }
+
+    private String root() {
+        return security.publicUrl() + "/dicomweb";
     }
 
     @GET
     @Path("/studies/{study}")
     @Operation(summary = "WADO-RS: retrieve a study")
     public Response study(@PathParam("study") String study, @HeaderParam("Accept") String accept) {
-        return multipart(accept, service.retrievable(actor(), study, null, null).await().indefinitely());
+        return responses.multipart(accept, find(study, null, null));
     }
 
     @GET
@@ -79,7 +61,7 @@ public class WadoResource {
     @Operation(summary = "WADO-RS: retrieve a series")
     public Response series(@PathParam("study") String study, @PathParam("series") String series,
             @HeaderParam("Accept") String accept) {
-        return multipart(accept, service.retrievable(actor(), study, series, null).await().indefinitely());
+        return responses.multipart(accept, find(study, series, null));
     }
 
     @GET
@@ -88,31 +70,21 @@ public class WadoResource {
     public Response instance(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
             @HeaderParam("Range") String range) {
-        List<StoredInstance> found = service.retrievable(actor(), study, series, instance).await().indefinitely();
-        if (range != null) {
-            return ranged(found.getFirst(), range);
-        }
-        if (accept != null && accept.toLowerCase().startsWith("application/dicom") && !accept.contains("json")) {
-            StoredInstance one = found.getFirst();
-            InputStream first = openVerified(one);
-            return Response.ok((StreamingOutput) out -> copy(one, first, out, Long.MAX_VALUE))
-                    .type("application/dicom").header("Content-Length", one.size()).build();
-        }
-        return multipart(accept, found);
+        return responses.instance(find(study, series, instance), accept, range);
     }
 
     @GET
     @Path("/studies/{study}/metadata")
     @Operation(summary = "WADO-RS: metadata of a study (DICOM JSON)")
     public Response studyMetadata(@PathParam("study") String study) {
-        return metadata(service.retrievable(actor(), study, null, null).await().indefinitely());
+        return responses.metadata(find(study, null, null), root());
     }
 
     @GET
     @Path("/studies/{study}/series/{series}/metadata")
     @Operation(summary = "WADO-RS: metadata of a series (DICOM JSON)")
     public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series) {
-        return metadata(service.retrievable(actor(), study, series, null).await().indefinitely());
+        return responses.metadata(find(study, series, null), root());
     }
 
     @GET
@@ -120,7 +92,7 @@ public class WadoResource {
     @Operation(summary = "WADO-RS: metadata of an instance (DICOM JSON)")
     public Response instanceMetadata(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance) {
-        return metadata(service.retrievable(actor(), study, series, instance).await().indefinitely());
+        return responses.metadata(find(study, series, instance), root());
     }
 
     @GET
@@ -128,8 +100,7 @@ public class WadoResource {
     @Operation(summary = "WADO-RS: the pixel data of an instance (native pixel data; BulkDataURI of the metadata)")
     public Response pixelData(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
-        StoredInstance one = service.retrievable(actor(), study, series, instance).await().indefinitely().getFirst();
-        return pixels(accept, one, null);
+        return responses.pixels(accept, find(study, series, instance).getFirst(), null);
     }
 
     @GET
@@ -138,254 +109,7 @@ public class WadoResource {
     public Response frames(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @PathParam("frames") String frames,
             @HeaderParam("Accept") String accept) {
-        if (!FRAME_LIST.matcher(frames).matches()) {
-            throw new ProblemException(ProblemType.BAD_REQUEST,
-                    "frames are given as a comma-separated list of frame numbers starting at 1, e.g. frames/1,3");
-        }
-        int[] numbers = java.util.Arrays.stream(frames.split(",")).mapToInt(Integer::parseInt).toArray();
-        StoredInstance one = service.retrievable(actor(), study, series, instance).await().indefinitely().getFirst();
-        return pixels(accept, one, numbers);
-    }
-
-    /**
-     * The whole pixel data value ({@code frames} null) or the listed frames, each as a part of
-     * multipart/related; type="application/octet-stream". Frames asked for out of order re-open the object; the
-     * stream never holds more than its copy buffer.
-     */
-    private Response pixels(String accept, StoredInstance instance, int[] frames) {
-        if (accept != null && !acceptsMultipart(accept, "application/octet-stream")) {
-            throw new ProblemException(ProblemType.NOT_ACCEPTABLE,
-                    "available as multipart/related; type=\"application/octet-stream\"");
-        }
-        PixelCursor cursor = new PixelCursor(instance);
-        Part10Instance.NativeFrames layout = cursor.layout;
-        if (frames != null) {
-            for (int frame : frames) {
-                if (frame < 1 || frame > layout.frames()) {
-                    cursor.close();
-                    throw new ProblemException(ProblemType.NOT_FOUND,
-                            "frame " + frame + " does not exist: the instance has " + layout.frames() + " frame(s)");
-                }
-            }
-        }
-        String boundary = UUID.randomUUID().toString();
-        StreamingOutput body = out -> {
-            try (cursor) {
-                long[][] ranges = frames == null
-                        ? new long[][]{{0, layout.length()}}
-                        : java.util.Arrays.stream(frames)
-                                .mapToObj(f -> new long[]{(f - 1) * layout.frameBytes(), layout.frameBytes()})
-                                .toArray(long[][]::new);
-                for (int i = 0; i < ranges.length; i++) {
-                    out.write(((i == 0 ? "" : "\r\n") + "--" + boundary
-                            + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + ranges[i][1]
-                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    cursor.copy(ranges[i][0], ranges[i][1], out);
-                }
-            }
-            out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        };
-        return Response.ok(body)
-                .type("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary).build();
-    }
-
-    /** Reads an instance's native pixel data forwards; a position behind the current one opens the object again. */
-    private final class PixelCursor implements AutoCloseable {
-
-        private final StoredInstance instance;
-        private final Part10Instance.NativeFrames layout;
-        private InputStream object;
-        private InputStream pixels;
-        private long position;
-
-        PixelCursor(StoredInstance instance) {
-            this.instance = instance;
-            this.layout = open();
-        }
-
-        private Part10Instance.NativeFrames open() {
-            object = openVerified(instance);
-            try {
-                Part10Instance parsed = Part10Reader.open(object, METADATA_LIMITS);
-                Part10Instance.NativeFrames frames = parsed.nativeFrames().orElse(null);
-                if (frames == null) {
-                    close();
-                    throw new ProblemException(ProblemType.NOT_ACCEPTABLE, "this instance's pixel data is compressed "
-                            + "(or absent); retrieve the whole instance as application/dicom");
-                }
-                pixels = parsed.pixelValue();
-                position = 0;
-                return frames;
-            } catch (DicomRejection | IOException e) {
-                close();
-                throw new ProblemException(ProblemType.INTERNAL, "a stored instance cannot be read");
-            }
-        }
-
-        void copy(long from, long length, OutputStream out) throws IOException {
-            if (from < position) {
-                close();
-                open();
-            }
-            try {
-                pixels.skipNBytes(from - position);
-            } catch (IOException e) {
-                throw service.integrityFailure(instance, e);
-            }
-            WadoResource.this.copy(instance, pixels, out, length);
-            position = from + length;
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (object != null) {
-                    object.close();
-                }
-            } catch (IOException ignored) {
-                // nothing more will be read
-            }
-        }
-    }
-
-    private Response multipart(String accept, List<StoredInstance> instances) {
-        if (accept != null && !acceptsMultipartDicom(accept)) {
-            throw new ProblemException(ProblemType.NOT_ACCEPTABLE,
-                    "available as multipart/related; type=\"application/dicom\"");
-        }
-        String boundary = UUID.randomUUID().toString();
-        InputStream first = openVerified(instances.getFirst());
-        StreamingOutput body = out -> {
-            try (ReadAhead ahead = new ReadAhead(instances, 1, READ_AHEAD, service::open)) {
-                for (int i = 0; i < instances.size(); i++) {
-                    StoredInstance instance = instances.get(i);
-                    String head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/dicom; "
-                            + "transfer-syntax=" + instance.transferSyntax() + "\r\nContent-Length: "
-                            + instance.size() + "\r\n\r\n";
-                    out.write(head.getBytes(StandardCharsets.US_ASCII));
-                    copy(instance, i == 0 ? first : ahead.next(), out, Long.MAX_VALUE);
-                }
-            }
-            out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        };
-        return Response.ok(body).type("multipart/related; type=\"application/dicom\"; boundary=" + boundary)
-                .build();
-    }
-
-    private static boolean acceptsMultipartDicom(String accept) {
-        return acceptsMultipart(accept, "application/dicom");
-    }
-
-    /** Whether the Accept header allows multipart/related whose parts are {@code type}. */
-    private static boolean acceptsMultipart(String accept, String type) {
-        for (String option : accept.split(",")) {
-            String o = option.strip().toLowerCase();
-            if (o.startsWith("*/*") || o.startsWith("multipart/*")
-                    || o.startsWith("multipart/related") && (!o.contains("type=") || o.contains(type + "\"")
-                            || o.contains("type=" + type + ";") || o.endsWith("type=" + type))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Response ranged(StoredInstance instance, String range) {
-        Matcher m = RANGE.matcher(range.strip());
-        long size = instance.size();
-        if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
-            throw rangeNotSatisfiable(size);
-        }
-        long start;
-        long end;
-        if (m.group(1).isEmpty()) {
-            long suffix = Long.parseLong(m.group(2));
-            start = Math.max(0, size - suffix);
-            end = size - 1;
-        } else {
-            start = Long.parseLong(m.group(1));
-            end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
-        }
-        if (start >= size || end < start) {
-            throw rangeNotSatisfiable(size);
-        }
-        InputStream in = openVerified(instance);
-        long from = start;
-        long length = end - start + 1;
-        StreamingOutput body = out -> {
-            in.skipNBytes(from);
-            copy(instance, in, out, length);
-        };
-        return Response.status(206).entity(body).type("application/dicom")
-                .header("Content-Range", "bytes " + start + "-" + end + "/" + size).header("Content-Length", length)
-                .header("Accept-Ranges", "bytes").build();
-    }
-
-    private static ProblemException rangeNotSatisfiable(long size) {
-        return new ProblemException(ProblemType.RANGE_NOT_SATISFIABLE,
-                "the requested range is not satisfiable for an object of " + size + " bytes");
-    }
-
-    private Response metadata(List<StoredInstance> instances) {
-        // the first object is authenticated before committing to a 200
-        InputStream first = openVerified(instances.getFirst());
-        StreamingOutput body = out -> {
-            try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
-                json.writeStartArray();
-                for (int i = 0; i < instances.size(); i++) {
-                    StoredInstance instance = instances.get(i);
-                    try (InputStream in = i == 0 ? first : service.open(instance)) {
-                        Part10Instance parsed = Part10Reader.open(in, METADATA_LIMITS);
-                        parsed.writeMetadata(json, security.publicUrl() + "/dicomweb/studies/" + instance.studyUid()
-                                + "/series/" + instance.seriesUid() + "/instances/" + instance.sopInstanceUid()
-                                + "/bulkdata/7FE00010");
-                    } catch (DicomRejection e) {
-                        throw new IOException("a stored instance cannot be parsed", e);
-                    }
-                }
-                json.writeEndArray();
-            }
-        };
-        return Response.ok(body).type(QidoResource.DICOM_JSON).build();
-    }
-
-    /** Opens and authenticates the first segment, so that tampering found here is still a proper error response. */
-    private InputStream openVerified(StoredInstance instance) {
-        InputStream in = service.open(instance);
-        try {
-            java.io.PushbackInputStream pushback = new java.io.PushbackInputStream(in, 1);
-            int first = pushback.read();
-            if (first >= 0) {
-                pushback.unread(first);
-            }
-            return pushback;
-        } catch (IOException e) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
-            throw service.integrityFailure(instance, e);
-        }
-    }
-
-    private void copy(StoredInstance instance, InputStream in, OutputStream out, long max) throws IOException {
-        try (in) {
-            byte[] buffer = new byte[BUFFER];
-            long left = max;
-            while (left > 0) {
-                int n;
-                try {
-                    n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                } catch (IOException e) {
-                    // headers are sent: cut the connection rather than send bytes that did not authenticate
-                    throw service.integrityFailure(instance, e);
-                }
-                if (n < 0) {
-                    break;
-                }
-                out.write(buffer, 0, n);
-                left -= n;
-            }
-        }
+        int[] numbers = WadoResponses.frameNumbers(frames);
+        return responses.pixels(accept, find(study, series, instance).getFirst(), numbers);
     }
 }

@@ -20,6 +20,9 @@ import org.imageportal.platform.security.Cookies;
 import org.imageportal.sharing.LinkOpeningService;
 import org.imageportal.sharing.LinkOpeningService.CodeOutcome;
 import org.imageportal.sharing.LinkOpeningService.LinkSummary;
+import org.imageportal.studies.StudyArchiveService;
+import org.imageportal.studies.StudyFilesResource;
+import org.imageportal.studies.access.StudyLinks;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -36,7 +39,6 @@ import io.vertx.ext.web.RoutingContext;
 @Produces(MediaType.TEXT_HTML)
 public class LinkPages {
 
-    static final String SESSION_COOKIE = "portal_link";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
             .withZone(ZoneId.of("UTC"));
 
@@ -45,13 +47,22 @@ public class LinkPages {
 
         static native TemplateInstance landing(String token, String message);
 
-        static native TemplateInstance summary(LinkSummary study, String expires);
+        static native TemplateInstance summary(LinkSummary study, String expires, String viewUrl,
+                String downloadUrl);
+
+        static native TemplateInstance viewer(ViewerView viewer);
 
         static native TemplateInstance unavailable();
     }
 
     @Inject
     LinkOpeningService openings;
+
+    @Inject
+    StudyLinks links;
+
+    @Inject
+    StudyArchiveService archives;
 
     @Inject
     RoutingContext context;
@@ -71,8 +82,8 @@ public class LinkPages {
                 context.request().remoteAddress().hostAddress()).await().indefinitely();
         return switch (outcome) {
             case CodeOutcome.Accepted accepted -> {
-                Cookies.set(context, SESSION_COOKIE, accepted.session(), LinkOpeningService.sessionSeconds(),
-                        CookieSameSite.STRICT);
+                Cookies.set(context, StudyLinks.SESSION_COOKIE, accepted.session(), "/s/" + token,
+                        LinkOpeningService.sessionSeconds(), CookieSameSite.STRICT);
                 yield Response.seeOther(URI.create("/s/" + token + "/study")).header("Cache-Control", "no-store")
                         .build();
             }
@@ -88,11 +99,41 @@ public class LinkPages {
     @GET
     @Path("/{token}/study")
     public Response study(@PathParam("token") String token) {
-        return openings.summary(token, Cookies.value(context, SESSION_COOKIE)).await().indefinitely()
-                .map(summary -> page(200, Templates.summary(summary, WHEN.format(summary.expiresAt()))))
-                .orElseGet(() -> openings.available(token).await().indefinitely()
-                        ? Response.seeOther(URI.create("/s/" + token)).header("Cache-Control", "no-store").build()
-                        : unavailable());
+        return openings.summary(token, session()).await().indefinitely()
+                .map(summary -> page(200, Templates.summary(summary, WHEN.format(summary.expiresAt()),
+                        "/s/" + token + "/view", "/s/" + token + "/download")))
+                .orElseGet(() -> backToCode(token));
+    }
+
+    @GET
+    @Path("/{token}/view")
+    public Response view(@PathParam("token") String token) {
+        return openings.summary(token, session()).await().indefinitely()
+                .map(summary -> page(200, Templates.viewer(new ViewerView("/s/" + token + "/dicomweb",
+                        summary.studyUid(), "/s/" + token + "/study",
+                        summary.download() ? "/s/" + token + "/download" : null))))
+                .orElseGet(() -> backToCode(token));
+    }
+
+    /** The study as a ZIP (DICOM with DICOMDIR), if the link allows downloads; recorded before any byte is sent. */
+    @GET
+    @Path("/{token}/download")
+    @Produces({"application/zip", MediaType.TEXT_HTML})
+    public Response download(@PathParam("token") String token) {
+        return links.basis(token, session()).await().indefinitely()
+                .map(link -> StudyFilesResource.stream(archives, archives.prepare(link).await().indefinitely()))
+                .orElseGet(() -> backToCode(token));
+    }
+
+    private String session() {
+        return Cookies.value(context, StudyLinks.SESSION_COOKIE);
+    }
+
+    /** Without a session the code is asked for again; a link that ended is simply unknown. */
+    private Response backToCode(String token) {
+        return openings.available(token).await().indefinitely()
+                ? Response.seeOther(URI.create("/s/" + token)).header("Cache-Control", "no-store").build()
+                : unavailable();
     }
 
     private static Response unavailable() {

@@ -1,6 +1,7 @@
 package org.imageportal.web;
 
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
+import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.studies.StudyArchiveService;
 import org.imageportal.studies.StudyArchiveService.StudySummary;
 import org.imageportal.studies.StudyFilesResource;
@@ -46,6 +48,8 @@ public class PatientPages {
     @CheckedTemplate
     static class Templates {
 
+        static native TemplateInstance viewer(ViewerView viewer);
+
         static native TemplateInstance studies(Actor actor, List<StudyRow> studies);
 
     }
@@ -72,5 +76,17 @@ public class PatientPages {
     @Produces("application/zip")
     public Response download(@PathParam("id") String id) {
         return StudyFilesResource.download(archives, actors.require(identity), id);
+    }
+
+    /** The study in the viewer (the patient's own; anything else is not found). */
+    @GET
+    @Path("/{id}/view")
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance view(@PathParam("id") String id) {
+        UUID study = ProblemException.idOrNotFound(id);
+        String uid = archives.studyUid(actors.require(identity), study).await().indefinitely()
+                .orElseThrow(ProblemException::notFound);
+        return Templates.viewer(new ViewerView("/viewer/dicomweb", uid, "/patient/studies",
+                "/patient/studies/" + study + "/download"));
     }
 }

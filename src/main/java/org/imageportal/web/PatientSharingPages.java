@@ -3,8 +3,11 @@ package org.imageportal.web;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -22,17 +25,25 @@ import jakarta.ws.rs.core.Response;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
+import org.imageportal.notifications.NotificationService;
+import org.imageportal.notifications.NotificationService.Notification;
+import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.sharing.GrantRequest;
 import org.imageportal.sharing.GrantService;
 import org.imageportal.sharing.GrantService.GrantView;
 import org.imageportal.sharing.GrantService.Physician;
+import org.imageportal.sharing.LinkRequest;
+import org.imageportal.sharing.LinkService;
+import org.imageportal.sharing.LinkService.IssuedLink;
+import org.imageportal.sharing.LinkService.LinkView;
 import org.imageportal.sharing.Purpose;
 import org.imageportal.studies.StudyArchiveService;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The patient's sharing dashboard: every grant on their studies (physician, study, purpose, until when, how often
@@ -47,16 +58,30 @@ public class PatientSharingPages {
     public record StudyChoice(String id, String label) {
     }
 
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
+            .withZone(ZoneId.of("UTC"));
+
     @CheckedTemplate
     static class Templates {
 
-        static native TemplateInstance sharing(Actor actor, List<GrantView> grants, List<StudyChoice> studies,
-                String q, List<Physician> physicians, List<Purpose> purposes, String done,
-                List<FrontDeskPages.FieldError> errors);
+        static native TemplateInstance sharing(Actor actor, List<GrantView> grants, List<LinkView> links,
+                List<Notification> notifications, List<StudyChoice> studies, String q, List<Physician> physicians,
+                List<Purpose> purposes, String done, List<FrontDeskPages.FieldError> errors);
+
+        static native TemplateInstance linkIssued(IssuedLink link, String recipientName, String expires);
     }
 
     @Inject
     GrantService grants;
+
+    @Inject
+    LinkService links;
+
+    @Inject
+    NotificationService notifications;
+
+    @Inject
+    PatientService patients;
 
     @Inject
     StudyArchiveService studies;
@@ -70,7 +95,9 @@ public class PatientSharingPages {
     @GET
     public TemplateInstance dashboard(@QueryParam("q") String q, @QueryParam("done") String done) {
         String message = Map.of("shared", "The study is shared. The physician sees it under \"Shared with me\".",
-                "revoked", "Access was taken back. The physician can no longer open the study.")
+                "revoked", "Access was taken back. The physician can no longer open the study.",
+                "link-revoked", "The link was revoked. It no longer opens anything, not even in a browser that "
+                        + "already has it open.")
                 .getOrDefault(done == null ? "" : done, "");
         try {
             return page(q, message, List.of());
@@ -84,7 +111,7 @@ public class PatientSharingPages {
     public Response share(@FormParam("studyId") String studyId, @FormParam("providerId") String providerId,
             @FormParam("purpose") String purpose, @FormParam("purposeText") String purposeText,
             @FormParam("download") String download, @FormParam("days") String days) {
-        try {
+        return form(() -> {
             Purpose chosen = purpose == null || purpose.isBlank() ? null : Purpose.valueOf(purpose);
             if (chosen == null || studyId == null || studyId.isBlank() || providerId == null
                     || providerId.isBlank()) {
@@ -97,9 +124,19 @@ public class PatientSharingPages {
                     Instant.now().plus(Duration.ofDays(d)), null, null);
             grants.create(actors.require(identity), request).await().indefinitely();
             return Response.seeOther(URI.create("/patient/sharing?done=shared")).build();
+        });
+    }
+
+    /**
+     * A form's outcome, or the dashboard again with what was wrong: whole numbers where numbers are asked for, a
+     * purpose from the list, and the service's own validation.
+     */
+    private Response form(Supplier<Response> action) {
+        try {
+            return action.get();
         } catch (NumberFormatException e) {
             return Response.status(400).entity(page(null, "", List.of(new FrontDeskPages.FieldError("days",
-                    "give the number of days")))).build();
+                    "give whole numbers (days, openings)")))).build();
         } catch (IllegalArgumentException e) {
             return Response.status(400).entity(page(null, "", List.of(new FrontDeskPages.FieldError("purpose",
                     "choose a purpose from the list")))).build();
@@ -117,6 +154,47 @@ public class PatientSharingPages {
         return Response.seeOther(URI.create("/patient/sharing?done=revoked")).build();
     }
 
+    /**
+     * A share link for someone without an account: the link and its access code are shown once, on a page of their
+     * own (never cached), to be given to the recipient by separate ways.
+     */
+    @POST
+    @Path("/links")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response issueLink(@FormParam("studyId") String studyId, @FormParam("recipientName") String recipientName,
+            @FormParam("purpose") String purpose, @FormParam("purposeText") String purposeText,
+            @FormParam("download") String download, @FormParam("days") String days,
+            @FormParam("maxOpens") String maxOpens) {
+        return form(() -> {
+            Purpose chosen = purpose == null || purpose.isBlank() ? null : Purpose.valueOf(purpose);
+            if (chosen == null || studyId == null || studyId.isBlank() || recipientName == null
+                    || recipientName.isBlank()) {
+                return Response.status(400).entity(page(null, "", List.of(new FrontDeskPages.FieldError("",
+                        "choose the study, name the person the link is for and say why")))).build();
+            }
+            int d = days == null || days.isBlank() ? 7 : Integer.parseInt(days.strip());
+            Integer opens = maxOpens == null || maxOpens.isBlank() ? null : Integer.valueOf(maxOpens.strip());
+            if (opens != null && opens < 1) {
+                throw ProblemException.invalid("maxOpens", "the number of openings must be at least 1");
+            }
+            Instant now = Instant.now();
+            LinkRequest request = new LinkRequest(studyId, recipientName.strip(), chosen,
+                    purposeText == null || purposeText.isBlank() ? null : purposeText.strip(), "on".equals(download),
+                    now, now.plus(Duration.ofDays(d)), opens, null);
+            IssuedLink issued = links.issue(actors.require(identity), request).await().indefinitely();
+            return Response.ok(Templates.linkIssued(issued, recipientName.strip(), WHEN.format(issued.expiresAt())))
+                    .build();
+        });
+    }
+
+    @POST
+    @Path("/links/{id}/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response revokeLink(@PathParam("id") String id) {
+        links.revoke(actors.require(identity), ProblemException.idOrNotFound(id)).await().indefinitely();
+        return Response.seeOther(URI.create("/patient/sharing?done=link-revoked")).build();
+    }
+
     private TemplateInstance page(String q, String done, List<FrontDeskPages.FieldError> errors) {
         Actor actor = actors.require(identity);
         List<StudyChoice> choices = studies.list(actor).await().indefinitely().stream()
@@ -126,7 +204,13 @@ public class PatientSharingPages {
         List<Physician> physicians = q == null || q.isBlank()
                 ? List.of()
                 : grants.directory(q).await().indefinitely();
-        return Templates.sharing(actor, grants.mine(actor).await().indefinitely(), choices, q == null ? "" : q,
-                physicians, List.of(Purpose.values()), done, errors);
+        List<Notification> recent = patients.patientOfAccount(actor.subject())
+                .chain(p -> p.isEmpty()
+                        ? Uni.createFrom().item(List.<Notification>of())
+                        : notifications.recent(p.get(), 20))
+                .await().indefinitely();
+        return Templates.sharing(actor, grants.mine(actor).await().indefinitely(),
+                links.mine(actor).await().indefinitely(), recent, choices, q == null ? "" : q, physicians,
+                List.of(Purpose.values()), done, errors);
     }
 }

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,8 +18,9 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.imageportal.dicom.TestDicom;
-import org.imageportal.providers.TestNpi;
 import org.imageportal.studies.Dicomweb;
+import org.imageportal.support.DbOwner;
+import org.imageportal.support.Physicians;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,21 +93,8 @@ class GrantTest {
         yId = registerPhysician(yAccount, "Yvonne Yates");
     }
 
-    /** The physician's registry entry for an account the test realm made (the invitation has its own tests). */
     private String registerPhysician(TestRealm.User user, String name) throws Exception {
-        String id = UUID.randomUUID().toString();
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO portal.provider (id, account_subject, name, npi, organisation, email, invited_by) "
-                                + "VALUES (?::uuid, ?, ?, ?, 'Lakeside Cardiology', ?, 'test')")) {
-            s.setString(1, id);
-            s.setString(2, user.id());
-            s.setString(3, name);
-            s.setString(4, TestNpi.random());
-            s.setString(5, user.username() + "@test.example");
-            s.executeUpdate();
-        }
-        return id;
+        return Physicians.register(db, user, name, "Lakeside Cardiology");
     }
 
     /** A new study of the patient's, so that each test's grants are its own. */
@@ -206,8 +193,8 @@ class GrantTest {
         String mineId = own.id();
         String grant = share(patient, grantOf(mineId, xId)).then().statusCode(201).extract().path("id");
         String before = disclosures(grant);
-        try (Connection owner = ownerConnection()) {
-            owner.createStatement().execute("REVOKE INSERT ON portal.disclosure FROM " + appRole());
+        try (Connection owner = DbOwner.connect()) {
+            owner.createStatement().execute("REVOKE INSERT ON portal.disclosure FROM " + DbOwner.appRole());
             try {
                 Response refused = given().auth().oauth2(x).accept("multipart/related; type=\"application/dicom\"")
                         .get("/dicomweb/studies/" + mineStudy.studyUid());
@@ -215,7 +202,7 @@ class GrantTest {
                 assertThat(refused.contentType()).startsWith("application/problem+json");
                 assertThat(refused.asString()).contains("errorId").doesNotContain("DICM");
             } finally {
-                owner.createStatement().execute("GRANT INSERT ON portal.disclosure TO " + appRole());
+                owner.createStatement().execute("GRANT INSERT ON portal.disclosure TO " + DbOwner.appRole());
             }
         }
         assertThat(disclosures(grant)).isEqualTo(before);
@@ -287,20 +274,5 @@ class GrantTest {
                 .body("[0].npi", org.hamcrest.Matchers.nullValue());
         given().auth().oauth2(patient).get("/api/sharing/physicians?q=x").then().statusCode(400);
         given().auth().oauth2(x).get("/api/sharing/physicians?q=xavier").then().statusCode(403);
-    }
-
-    private static Connection ownerConnection() throws Exception {
-        String url = "jdbc:postgresql://" + env("PORTAL_DB_HOST", "127.0.0.1") + ":" + env("PORTAL_DB_PORT", "5432")
-                + "/" + env("PORTAL_DB_NAME", "portal_test");
-        return DriverManager.getConnection(url, env("PORTAL_DB_OWNER_USER", "portal_owner"),
-                System.getenv("PORTAL_DB_OWNER_PASSWORD"));
-    }
-
-    private static String appRole() {
-        return env("PORTAL_DB_APP_USER", "portal_app");
-    }
-
-    private static String env(String name, String fallback) {
-        return System.getenv().getOrDefault(name, fallback);
     }
 }

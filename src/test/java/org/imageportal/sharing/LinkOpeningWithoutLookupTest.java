@@ -17,7 +17,8 @@ class LinkOpeningWithoutLookupTest {
     @Test
     void forgedAlteredAndMalformedTokensNeverReachTheDatabase() {
         LinkTokens tokens = new LinkTokens(Map.of(1, KEY), 1);
-        LinkOpeningService openings = new LinkOpeningService(new LinkRepository(null), tokens, null, null);
+        LinkOpeningService openings = new LinkOpeningService(new LinkRepository(null), tokens, null, null, null,
+                java.time.Clock.systemUTC());
         String genuine = tokens.issue();
         String altered = genuine.substring(0, 10) + (genuine.charAt(10) == 'A' ? 'B' : 'A') + genuine.substring(11);
         String foreign = new LinkTokens(Map.of(1, "another-key-of-at-least-32-bytes!".getBytes()), 1).issue();
@@ -26,6 +27,7 @@ class LinkOpeningWithoutLookupTest {
             assertThat(openings.tryCode(token, "12345678", "203.0.113.9").await().indefinitely())
                     .isInstanceOf(LinkOpeningService.CodeOutcome.Unavailable.class);
             assertThat(openings.summary(token, "anything").await().indefinitely()).isEmpty();
+            assertThat(openings.basis(token, "anything").await().indefinitely()).isEmpty();
         }
     }
 }

@@ -35,10 +35,30 @@ public final class Browser implements AutoCloseable {
     }
 
     public Page newPage() {
-        BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(390, 844));
+        return newPage(null);
+    }
+
+    /**
+     * A fresh browser (own cookies) that, seen through the portal's trusted proxy, comes from {@code address}: tests
+     * that type wrong codes each use their own, as separate people would, so per-address limits stay per test.
+     */
+    public Page newPage(String address) {
+        com.microsoft.playwright.Browser.NewContextOptions options = new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(390, 844);
+        if (address != null) {
+            options.setExtraHTTPHeaders(Map.of("X-Forwarded-For", address));
+        }
+        BrowserContext context = browser.newContext(options);
         context.setDefaultTimeout(15_000);
         return context.newPage();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A new address from a documentation range (RFC 5737) for one simulated client; none repeats in a run. */
+    public static String someClientAddress() {
+        int n = CLIENTS.incrementAndGet();
+        return "203.0." + (113 + n / 254) + "." + (1 + n % 254);
     }
 
     /** Fills Keycloak's sign-in form (user name and password) on the current page. */
@@ -58,6 +78,21 @@ public final class Browser implements AutoCloseable {
     public static void signIn(Page page, TestRealm.User user) {
         enterPassword(page, user);
         enterCode(page, Totp.now(user.totpSecret()));
+    }
+
+    /**
+     * Waits until the function (JavaScript source) returns true in the page. Polled from here with
+     * {@code evaluate}: Playwright's own {@code waitForFunction} compiles its predicate inside the page, which the
+     * portal's Content-Security-Policy (no unsafe-eval) rightly refuses.
+     */
+    public static void waitUntil(Page page, String function) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (!Boolean.TRUE.equals(page.evaluate(function))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the page never satisfied " + function);
+            }
+            page.waitForTimeout(100);
+        }
     }
 
     @Override

@@ -12,7 +12,10 @@ import jakarta.inject.Inject;
 
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
+import org.imageportal.support.Browser;
 import org.imageportal.support.BrowserTest;
+import org.imageportal.support.ShareLinks;
+import org.imageportal.support.ShareLinks.Issued;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +23,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
 /**
  * A share link in a fresh anonymous browser: nothing about the patient before the code; five wrong codes lock it
@@ -33,20 +35,8 @@ class LinkLandingTest extends BrowserTest {
     @Inject
     DataSource db;
 
-    private record Issued(String url, String code, String id) {
-    }
-
-    private Issued issue(String patientToken, String studyId, Integer maxOpens) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("studyId", studyId, "recipientName",
-                "Dr Amara Okafor", "purpose", "SECOND_OPINION"));
-        if (maxOpens != null) {
-            body.put("maxOpens", maxOpens);
-        }
-        var issued = given().auth().oauth2(patientToken).contentType(ContentType.JSON).body(body)
-                .post("/api/sharing/links");
-        issued.then().statusCode(201);
-        return new Issued(issued.jsonPath().getString("url"), issued.jsonPath().getString("accessCode"),
-                issued.jsonPath().getString("id"));
+    private static Issued issue(String patientToken, String studyId, Integer maxOpens) {
+        return ShareLinks.issue(patientToken, studyId, maxOpens == null ? Map.of() : Map.of("maxOpens", maxOpens));
     }
 
     @Test
@@ -62,7 +52,7 @@ class LinkLandingTest extends BrowserTest {
 
         // before the code nothing about the patient; five wrong codes lock the link
         Issued locked = issue(token, studyId, null);
-        Page stranger = browser.newPage();
+        Page stranger = browser.newPage(Browser.someClientAddress());
         Response landing = stranger.navigate(locked.url());
         org.assertj.core.api.Assertions.assertThat(landing.status()).isEqualTo(200);
         org.assertj.core.api.Assertions.assertThat(landing.headers().get("cache-control")).contains("no-store");

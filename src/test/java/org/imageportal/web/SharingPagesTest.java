@@ -2,8 +2,6 @@ package org.imageportal.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,10 +10,10 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.imageportal.dicom.TestDicom;
-import org.imageportal.providers.TestNpi;
 import org.imageportal.studies.Dicomweb;
 import org.imageportal.support.Browser;
 import org.imageportal.support.BrowserTest;
+import org.imageportal.support.Physicians;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
@@ -44,16 +42,7 @@ class SharingPagesTest extends BrowserTest {
         Dicomweb.linkAccount(db, registered.id(), patient.id());
         TestRealm.User physician = TestRealm.createUser("provider");
         String surname = "Zed" + UUID.randomUUID().toString().substring(0, 6);
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO portal.provider (id, account_subject, name, npi, organisation, email, invited_by) "
-                                + "VALUES (gen_random_uuid(), ?, ?, ?, 'Hillside Oncology', ?, 'test')")) {
-            s.setString(1, physician.id());
-            s.setString(2, "Zoe " + surname);
-            s.setString(3, TestNpi.random());
-            s.setString(4, physician.username() + "@test.example");
-            s.executeUpdate();
-        }
+        Physicians.register(db, physician, "Zoe " + surname, "Hillside Oncology");
 
         Page home = browser.newPage();
         home.navigate(url("/patient/sharing"));
@@ -78,12 +67,21 @@ class SharingPagesTest extends BrowserTest {
         doctor.waitForURL(url("/provider/shared"));
         assertThat(doctor.locator("tr.shared-study")).hasCount(1);
         assertThat(doctor.locator("tr.shared-study")).containsText(registered.name());
+        // the physician views it in the browser (the image is drawn on the canvas); the patient is told
+        doctor.click("a.view");
+        Browser.waitUntil(doctor, "() => Number(document.getElementById('viewer-canvas').dataset.rendered || 0) > 0");
+        org.assertj.core.api.Assertions.assertThat(((Number) doctor.evaluate("() => { const c = "
+                + "document.getElementById('viewer-canvas'); const d = c.getContext('2d').getImageData(0, 0, "
+                + "c.width, c.height).data; let lit = 0; for (let i = 0; i < d.length; i += 4) { if (d[i]) lit++; } "
+                + "return lit; }")).intValue()).isGreaterThan(10_000);
+        doctor.navigate(url("/provider/shared"));
         Download download = doctor.waitForDownload(() -> doctor.click("a.download"));
         org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.size(download.path())).isPositive();
 
         home.reload();
+        assertThat(home.locator("#notifications")).containsText("Zoe " + surname + " opened your study");
         row = home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname));
-        assertThat(row.locator(".opens")).containsText("1");
+        assertThat(row.locator(".opens")).containsText("2");
         row.getByText("Revoke").click();
         assertThat(home.locator(".notice")).containsText("Access was taken back");
         assertThat(home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname)).locator(".state"))
@@ -91,5 +89,13 @@ class SharingPagesTest extends BrowserTest {
 
         doctor.reload();
         assertThat(doctor.locator("tr.shared-study")).hasCount(0);
+        org.assertj.core.api.Assertions.assertThat(doctor.navigate(url("/provider/shared/"
+                + Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?", study.studyUid())
+                + "/view")).status()).isEqualTo(404);
+
+        // the patient views their own study in the same viewer
+        home.navigate(url("/patient/studies"));
+        home.click("a.view");
+        Browser.waitUntil(home, "() => Number(document.getElementById('viewer-canvas').dataset.rendered || 0) > 0");
     }
 }

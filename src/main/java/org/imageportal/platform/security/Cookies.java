@@ -12,7 +12,13 @@ public final class Cookies {
 
     public static void set(RoutingContext context, String name, String value, long maxAgeSeconds,
             CookieSameSite sameSite) {
-        Cookie cookie = Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSameSite(sameSite)
+        set(context, name, value, "/", maxAgeSeconds, sameSite);
+    }
+
+    /** A cookie sent back only for requests under {@code path}. */
+    public static void set(RoutingContext context, String name, String value, String path, long maxAgeSeconds,
+            CookieSameSite sameSite) {
+        Cookie cookie = Cookie.cookie(name, value).setPath(path).setHttpOnly(true).setSameSite(sameSite)
                 .setSecure(isSecure(context));
         if (maxAgeSeconds >= 0) {
             cookie.setMaxAge(maxAgeSeconds);

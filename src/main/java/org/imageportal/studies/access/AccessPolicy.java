@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
  * <li>Privacy officers: query only (who/what/when for investigations; no images: minimum necessary), and the
  * deletion of whole studies (records management; deleting shows no image).</li>
  * <li>Admins: no patient data at all; PACS/modality clients: store only.</li>
+ * <li>Share-link recipients: the linked study or series, to query and retrieve ({@link #linkScope}).</li>
  * </ul>
  * Quarantined instances are never in any scope except {@link StudyAction#REVIEW_QUARANTINE}.
  */
@@ -58,6 +59,17 @@ public class AccessPolicy {
             return grants.studiesSharedWith(actor.subject()).map(StudyScope.Granted::new);
         }
         return fixed(new StudyScope.Denied());
+    }
+
+    /**
+     * A share link's recipient (no account; the access code was their second factor): the linked study, or only its
+     * linked series, to query and retrieve; downloads only if the link allows them; nothing else.
+     */
+    public StudyScope linkScope(StudyLinks.LinkBasis link, StudyAction action) {
+        return switch (action) {
+            case QUERY, RETRIEVE -> new StudyScope.Linked(link.studyId(), link.seriesUids());
+            case STORE, REVIEW_QUARANTINE, DELETE -> new StudyScope.Denied();
+        };
     }
 
     private static Uni<StudyScope> fixed(StudyScope scope) {

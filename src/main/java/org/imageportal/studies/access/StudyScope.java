@@ -1,5 +1,6 @@
 package org.imageportal.studies.access;
 
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -22,6 +23,14 @@ public sealed interface StudyScope {
 
         public Granted {
             studyIds = Set.copyOf(studyIds);
+        }
+    }
+
+    /** One study shared through a link, possibly only some of its series ({@code seriesUids} null: all). */
+    record Linked(UUID studyId, List<String> seriesUids) implements StudyScope {
+
+        public Linked {
+            seriesUids = seriesUids == null ? null : List.copyOf(seriesUids);
         }
     }
 

@@ -1,0 +1,58 @@
+package org.imageportal.support;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** Share links in tests: issued by a patient through the API, opened with the access code as a browser would. */
+public final class ShareLinks {
+
+    private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    private ShareLinks() {
+    }
+
+    /** A link as issued: the URL and the access code are shown only this once. */
+    public record Issued(String url, String code, String id) {
+
+        /** The link's path, e.g. /s/TOKEN. */
+        public String path() {
+            return URI.create(url).getRawPath();
+        }
+    }
+
+    public static Issued issue(String patientToken, String studyId, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(Map.of("studyId", studyId, "recipientName", "Dr Amara Okafor",
+                "purpose", "SECOND_OPINION"));
+        body.putAll(extra);
+        Response issued = given().auth().oauth2(patientToken).contentType(ContentType.JSON).body(body)
+                .post("/api/sharing/links");
+        issued.then().statusCode(201);
+        return new Issued(issued.jsonPath().getString("url"), issued.jsonPath().getString("accessCode"),
+                issued.jsonPath().getString("id"));
+    }
+
+    /** Enters the code on the landing page (with its CSRF token) and returns the link session cookie. */
+    public static String openSession(Issued link) {
+        Response landing = given().redirects().follow(false).get(link.path());
+        assertThat(landing.statusCode()).isEqualTo(200);
+        Matcher field = CSRF_FIELD.matcher(landing.asString());
+        assertThat(field.find()).as("the landing page carries a CSRF field").isTrue();
+        Response opened = given().redirects().follow(false).cookie("portal_csrf", landing.getCookie("portal_csrf"))
+                .contentType(ContentType.URLENC).formParam("_csrf", field.group(1)).formParam("code", link.code())
+                .post(link.path());
+        assertThat(opened.statusCode()).isEqualTo(303);
+        String session = opened.getCookie("portal_link");
+        assertThat(session).isNotBlank();
+        assertThat(opened.getDetailedCookie("portal_link").getPath()).isEqualTo(link.path());
+        return session;
+    }
+}
