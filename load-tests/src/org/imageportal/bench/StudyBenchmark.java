@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -213,43 +212,9 @@ public final class StudyBenchmark {
     // ---------------------------------------------------------------- the portal process
 
     private Process startPortal(Path log) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        // the portal's own JVM options (infra/portal), then extra ones for a profiling run (e.g. a flight recording)
-        for (String name : List.of("PORTAL_JVM_OPTS", "PORTAL_BENCH_JAVA_OPTS")) {
-            String options = System.getenv().getOrDefault(name, name.equals("PORTAL_JVM_OPTS") ? "-Xmx512m" : "");
-            if (options != null && !options.isBlank()) {
-                command.addAll(List.of(options.strip().split("\\s+")));
-            }
-        }
-        command.addAll(List.of("-jar", options.jar().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("QUARKUS_PROFILE", "test");
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the portal stopped:\n" + Files.readString(log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        process.destroy();
-        throw new IllegalStateException("the portal did not become ready:\n" + Files.readString(log));
+        PortalProcess portal = PortalProcess.start(options.jar(), log);
+        base = portal.base();
+        return portal.process();
     }
 
     private static void resetPeakRss(long pid) throws IOException {

@@ -27,18 +27,22 @@ public class DisclosureLog {
         VIEW, DOWNLOAD
     }
 
-    /** One release. {@code description} is generated from the index (modality, description, date, counts). */
+    /**
+     * One release. {@code description} is generated from the index (modality, description, date, counts);
+     * {@code claimedName} is the name a link's recipient gave when opening it (null for accounts).
+     */
     public record Disclosure(UUID patient, UUID study, RecipientKind kind, String recipientRef, String recipientName,
-            Action action, Map<String, Object> description, String purpose, String basis) {
+            String claimedName, Action action, Map<String, Object> description, String purpose, String basis) {
     }
 
     /** Records the disclosure in the caller's transaction; a failure fails the release. */
     public Uni<Void> record(SqlClient tx, Disclosure d) {
         return tx.preparedQuery("INSERT INTO portal.disclosure (patient_ref, study_ref, recipient_kind, recipient_ref, "
-                + "recipient_name, action, description, purpose, basis) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .execute(Tuple.from(java.util.List.of(d.patient(), d.study(), d.kind().name(), d.recipientRef(),
-                        d.recipientName(), d.action().name(), new JsonObject(d.description()), d.purpose(),
-                        d.basis())))
+                + "recipient_name, recipient_claimed, action, description, purpose, basis) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .execute(Tuple.from(java.util.Arrays.asList(d.patient(), d.study(), d.kind().name(),
+                        d.recipientRef(), d.recipientName(), d.claimedName(), d.action().name(),
+                        new JsonObject(d.description()), d.purpose(), d.basis())))
                 .replaceWithVoid();
     }
 }

@@ -1,12 +1,12 @@
 package org.imageportal.sharing;
 
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.studies.access.StudyGrants;
+import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 
@@ -21,8 +21,8 @@ public class GrantLookupService implements StudyGrants {
     }
 
     @Override
-    public Uni<Set<UUID>> studiesSharedWith(String providerSubject) {
-        return grants.activeStudies(providerSubject);
+    public Uni<StudyScope.Granted> sharedWith(String providerSubject) {
+        return grants.activeScope(providerSubject);
     }
 
     @Override

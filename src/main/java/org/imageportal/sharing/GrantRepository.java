@@ -13,6 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.studies.access.StudyGrants.GrantBasis;
+import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,14 +45,14 @@ public class GrantRepository {
         return pool;
     }
 
-    Uni<Void> insert(SqlClient tx, UUID id, UUID study, UUID patient, UUID provider, GrantRequest r, String by,
-            Instant expires) {
+    Uni<Void> insert(SqlClient tx, UUID id, UUID study, UUID patient, UUID provider, GrantRequest r,
+            List<String> series, String by, Instant expires) {
         return tx.preparedQuery("INSERT INTO portal.share_grant (id, study_ref, patient_ref, provider_ref, "
-                + "can_download, purpose, purpose_text, created_by, authorization_note, expires_at) "
-                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
+                + "can_download, purpose, purpose_text, created_by, authorization_note, expires_at, series_uids) "
+                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
                 .execute(Tuple.from(java.util.Arrays.asList(id, study, patient, provider, r.download(),
                         r.purpose().name(), r.purposeText(), by, r.authorizationNote(),
-                        expires.atOffset(ZoneOffset.UTC))))
+                        expires.atOffset(ZoneOffset.UTC), series == null ? null : series.toArray(String[]::new))))
                 .replaceWithVoid();
     }
 
@@ -61,13 +62,24 @@ public class GrantRepository {
                 + "WHERE id = $1 AND revoked_at IS NULL").execute(Tuple.of(id, by)).map(rows -> rows.rowCount() == 1);
     }
 
-    Uni<Set<UUID>> activeStudies(String providerSubject) {
-        return pool.preparedQuery("SELECT DISTINCT g.study_ref FROM portal.share_grant g JOIN portal.provider p "
+    /** What the physician's active grants cover: whole studies, or chosen series of a study. */
+    Uni<StudyScope.Granted> activeScope(String providerSubject) {
+        return pool.preparedQuery("SELECT g.study_ref, g.series_uids FROM portal.share_grant g JOIN portal.provider p "
                 + "ON p.id = g.provider_ref WHERE p.account_subject = $1 AND " + ACTIVE)
                 .execute(Tuple.of(providerSubject)).map(rows -> {
-                    Set<UUID> ids = new HashSet<>();
-                    rows.forEach(r -> ids.add(r.getUUID(0)));
-                    return ids;
+                    Set<UUID> studies = new HashSet<>();
+                    Set<UUID> whole = new HashSet<>();
+                    Set<String> series = new HashSet<>();
+                    rows.forEach(r -> {
+                        studies.add(r.getUUID(0));
+                        String[] chosen = r.getArrayOfStrings(1);
+                        if (chosen == null) {
+                            whole.add(r.getUUID(0));
+                        } else {
+                            series.addAll(List.of(chosen));
+                        }
+                    });
+                    return new StudyScope.Granted(studies, whole, series);
                 });
     }
 

@@ -1,6 +1,7 @@
 package org.imageportal.sharing;
 
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -18,5 +19,6 @@ public record GrantRequest(
         @Size(max = 500) String purposeText,
         Instant expiresAt,
         String patientId,
-        @Size(max = 1000) String authorizationNote) {
+        @Size(max = 1000) String authorizationNote,
+        @Size(max = 500) List<@NotBlank String> seriesUids) {
 }

@@ -80,7 +80,7 @@ public class GrantResource {
 
     @POST
     @Path("/links")
-    @RolesAllowed(Role.PATIENT_NAME)
+    @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME})
     @Blocking // the access code's slow hash is CPU work that must not hold an event-loop thread
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue a share link for one's own study: the link and the access code are shown this once")

@@ -78,24 +78,20 @@ public class GrantService {
         UUID studyId = ProblemException.idOrNotFound(request.studyId());
         UUID providerId = ProblemException.idOrNotFound(request.providerId());
         UUID id = UUID.randomUUID();
+        List<String> series = SharingRules.chosenSeries(request.seriesUids());
         return studies.patientOf(actor, studyId).map(found -> found.orElseThrow(ProblemException::notFound))
-                .call(patient -> {
-                    if (!onBehalf) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    if (!patient.equals(ProblemException.idOrNotFound(request.patientId()))) {
-                        return Uni.createFrom().failure(ProblemException.notFound());
-                    }
-                    return patients.requireRecentVerification(patient);
-                })
+                .call(patient -> SharingRules.requireSeriesOf(studies, studyId, series))
+                .call(patient -> SharingRules.requireOnBehalf(patients, onBehalf, patient, request.patientId()))
                 .chain(patient -> providers.find(providerId)
                         .map(p -> p.orElseThrow(ProblemException::notFound))
                         .chain(provider -> grants.pool().withTransaction(tx -> grants
-                                .insert(tx, id, studyId, patient, provider.id(), request, actor.subject(), expires)
+                                .insert(tx, id, studyId, patient, provider.id(), request, series, actor.subject(),
+                                        expires)
                                 .call(() -> audit.record(tx, actor.subject(), "share.granted", "success",
                                         "patient:" + patient, Map.of("grant", id.toString(), "study",
                                                 studyId.toString(), "provider", provider.id().toString(),
-                                                "download", request.download(), "onBehalf", onBehalf))))))
+                                                "download", request.download(), "onBehalf", onBehalf, "series",
+                                                series == null ? "all" : series))))))
                 .chain(() -> grants.find(id)).map(row -> view(row.orElseThrow()));
     }
 

@@ -1,9 +1,11 @@
 package org.imageportal.sharing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,10 @@ public class LinkOpeningService implements StudyLinks {
         record Wrong(int remaining) implements CodeOutcome {
         }
 
+        /** The link is bound to a physician who is not the one signed in (or nobody is); no code was tried. */
+        record SignInRequired(String physician) implements CodeOutcome {
+        }
+
         /** Too many wrong codes from this address for now. */
         record Throttled() implements CodeOutcome {
         }
@@ -88,12 +94,26 @@ public class LinkOpeningService implements StudyLinks {
         return SESSION.toSeconds();
     }
 
+    /**
+     * For a link that can be opened now: the physician it is bound to (who must be signed in to open it), or "" if
+     * anyone with the code may; empty if the link cannot be opened.
+     */
+    public Uni<Optional<String>> boundTo(String token) {
+        return usable(token, false).map(found -> found.map(row -> java.util.Objects.toString(
+                row.getString("bound_name"), "")));
+    }
+
     /** Whether the link can be opened with a code now (no lookup at all for a malformed or forged token). */
     public Uni<Boolean> available(String token) {
         return usable(token, false).map(Optional::isPresent);
     }
 
-    public Uni<CodeOutcome> tryCode(String token, String code, String client) {
+    /**
+     * The access code, with the name the recipient gives (recorded with every release under the session). A wrong
+     * code counts against the link and the client address; the right one counts an opening.
+     */
+    public Uni<CodeOutcome> tryCode(String token, String code, String claimedName, String client,
+            String signedInSubject) {
         if (throttled(client)) {
             return Uni.createFrom().item(new CodeOutcome.Throttled());
         }
@@ -103,13 +123,18 @@ public class LinkOpeningService implements StudyLinks {
             }
             Row row = found.get();
             LinkRow link = LinkRepository.link(row);
+            String bound = row.getString("bound_subject");
+            if (bound != null && !bound.equals(signedInSubject)) {
+                return Uni.createFrom().item(new CodeOutcome.SignInRequired(row.getString("bound_name")));
+            }
             if (AccessCodes.matches(code, row.getString("code_hash"))) {
                 return links
                         .pool().withTransaction(tx -> links.open(tx, link.id(), clock.instant()).call(opened -> opened
                                 ? audit.record(tx, "link:" + link.id(), "link.opened", "success",
-                                        "patient:" + link.patientRef(), Map.of("link", link.id().toString()))
+                                        "patient:" + link.patientRef(), Map.of("link", link.id().toString(),
+                                                "claimedName", claimedName))
                                         .chain(() -> notifications.record(tx, link.patientRef(), Kind.LINK_OPENED,
-                                                openedMessage(link)))
+                                                openedMessage(link, claimedName)))
                                 : Uni.createFrom().voidItem()))
                         .invoke(opened -> {
                             if (opened) {
@@ -117,7 +142,7 @@ public class LinkOpeningService implements StudyLinks {
                             }
                         })
                         .map(opened -> opened
-                                ? new CodeOutcome.Accepted(session(link.id()))
+                                ? new CodeOutcome.Accepted(session(link.id(), claimedName))
                                 : new CodeOutcome.Unavailable());
             }
             failed(client);
@@ -132,8 +157,9 @@ public class LinkOpeningService implements StudyLinks {
         });
     }
 
-    private static String openedMessage(LinkRow link) {
-        return "The link you made for " + link.recipientName() + " was opened (study of " + link.studyDate() + ", "
+    private static String openedMessage(LinkRow link, String claimedName) {
+        return "The link you made for " + link.recipientName() + " was opened by someone giving the name \""
+                + claimedName + "\" (study of " + link.studyDate() + ", "
                 + link.studyDescription() + "; opening " + (link.opens() + 1)
                 + (link.maxOpens() == null ? "" : " of " + link.maxOpens()) + ").";
     }
@@ -142,7 +168,7 @@ public class LinkOpeningService implements StudyLinks {
     public Uni<Optional<LinkSummary>> summary(String token, String session) {
         return usable(token, true).map(found -> found.flatMap(row -> {
             LinkRow link = LinkRepository.link(row);
-            if (!validSession(session, link.id())) {
+            if (claimedName(session, link.id()).isEmpty()) {
                 return Optional.empty();
             }
             String[] modalities = row.getArrayOfStrings("modalities");
@@ -159,12 +185,10 @@ public class LinkOpeningService implements StudyLinks {
     public Uni<Optional<LinkBasis>> basis(String token, String session) {
         return usable(token, true).map(found -> found.flatMap(row -> {
             LinkRow link = LinkRepository.link(row);
-            if (!validSession(session, link.id())) {
-                return Optional.empty();
-            }
             String[] series = row.getArrayOfStrings("series_uids");
-            return Optional.of(new LinkBasis(link.id(), link.studyId(), series == null ? null : List.of(series),
-                    link.recipientName(), link.purpose(), link.canDownload()));
+            return claimedName(session, link.id()).map(claimed -> new LinkBasis(link.id(), link.studyId(),
+                    series == null ? null : List.of(series), link.recipientName(), claimed, link.purpose(),
+                    link.canDownload()));
         }));
     }
 
@@ -184,27 +208,33 @@ public class LinkOpeningService implements StudyLinks {
         }));
     }
 
-    private String session(UUID link) {
-        String value = link + "." + clock.instant().plus(SESSION).getEpochSecond();
+    /** link id . expiry . name (base64url) . signature over the three. */
+    private String session(UUID link, String claimedName) {
+        String value = link + "." + clock.instant().plus(SESSION).getEpochSecond() + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(claimedName.getBytes(StandardCharsets.UTF_8));
         return value + "." + signers.signer().sign(PURPOSE, value);
     }
 
-    private boolean validSession(String session, UUID link) {
+    /** The name given when the session was opened, if the session is genuine, this link's and not yet over. */
+    private Optional<String> claimedName(String session, UUID link) {
         if (session == null) {
-            return false;
+            return Optional.empty();
         }
         int last = session.lastIndexOf('.');
         if (last < 0) {
-            return false;
+            return Optional.empty();
         }
         String value = session.substring(0, last);
         String[] parts = value.split("\\.");
         try {
-            return parts.length == 2 && signers.signer().verify(PURPOSE, value, session.substring(last + 1))
+            if (parts.length == 3 && signers.signer().verify(PURPOSE, value, session.substring(last + 1))
                     && parts[0].equals(link.toString())
-                    && Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(clock.instant());
-        } catch (NumberFormatException e) {
-            return false;
+                    && Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(clock.instant())) {
+                return Optional.of(new String(Base64.getUrlDecoder().decode(parts[2]), StandardCharsets.UTF_8));
+            }
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

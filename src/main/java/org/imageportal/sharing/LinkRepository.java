@@ -40,10 +40,15 @@ public class LinkRepository {
             List<String> series, String purpose, String codeHash, Instant notBefore, Instant expires, String by) {
         return tx.preparedQuery("INSERT INTO portal.share_link (id, token_hash, study_ref, patient_ref, "
                 + "recipient_name, purpose, can_download, not_before, expires_at, max_opens, code_hash, created_by, "
-                + "series_uids) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)")
+                + "series_uids, authorization_note, bound_provider) "
+                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)")
                 .execute(Tuple.from(java.util.Arrays.asList(id, tokenHash, study, patient, r.recipientName().strip(),
                         purpose, r.download(), utc(notBefore), utc(expires), r.maxOpens(), codeHash, by,
-                        series == null ? null : series.toArray(String[]::new))))
+                        series == null ? null : series.toArray(String[]::new),
+                        r.authorizationNote() == null ? null : r.authorizationNote().strip(),
+                        r.boundProviderId() == null || r.boundProviderId().isBlank()
+                                ? null
+                                : UUID.fromString(r.boundProviderId().strip()))))
                 .replaceWithVoid();
     }
 
@@ -61,8 +66,10 @@ public class LinkRepository {
         return pool
                 .preparedQuery(
                         "SELECT l.*, s.study_uid, s.study_date, s.description AS study_description, s.modalities, "
+                                + "bp.account_subject AS bound_subject, bp.name AS bound_name, "
                                 + "s.series_count, s.instance_count FROM portal.share_link l JOIN portal.study s "
-                                + "ON s.id = l.study_ref WHERE l.token_hash = $1")
+                                + "ON s.id = l.study_ref LEFT JOIN portal.provider bp ON bp.id = l.bound_provider "
+                                + "WHERE l.token_hash = $1")
                 .execute(Tuple.of(tokenHash))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
     }

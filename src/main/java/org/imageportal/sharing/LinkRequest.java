@@ -18,5 +18,8 @@ public record LinkRequest(
         Instant notBefore,
         Instant expiresAt,
         @Positive(message = "the number of openings must be at least 1") Integer maxOpens,
-        @Size(max = 500) List<@NotBlank String> seriesUids) {
+        @Size(max = 500) List<@NotBlank String> seriesUids,
+        String patientId,
+        @Size(max = 1000) String authorizationNote,
+        String boundProviderId) {
 }

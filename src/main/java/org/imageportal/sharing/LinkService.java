@@ -16,14 +16,17 @@ import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.platform.security.SecurityConfig;
+import org.imageportal.providers.ProviderService;
 import org.imageportal.sharing.LinkRepository.LinkRow;
 import org.imageportal.studies.StudyArchiveService;
 
 import io.smallrye.mutiny.Uni;
 
 /**
- * Share links issued by the patient for their own study: a signed random token (shown once, as the link) and an
- * access code (shown once, to be given out of band); the portal keeps only their hashes. Scope, recipient,
+ * Share links issued by the patient for their own study, or by the front desk on the patient's behalf after a
+ * recent identity verification and with a note of the patient's written authorization: a signed random token
+ * (shown once, as the link) and an access code (shown once, to be given out of band); the portal keeps only their
+ * hashes. Scope, recipient,
  * purpose, permission and limits are fixed at issue; revocation is one way. Issuing and revoking are audited in
  * the same transaction. (Opening a link comes with the landing page.)
  */
@@ -53,9 +56,11 @@ public class LinkService {
     private final SharingConfig config;
     private final SecurityConfig security;
     private final Clock clock;
+    private final ProviderService providers;
 
     LinkService(LinkRepository links, LinkTokens tokens, StudyArchiveService studies, PatientService patients,
-            AuditTrail audit, SharingConfig config, SecurityConfig security, Clock clock) {
+            AuditTrail audit, SharingConfig config, SecurityConfig security, Clock clock, ProviderService providers) {
+        this.providers = providers;
         this.clock = clock;
         this.links = links;
         this.tokens = tokens;
@@ -67,11 +72,16 @@ public class LinkService {
     }
 
     public Uni<IssuedLink> issue(Actor actor, LinkRequest request) {
-        if (!actor.has(Role.PATIENT)) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "only the patient issues links for now");
+        boolean onBehalf = !actor.has(Role.PATIENT);
+        if (onBehalf && !actor.has(Role.FRONTDESK)) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "only the patient or the front desk may issue links");
         }
         if (request.purpose() == Purpose.OTHER && (request.purposeText() == null || request.purposeText().isBlank())) {
             throw ProblemException.invalid("purposeText", "describe the purpose");
+        }
+        if (onBehalf && (blank(request.patientId()) || blank(request.authorizationNote()))) {
+            throw ProblemException.invalid("authorizationNote",
+                    "a link for a patient needs the patient and a note of their written authorization");
         }
         Instant now = clock.instant();
         Instant notBefore = request.notBefore() == null ? now : request.notBefore();
@@ -91,23 +101,27 @@ public class LinkService {
                         ? ""
                         : ": " + request.purposeText().strip());
         UUID id = UUID.randomUUID();
-        List<String> series = request.seriesUids() == null || request.seriesUids().isEmpty()
-                ? null
-                : request.seriesUids().stream().map(String::strip).distinct().toList();
+        List<String> series = SharingRules.chosenSeries(request.seriesUids());
         return studies.patientOf(actor, studyId).map(found -> found.orElseThrow(ProblemException::notFound))
-                .call(patient -> series == null
+                .call(patient -> SharingRules.requireOnBehalf(patients, onBehalf, patient, request.patientId()))
+                .call(patient -> blank(request.boundProviderId())
                         ? Uni.createFrom().voidItem()
-                        : studies.seriesUids(studyId).invoke(existing -> {
-                            if (!existing.containsAll(series)) {
-                                throw ProblemException.invalid("seriesUids", "a chosen series is not in this study");
-                            }
-                        }))
+                        : providers.find(ProblemException.idOrNotFound(request.boundProviderId()))
+                                .invoke(found -> {
+                                    if (found.isEmpty()) {
+                                        throw ProblemException.invalid("boundProviderId",
+                                                "no registered physician has this id");
+                                    }
+                                }))
+                .call(patient -> SharingRules.requireSeriesOf(studies, studyId, series))
                 .chain(patient -> links.pool().withTransaction(tx -> links
                         .insert(tx, id, LinkTokens.hash(token), studyId, patient, request, series, purpose,
                                 codeHash, notBefore, expires, actor.subject())
                         .call(() -> audit.record(tx, actor.subject(), "link.issued", "success", "patient:" + patient,
                                 Map.of("link", id.toString(), "study", studyId.toString(), "download",
-                                        request.download(), "series", series == null ? "all" : series)))))
+                                        request.download(), "series", series == null ? "all" : series,
+                                        "onBehalf", onBehalf, "boundProvider",
+                                        blank(request.boundProviderId()) ? "none" : request.boundProviderId())))))
                 .map(ignored -> new IssuedLink(id, security.publicUrl() + "/s/" + token, code, notBefore, expires));
     }
 
@@ -134,6 +148,10 @@ public class LinkService {
                                     : Uni.createFrom().voidItem()))
                     : Uni.createFrom().failure(ProblemException.notFound()));
         }).chain(() -> links.find(id)).map(row -> view(row.orElseThrow(), clock.instant()));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     static String state(LinkRow r, Instant now) {

@@ -53,6 +53,10 @@ final class SqlWhere {
         if (scope instanceof StudyScope.Linked linked && linked.seriesUids() != null) {
             and("se.series_uid = ANY(?)", (Object) linked.seriesUids().toArray(String[]::new));
         }
+        if (scope instanceof StudyScope.Granted granted && !granted.wholeStudies().equals(granted.studyIds())) {
+            and("(s.id = ANY(?) OR se.series_uid = ANY(?))", (Object) granted.wholeStudies().toArray(UUID[]::new),
+                    (Object) granted.seriesUids().toArray(String[]::new));
+        }
         return this;
     }
 

@@ -99,6 +99,12 @@ public class StudyArchiveService {
                 .chain(scope -> catalog.summaries(new SqlWhere().scope(scope), 200));
     }
 
+    /** One patient's studies as the actor may see them (the front desk acting for the patient), newest first. */
+    public Uni<List<StudySummary>> listForPatient(Actor actor, UUID patient) {
+        return policy.scope(actor, StudyAction.QUERY)
+                .chain(scope -> catalog.summaries(new SqlWhere().scope(scope).and("s.patient_ref = ?", patient), 200));
+    }
+
     /**
      * The study as an archive if the actor may retrieve it; 404 otherwise, whether it does not exist or is not
      * theirs. The download is audited before any byte is sent.
@@ -110,8 +116,11 @@ public class StudyArchiveService {
             }
             return catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId))
                     .chain(found -> found.map(study -> catalog.archiveFiles(study.id())
-                            .map(files -> new Archive(study, files))).orElseGet(() -> Uni.createFrom().failure(
-                                    ProblemException.notFound())))
+                            .map(files -> new Archive(study, files.stream()
+                                    .filter(f -> !(scope instanceof StudyScope.Granted granted)
+                                            || granted.covers(study.id(), f.seriesUid()))
+                                    .toList())))
+                            .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())))
                     .call(archive -> releases.record(actor, scope, archive.study().id(), archive.files().size(),
                             "study.download", DisclosureLog.Action.DOWNLOAD));
         });

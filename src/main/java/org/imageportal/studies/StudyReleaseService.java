@@ -58,7 +58,7 @@ public class StudyReleaseService {
             return disclose(actor.subject(), studyId, auditAction, detail,
                     facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId,
                             DisclosureLog.RecipientKind.PROVIDER, grant.providerId().toString(),
-                            grant.providerName(), kind, facts.description(), grant.purpose(),
+                            grant.providerName(), null, kind, facts.description(), grant.purpose(),
                             "grant:" + grant.grantId()));
         });
     }
@@ -77,7 +77,8 @@ public class StudyReleaseService {
         }
         return disclose(link.auditActor(), studyId, auditAction, Map.of("instances", instances),
                 facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId, DisclosureLog.RecipientKind.LINK,
-                        link.linkId().toString(), link.recipientName(), kind, facts.description(), link.purpose(),
+                        link.linkId().toString(), link.recipientName(), link.claimedName(), kind, facts.description(),
+                        link.purpose(),
                         link.auditActor()));
     }
 

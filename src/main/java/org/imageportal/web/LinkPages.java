@@ -16,6 +16,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Actors;
+import org.imageportal.identity.Role;
 import org.imageportal.platform.security.Cookies;
 import org.imageportal.sharing.LinkOpeningService;
 import org.imageportal.sharing.LinkOpeningService.CodeOutcome;
@@ -26,6 +29,7 @@ import org.imageportal.studies.access.StudyLinks;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 
@@ -45,7 +49,7 @@ public class LinkPages {
     @CheckedTemplate
     static class Templates {
 
-        static native TemplateInstance landing(String token, String message);
+        static native TemplateInstance landing(String token, String message, String boundTo);
 
         static native TemplateInstance summary(LinkSummary study, String expires, String viewUrl,
                 String downloadUrl);
@@ -67,19 +71,34 @@ public class LinkPages {
     @Inject
     RoutingContext context;
 
+    @Inject
+    Actors actors;
+
+    @Inject
+    SecurityIdentity identity;
+
     @GET
     @Path("/{token}")
     public Response landing(@PathParam("token") String token) {
-        boolean available = openings.available(token).await().indefinitely();
-        return available ? page(200, Templates.landing(token, "")) : unavailable();
+        return openings.boundTo(token).await().indefinitely()
+                .map(bound -> page(200, Templates.landing(token, "", bound))).orElseGet(LinkPages::unavailable);
     }
 
     @POST
     @Path("/{token}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response code(@PathParam("token") String token, @FormParam("code") String code) {
-        CodeOutcome outcome = openings.tryCode(token, code == null ? "" : code.strip(),
-                context.request().remoteAddress().hostAddress()).await().indefinitely();
+    public Response code(@PathParam("token") String token, @FormParam("code") String code,
+            @FormParam("name") String name) {
+        String claimed = name == null ? "" : name.strip();
+        if (claimed.isEmpty() || claimed.length() > 200) {
+            return landing(token, 400, "Give your name (at most 200 characters): the patient is told who opened "
+                    + "what they shared.");
+        }
+        // a link bound to a physician opens only for that physician, signed in with password and one-time code
+        String signedIn = actors.of(identity).filter(a -> a.has(Role.PROVIDER) && a.satisfiesMfaRule())
+                .map(Actor::subject).orElse(null);
+        CodeOutcome outcome = openings.tryCode(token, code == null ? "" : code.strip(), claimed,
+                context.request().remoteAddress().hostAddress(), signedIn).await().indefinitely();
         return switch (outcome) {
             case CodeOutcome.Accepted accepted -> {
                 Cookies.set(context, StudyLinks.SESSION_COOKIE, accepted.session(), "/s/" + token,
@@ -87,11 +106,12 @@ public class LinkPages {
                 yield Response.seeOther(URI.create("/s/" + token + "/study")).header("Cache-Control", "no-store")
                         .build();
             }
-            case CodeOutcome.Wrong wrong -> page(400, Templates.landing(token, "That code is not right. "
-                    + wrong.remaining() + (wrong.remaining() == 1 ? " attempt is" : " attempts are")
-                    + " left before the link is locked."));
-            case CodeOutcome.Throttled throttled -> page(429, Templates.landing(token,
-                    "Too many wrong codes from this connection. Try again in a quarter of an hour."));
+            case CodeOutcome.Wrong wrong -> landing(token, 400, "That code is not right. " + wrong.remaining()
+                    + (wrong.remaining() == 1 ? " attempt is" : " attempts are") + " left before the link is locked.");
+            case CodeOutcome.SignInRequired required -> landing(token, 403, "This link opens only for "
+                    + required.physician() + ", signed in to the portal. Sign in first, then open the link again.");
+            case CodeOutcome.Throttled throttled -> landing(token, 429,
+                    "Too many wrong codes from this connection. Try again in a quarter of an hour.");
             case CodeOutcome.Unavailable unavailable -> unavailable();
         };
     }
@@ -134,6 +154,13 @@ public class LinkPages {
         return openings.available(token).await().indefinitely()
                 ? Response.seeOther(URI.create("/s/" + token)).header("Cache-Control", "no-store").build()
                 : unavailable();
+    }
+
+    /** The landing page again with a message (and who the link is bound to), or unavailable if it ended. */
+    private Response landing(String token, int status, String message) {
+        return openings.boundTo(token).await().indefinitely()
+                .map(bound -> page(status, Templates.landing(token, message, bound)))
+                .orElseGet(LinkPages::unavailable);
     }
 
     private static Response unavailable() {

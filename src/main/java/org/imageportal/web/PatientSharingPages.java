@@ -56,6 +56,11 @@ public class PatientSharingPages {
 
     /** A study the patient can choose to share. */
     public record StudyChoice(String id, String label) {
+
+        static StudyChoice of(StudyArchiveService.StudySummary s) {
+            return new StudyChoice(s.id().toString(), s.studyDate() + " " + String.join("/", s.modalities()) + " "
+                    + s.description());
+        }
     }
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
@@ -121,7 +126,7 @@ public class PatientSharingPages {
             int d = days == null || days.isBlank() ? 30 : Integer.parseInt(days.strip());
             GrantRequest request = new GrantRequest(studyId, providerId, "on".equals(download), chosen,
                     purposeText == null || purposeText.isBlank() ? null : purposeText.strip(),
-                    Instant.now().plus(Duration.ofDays(d)), null, null);
+                    Instant.now().plus(Duration.ofDays(d)), null, null, null);
             grants.create(actors.require(identity), request).await().indefinitely();
             return Response.seeOther(URI.create("/patient/sharing?done=shared")).build();
         });
@@ -166,24 +171,11 @@ public class PatientSharingPages {
             @FormParam("download") String download, @FormParam("days") String days,
             @FormParam("maxOpens") String maxOpens) {
         return form(() -> {
-            Purpose chosen = purpose == null || purpose.isBlank() ? null : Purpose.valueOf(purpose);
-            if (chosen == null || studyId == null || studyId.isBlank() || recipientName == null
-                    || recipientName.isBlank()) {
-                return Response.status(400).entity(page(null, "", List.of(new FrontDeskPages.FieldError("",
-                        "choose the study, name the person the link is for and say why")))).build();
-            }
-            int d = days == null || days.isBlank() ? 7 : Integer.parseInt(days.strip());
-            Integer opens = maxOpens == null || maxOpens.isBlank() ? null : Integer.valueOf(maxOpens.strip());
-            if (opens != null && opens < 1) {
-                throw ProblemException.invalid("maxOpens", "the number of openings must be at least 1");
-            }
-            Instant now = Instant.now();
-            LinkRequest request = new LinkRequest(studyId, recipientName.strip(), chosen,
-                    purposeText == null || purposeText.isBlank() ? null : purposeText.strip(), "on".equals(download),
-                    now, now.plus(Duration.ofDays(d)), opens, null);
+            LinkRequest request = LinkForm.request(studyId, recipientName, purpose, purposeText, download, days,
+                    maxOpens, null, null);
             IssuedLink issued = links.issue(actors.require(identity), request).await().indefinitely();
-            return Response.ok(Templates.linkIssued(issued, recipientName.strip(), WHEN.format(issued.expiresAt())))
-                    .build();
+            return Response.ok(Templates.linkIssued(issued, request.recipientName(),
+                    WHEN.format(issued.expiresAt()))).build();
         });
     }
 
@@ -197,10 +189,7 @@ public class PatientSharingPages {
 
     private TemplateInstance page(String q, String done, List<FrontDeskPages.FieldError> errors) {
         Actor actor = actors.require(identity);
-        List<StudyChoice> choices = studies.list(actor).await().indefinitely().stream()
-                .map(s -> new StudyChoice(s.id().toString(), s.studyDate() + " " + String.join("/", s.modalities())
-                        + " " + s.description()))
-                .toList();
+        List<StudyChoice> choices = studies.list(actor).await().indefinitely().stream().map(StudyChoice::of).toList();
         List<Physician> physicians = q == null || q.isBlank()
                 ? List.of()
                 : grants.directory(q).await().indefinitely();

@@ -141,4 +141,33 @@ class InvitationMailTest {
         assertThat(message.recipients()).containsExactly(email);
         assertThat(CODE.matcher(message.content().replace("=\r\n", "")).find()).isTrue();
     }
+
+    @Test
+    @Order(2)
+    void whenALinkIsOpenedThePatientGetsAnEmailWithoutHealthData() throws Exception {
+        TestDicom.Patient patient = TestDicom.Patient.random();
+        TestDicom study = TestDicom.ct(patient).seed(77);
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(study.bytes())).then().statusCode(200);
+        TestRealm.User user = TestRealm.createUser("patient");
+        Dicomweb.linkAccount(db, patient.id(), user.id());
+        String address = user.username() + "@patients.example";
+        try (java.sql.Connection c = org.imageportal.support.DbOwner.connect();
+                java.sql.PreparedStatement s = c
+                        .prepareStatement("UPDATE portal.patient SET email = ? WHERE patient_id = ?")) {
+            s.setString(1, address);
+            s.setString(2, patient.id());
+            s.executeUpdate();
+        }
+        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                study.studyUid());
+        org.imageportal.support.ShareLinks.Issued link = org.imageportal.support.ShareLinks
+                .issue(TestRealm.mfaToken(user), studyId, Map.of());
+        org.imageportal.support.ShareLinks.openSession(link);
+        SmtpSink.Message mail = sink.next(15);
+        assertThat(mail).as("an e-mail to the patient").isNotNull();
+        assertThat(mail.recipients()).containsExactly(address);
+        assertThat(mail.content()).contains("A study you shared was opened").contains("Sign in at")
+                .doesNotContain(patient.name().split("\\^")[0]).doesNotContain("CT CHEST")
+                .doesNotContain("Okafor").doesNotContain(link.path());
+    }
 }

@@ -174,7 +174,8 @@ class GrantTest {
         String mineId = own.id();
         String grant = share(patient, grantOf(mineId, yId)).then().statusCode(201).extract().path("id");
         assertThat(metadata(y, mineStudy)).isEqualTo(200);
-        try (Connection c = db.getConnection();
+        // time passes (as the owner: the portal's own role cannot change a grant's dates)
+        try (Connection c = DbOwner.connect();
                 PreparedStatement s = c.prepareStatement("UPDATE portal.share_grant "
                         + "SET created_at = now() - interval '31 days', expires_at = now() - interval '1 second' "
                         + "WHERE id = ?::uuid")) {
@@ -274,5 +275,49 @@ class GrantTest {
                 .body("[0].npi", org.hamcrest.Matchers.nullValue());
         given().auth().oauth2(patient).get("/api/sharing/physicians?q=x").then().statusCode(400);
         given().auth().oauth2(x).get("/api/sharing/physicians?q=xavier").then().statusCode(403);
+    }
+
+    @Test
+    void aGrantOfChosenSeriesReleasesThoseSeriesOnly() throws Exception {
+        String studyUid = TestDicom.newUid();
+        TestDicom axial = TestDicom.ct(mine).study(studyUid).seed(61);
+        TestDicom scout = TestDicom.ct(mine).study(studyUid).seriesNumber(2).seed(62);
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(axial.bytes(), scout.bytes())).then().statusCode(200);
+        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?", studyUid);
+        Map<String, Object> body = grantOf(studyId, xId);
+        body.put("seriesUids", List.of(TestDicom.newUid()));
+        share(patient, body).then().statusCode(400).body("violations.field", hasItem("seriesUids"));
+        body.put("seriesUids", List.of(scout.seriesUid()));
+        body.put("download", true);
+        String grant = share(patient, body).then().statusCode(201).extract().path("id");
+
+        String root = "/dicomweb/studies/" + studyUid;
+        assertThat(given().auth().oauth2(x).get(root + "/series").jsonPath()
+                .getList("'0020000E'.Value.flatten()", String.class)).containsExactly(scout.seriesUid());
+        Response study = given().auth().oauth2(x).accept("multipart/related; type=\"application/dicom\"").get(root);
+        assertThat(study.statusCode()).isEqualTo(200);
+        assertThat(given().auth().oauth2(x).get(root + "/metadata").jsonPath().getList("$")).hasSize(1);
+        assertThat(given().auth().oauth2(x).get(root + "/series/" + axial.seriesUid() + "/metadata").statusCode())
+                .isEqualTo(404);
+        assertThat(given().auth().oauth2(x).accept("application/dicom").get(root + "/series/" + axial.seriesUid()
+                + "/instances/" + axial.sopInstanceUid()).statusCode()).isEqualTo(404);
+        byte[] zip = given().auth().oauth2(x).get("/api/studies/" + studyId + "/archive").asByteArray();
+        List<String> names = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        assertThat(names.stream().filter(n -> n.startsWith("DICOM/"))).hasSize(1);
+        // the grant's scope cannot be widened afterwards, not even by the portal's own database role
+        try (Connection c = db.getConnection(); java.sql.Statement st = c.createStatement()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate(
+                    "UPDATE portal.share_grant SET series_uids = NULL WHERE id = '" + grant + "'"))
+                    .hasMessageContaining("permission denied");
+        }
+        // the patient still reaches both series
+        assertThat(given().auth().oauth2(patient).get(root + "/metadata").jsonPath().getList("$")).hasSize(2);
+        given().auth().oauth2(patient).post("/api/sharing/grants/" + grant + "/revocation").then().statusCode(200);
     }
 }

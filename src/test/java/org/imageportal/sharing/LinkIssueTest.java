@@ -144,4 +144,36 @@ class LinkIssueTest {
         issue(TestRealm.mfaToken(TestRealm.createUser("provider")), request()).then().statusCode(403);
         given().contentType(ContentType.JSON).body(request()).post("/api/sharing/links").then().statusCode(401);
     }
+
+    @Test
+    void theFrontDeskIssuesALinkOnlyAfterVerifyingThePatientAndNotingTheirAuthorization() throws Exception {
+        String frontdesk = TestRealm.mfaToken(TestRealm.createUser("frontdesk"));
+        String patientId = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
+                mine.id());
+        Map<String, Object> onBehalf = request();
+        issue(frontdesk, onBehalf).then().statusCode(400).body("violations.field", hasItem("authorizationNote"));
+        onBehalf.put("patientId", patientId);
+        onBehalf.put("authorizationNote", "signed HIPAA authorization for Dr Okafor, 27 Nov 2026, scanned to chart");
+        issue(frontdesk, onBehalf).then().statusCode(409).body("type",
+                org.hamcrest.Matchers.endsWith("/identity-not-verified"));
+        given().auth().oauth2(frontdesk).contentType(ContentType.JSON)
+                .body(Map.of("method", "GOVERNMENT_PHOTO_ID", "documentType", "passport", "documentLast4", "4321",
+                        "site", "front desk"))
+                .post("/api/patients/" + patientId + "/verifications").then().statusCode(201);
+        Map<String, Object> wrongPatient = new HashMap<>(onBehalf);
+        wrongPatient.put("patientId", java.util.UUID.randomUUID().toString());
+        issue(frontdesk, wrongPatient).then().statusCode(404);
+
+        Response issued = issue(frontdesk, onBehalf);
+        issued.then().statusCode(201);
+        String id = issued.jsonPath().getString("id");
+        assertThat(Dicomweb.queryString(db, "SELECT authorization_note FROM portal.share_link WHERE id = ?::uuid", id))
+                .startsWith("signed HIPAA authorization");
+        assertThat(Dicomweb.queryString(db, "SELECT detail->>'onBehalf' FROM portal.audit_event WHERE "
+                + "action = 'link.issued' AND detail->>'link' = ?", id)).isEqualTo("true");
+        // the recipient opens it like any other link, and the patient sees it on their dashboard
+        org.imageportal.support.ShareLinks.openSession(new org.imageportal.support.ShareLinks.Issued(
+                issued.jsonPath().getString("url"), issued.jsonPath().getString("accessCode"), id));
+        assertThat(given().auth().oauth2(patient).get("/api/sharing/links").jsonPath().getList("id")).contains(id);
+    }
 }

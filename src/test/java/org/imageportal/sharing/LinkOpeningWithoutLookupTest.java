@@ -24,7 +24,7 @@ class LinkOpeningWithoutLookupTest {
         String foreign = new LinkTokens(Map.of(1, "another-key-of-at-least-32-bytes!".getBytes()), 1).issue();
         for (String token : new String[]{altered, foreign, "", "not-a-token", genuine + "x", null}) {
             assertThat(openings.available(token).await().indefinitely()).as(String.valueOf(token)).isFalse();
-            assertThat(openings.tryCode(token, "12345678", "203.0.113.9").await().indefinitely())
+            assertThat(openings.tryCode(token, "12345678", "Amara Okafor", "203.0.113.9", null).await().indefinitely())
                     .isInstanceOf(LinkOpeningService.CodeOutcome.Unavailable.class);
             assertThat(openings.summary(token, "anything").await().indefinitely()).isEmpty();
             assertThat(openings.basis(token, "anything").await().indefinitely()).isEmpty();

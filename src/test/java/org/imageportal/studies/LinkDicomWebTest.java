@@ -112,6 +112,8 @@ class LinkDicomWebTest {
         assertThat(parts).hasSize(3);
         assertThat(parts).anySatisfy(p -> assertThat(p).isEqualTo(a.bytes()));
         assertThat(Integer.parseInt(disclosures(link))).isEqualTo(Integer.parseInt(before) + 1);
+        assertThat(Dicomweb.queryString(db, "SELECT recipient_claimed FROM portal.disclosure WHERE basis = ? "
+                + "ORDER BY id DESC LIMIT 1", "link:" + link.id())).isEqualTo(ShareLinks.CLAIMED_NAME);
         assertThat(Dicomweb.queryString(db, "SELECT recipient_kind || '|' || recipient_name || '|' || action || '|' "
                 + "|| purpose || '|' || recipient_ref || '|' || (description->>'instances') FROM portal.disclosure "
                 + "WHERE basis = ? ORDER BY id DESC LIMIT 1", "link:" + link.id()))

@@ -15,6 +15,9 @@ import io.restassured.response.Response;
 /** Share links in tests: issued by a patient through the API, opened with the access code as a browser would. */
 public final class ShareLinks {
 
+    /** The name the recipient gives when opening a link in these tests. */
+    public static final String CLAIMED_NAME = "Amara Okafor";
+
     private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     private ShareLinks() {
@@ -47,7 +50,8 @@ public final class ShareLinks {
         Matcher field = CSRF_FIELD.matcher(landing.asString());
         assertThat(field.find()).as("the landing page carries a CSRF field").isTrue();
         Response opened = given().redirects().follow(false).cookie("portal_csrf", landing.getCookie("portal_csrf"))
-                .contentType(ContentType.URLENC).formParam("_csrf", field.group(1)).formParam("code", link.code())
+                .contentType(ContentType.URLENC).formParam("_csrf", field.group(1)).formParam("name", CLAIMED_NAME)
+                .formParam("code", link.code())
                 .post(link.path());
         assertThat(opened.statusCode()).isEqualTo(303);
         String session = opened.getCookie("portal_link");

@@ -64,10 +64,12 @@ class LinkLandingTest extends BrowserTest {
                 ? "2" + locked.code().substring(1)
                 : "1" + locked.code().substring(1);
         for (int attempt = 1; attempt <= 4; attempt++) {
+            stranger.fill("#name", "Amara Okafor");
             stranger.fill("#code", wrong);
             stranger.click("#open");
             assertThat(stranger.locator("#code-message")).containsText((5 - attempt) + " attempt");
         }
+        stranger.fill("#name", "Amara Okafor");
         stranger.fill("#code", wrong);
         stranger.click("#open");
         assertThat(stranger.locator("h1")).hasText("This link is not available");
@@ -89,6 +91,7 @@ class LinkLandingTest extends BrowserTest {
         // the right code opens the summary and counts an opening
         Page recipient = browser.newPage();
         recipient.navigate(good.url());
+        recipient.fill("#name", "Amara Okafor");
         recipient.fill("#code", good.code());
         recipient.click("#open");
         assertThat(recipient.locator("h1")).hasText("Shared study");

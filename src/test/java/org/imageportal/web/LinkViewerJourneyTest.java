@@ -61,7 +61,7 @@ class LinkViewerJourneyTest extends BrowserTest {
 
     private static Made makeLink(Page home) {
         home.selectOption("#link-studyId", new SelectOption().setIndex(1));
-        home.fill("#recipientName", "Dr Amara Okafor");
+        home.fill("#link-recipientName", "Dr Amara Okafor");
         home.selectOption("#link-purpose", "SECOND_OPINION");
         home.check("#link-download");
         home.fill("#link-maxOpens", "3");
@@ -98,6 +98,7 @@ class LinkViewerJourneyTest extends BrowserTest {
         assertThat(stranger.locator("h1")).hasText("A study was shared with you");
         String wrong = (guessed.code().charAt(0) == '1' ? "2" : "1") + guessed.code().substring(1);
         for (int attempt = 1; attempt <= 5; attempt++) {
+            stranger.fill("#name", "Amara Okafor");
             stranger.fill("#code", wrong);
             stranger.click("#open");
         }
@@ -110,6 +111,7 @@ class LinkViewerJourneyTest extends BrowserTest {
         Made link = makeLink(home);
         Page recipient = browser.newPage();
         recipient.navigate(link.url());
+        recipient.fill("#name", "Amara Okafor");
         recipient.fill("#code", link.code());
         recipient.click("#open");
         assertThat(recipient.locator("h1")).hasText("Shared study");
@@ -161,7 +163,8 @@ class LinkViewerJourneyTest extends BrowserTest {
         var row = home.locator("tr.link[data-link='" + linkId + "']");
         assertThat(row.locator(".opens")).containsText("1 of 3");
         assertThat(row.locator(".opens")).containsText("last ");
-        assertThat(home.locator("#notifications")).containsText("The link you made for Dr Amara Okafor was opened");
+        assertThat(home.locator("#notifications")).containsText("The link you made for Dr Amara Okafor was opened "
+                + "by someone giving the name \"Amara Okafor\"");
 
         // one click revokes: the link and every DICOMweb call under it are gone
         String root = "/s/" + token + "/dicomweb/studies/" + study;

@@ -56,7 +56,7 @@ public class AccessPolicy {
             return fixed(new StudyScope.OwnStudies(actor.subject()));
         }
         if (actor.has(Role.PROVIDER)) {
-            return grants.studiesSharedWith(actor.subject()).map(StudyScope.Granted::new);
+            return grants.sharedWith(actor.subject()).map(StudyScope.class::cast);
         }
         return fixed(new StudyScope.Denied());
     }

@@ -15,8 +15,8 @@ import io.smallrye.mutiny.Uni;
 class NoStudyGrants implements StudyGrants {
 
     @Override
-    public Uni<Set<UUID>> studiesSharedWith(String providerSubject) {
-        return Uni.createFrom().item(Set.of());
+    public Uni<StudyScope.Granted> sharedWith(String providerSubject) {
+        return Uni.createFrom().item(new StudyScope.Granted(Set.of(), Set.of(), Set.of()));
     }
 
     @Override

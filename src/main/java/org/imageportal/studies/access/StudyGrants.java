@@ -1,7 +1,6 @@
 package org.imageportal.studies.access;
 
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import io.smallrye.mutiny.Uni;
@@ -12,8 +11,8 @@ import io.smallrye.mutiny.Uni;
  */
 public interface StudyGrants {
 
-    /** Ids of the studies currently shared with the provider whose Keycloak subject this is. */
-    Uni<Set<UUID>> studiesSharedWith(String providerSubject);
+    /** What is currently shared with the provider whose Keycloak subject this is (studies, or some series). */
+    Uni<StudyScope.Granted> sharedWith(String providerSubject);
 
     /** The grant under which the provider may reach the study now (for the disclosure record), if any. */
     Uni<Optional<GrantBasis>> basis(String providerSubject, UUID studyId);

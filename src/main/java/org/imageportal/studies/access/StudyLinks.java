@@ -22,9 +22,11 @@ public interface StudyLinks {
      * A link as a release under it is recorded.
      *
      * @param seriesUids the series the link covers, or null for the whole study
+     * @param recipientName the name the patient gave when issuing the link
+     * @param claimedName the name the recipient gave when opening it
      */
-    record LinkBasis(UUID linkId, UUID studyId, List<String> seriesUids, String recipientName, String purpose,
-            boolean canDownload) {
+    record LinkBasis(UUID linkId, UUID studyId, List<String> seriesUids, String recipientName, String claimedName,
+            String purpose, boolean canDownload) {
 
         public LinkBasis {
             seriesUids = seriesUids == null ? null : List.copyOf(seriesUids);

@@ -18,11 +18,21 @@ public sealed interface StudyScope {
     record OwnStudies(String accountSubject) implements StudyScope {
     }
 
-    /** Studies shared with the actor (grants), by study row id. */
-    record Granted(Set<UUID> studyIds) implements StudyScope {
+    /**
+     * Studies shared with the actor (grants), by study row id: {@code studyIds} all of them, {@code wholeStudies}
+     * those shared whole; of the others only the series in {@code seriesUids}.
+     */
+    record Granted(Set<UUID> studyIds, Set<UUID> wholeStudies, Set<String> seriesUids) implements StudyScope {
 
         public Granted {
             studyIds = Set.copyOf(studyIds);
+            wholeStudies = Set.copyOf(wholeStudies);
+            seriesUids = Set.copyOf(seriesUids);
+        }
+
+        /** Whether a series of a granted study is covered. */
+        public boolean covers(UUID studyId, String seriesUid) {
+            return wholeStudies.contains(studyId) || studyIds.contains(studyId) && seriesUids.contains(seriesUid);
         }
     }
 

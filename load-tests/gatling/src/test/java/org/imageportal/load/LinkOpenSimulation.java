@@ -1,0 +1,51 @@
+package org.imageportal.load;
+
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.csv;
+import static io.gatling.javaapi.core.CoreDsl.regex;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import java.time.Duration;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+
+/**
+ * Opening share links as recipients do, each virtual user a fresh browser: the landing page (the token's signature
+ * checked, the link looked up), the access code (slow hash compared, opening counted and audited, the patient
+ * notified, the link session set), then the study's metadata under the link (decrypted from the store, disclosed).
+ * The three together are reported as the group "link open"; the load is an open model of new recipients per
+ * second. Links, codes and study UIDs come from the CSV that infra/portal load prepares.
+ */
+public class LinkOpenSimulation extends Simulation {
+
+    private static final String BASE = System.getProperty("portal.base", "http://127.0.0.1:8080");
+    private static final String LINKS = System.getProperty("portal.links", "links.csv");
+    private static final double RATE = Double.parseDouble(System.getProperty("load.rate", "50"));
+    private static final int SECONDS = Integer.getInteger("load.seconds", 30);
+
+    private final HttpProtocolBuilder protocol = http.baseUrl(BASE).disableFollowRedirect()
+            .acceptHeader("text/html,application/dicom+json").userAgentHeader("portal-load/link-open");
+
+    private final ScenarioBuilder openLink = scenario("share-link recipients")
+            .feed(csv(LINKS).circular())
+            .group("link open").on(
+                    exec(http("landing page").get("#{path}").check(status().is(200),
+                            regex("name=\"_csrf\" value=\"([^\"]+)\"").saveAs("csrf"))),
+                    exec(http("access code").post("#{path}").formParam("_csrf", "#{csrf}")
+                            .formParam("name", "Load Recipient").formParam("code", "#{code}").check(status().is(303))),
+                    exec(http("study metadata").get("#{path}/dicomweb/studies/#{study}/metadata")
+                            .header("Accept", "application/dicom+json").check(status().is(200))));
+
+    {
+        setUp(openLink.injectOpen(constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS))))
+                .protocols(protocol);
+    }
+
+    private static io.gatling.javaapi.core.ChainBuilder exec(io.gatling.javaapi.http.HttpRequestActionBuilder request) {
+        return io.gatling.javaapi.core.CoreDsl.exec(request);
+    }
+}
