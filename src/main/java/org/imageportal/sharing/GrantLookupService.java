@@ -1,5 +1,6 @@
 package org.imageportal.sharing;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,17 +17,20 @@ public class GrantLookupService implements StudyGrants {
 
     private final GrantRepository grants;
 
-    GrantLookupService(GrantRepository grants) {
+    private final Clock clock;
+
+    GrantLookupService(GrantRepository grants, Clock clock) {
         this.grants = grants;
+        this.clock = clock;
     }
 
     @Override
     public Uni<StudyScope.Granted> sharedWith(String providerSubject) {
-        return grants.activeScope(providerSubject);
+        return grants.activeScope(providerSubject, clock.instant());
     }
 
     @Override
     public Uni<Optional<GrantBasis>> basis(String providerSubject, UUID studyId) {
-        return grants.activeGrant(providerSubject, studyId);
+        return grants.activeGrant(providerSubject, studyId, clock.instant());
     }
 }

@@ -25,7 +25,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class GrantRepository {
 
-    private static final String ACTIVE = "g.revoked_at IS NULL AND g.expires_at > now()";
+    /** Active at the time given as the last parameter (the portal's clock, not the database's). */
+    private static final String ACTIVE = "g.revoked_at IS NULL AND g.expires_at > $%d";
 
     private final Pool pool;
 
@@ -63,10 +64,10 @@ public class GrantRepository {
     }
 
     /** What the physician's active grants cover: whole studies, or chosen series of a study. */
-    Uni<StudyScope.Granted> activeScope(String providerSubject) {
+    Uni<StudyScope.Granted> activeScope(String providerSubject, Instant now) {
         return pool.preparedQuery("SELECT g.study_ref, g.series_uids FROM portal.share_grant g JOIN portal.provider p "
-                + "ON p.id = g.provider_ref WHERE p.account_subject = $1 AND " + ACTIVE)
-                .execute(Tuple.of(providerSubject)).map(rows -> {
+                + "ON p.id = g.provider_ref WHERE p.account_subject = $1 AND " + ACTIVE.formatted(2))
+                .execute(Tuple.of(providerSubject, now.atOffset(ZoneOffset.UTC))).map(rows -> {
                     Set<UUID> studies = new HashSet<>();
                     Set<UUID> whole = new HashSet<>();
                     Set<String> series = new HashSet<>();
@@ -84,12 +85,12 @@ public class GrantRepository {
     }
 
     /** The active grant of this study to this physician with the widest permission, newest first. */
-    Uni<Optional<GrantBasis>> activeGrant(String providerSubject, UUID study) {
+    Uni<Optional<GrantBasis>> activeGrant(String providerSubject, UUID study, Instant now) {
         return pool.preparedQuery("SELECT g.id, g.provider_ref, p.name, g.purpose, g.purpose_text, g.can_download "
                 + "FROM portal.share_grant g JOIN portal.provider p ON p.id = g.provider_ref "
-                + "WHERE p.account_subject = $1 AND g.study_ref = $2 AND " + ACTIVE
+                + "WHERE p.account_subject = $1 AND g.study_ref = $2 AND " + ACTIVE.formatted(3)
                 + " ORDER BY g.can_download DESC, g.created_at DESC LIMIT 1")
-                .execute(Tuple.of(providerSubject, study))
+                .execute(Tuple.of(providerSubject, study, now.atOffset(ZoneOffset.UTC)))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
@@ -106,9 +107,9 @@ public class GrantRepository {
         return list("g.patient_ref = $1 ORDER BY g.created_at DESC LIMIT 500", Tuple.of(patient));
     }
 
-    Uni<List<GrantRow>> activeForProvider(String providerSubject) {
-        return list("p.account_subject = $1 AND " + ACTIVE + " ORDER BY g.created_at DESC LIMIT 500",
-                Tuple.of(providerSubject));
+    Uni<List<GrantRow>> activeForProvider(String providerSubject, Instant now) {
+        return list("p.account_subject = $1 AND " + ACTIVE.formatted(2) + " ORDER BY g.created_at DESC LIMIT 500",
+                Tuple.of(providerSubject, now.atOffset(ZoneOffset.UTC)));
     }
 
     Uni<Optional<GrantRow>> find(UUID id) {

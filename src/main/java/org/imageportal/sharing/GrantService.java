@@ -1,5 +1,6 @@
 package org.imageportal.sharing;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -45,9 +46,12 @@ public class GrantService {
     private final AuditTrail audit;
     private final SharingConfig config;
     private final NotificationService notifications;
+    private final Clock clock;
 
     GrantService(GrantRepository grants, StudyArchiveService studies, ProviderService providers,
-            PatientService patients, AuditTrail audit, SharingConfig config, NotificationService notifications) {
+            PatientService patients, AuditTrail audit, SharingConfig config, NotificationService notifications,
+            Clock clock) {
+        this.clock = clock;
         this.notifications = notifications;
         this.grants = grants;
         this.studies = studies;
@@ -69,7 +73,7 @@ public class GrantService {
             throw ProblemException.invalid("authorizationNote",
                     "sharing for a patient needs the patient and a note of their written authorization");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant expires = request.expiresAt() == null ? now.plus(config.grantDefaultExpiry()) : request.expiresAt();
         if (!expires.isAfter(now) || expires.isAfter(now.plus(config.grantMaxExpiry()))) {
             throw ProblemException.invalid("expiresAt", "choose an expiry in the future, at most "
@@ -116,13 +120,13 @@ public class GrantService {
     public Uni<List<GrantView>> mine(Actor actor) {
         return patients.patientOfAccount(actor.subject()).chain(patient -> patient.isEmpty()
                 ? Uni.createFrom().item(List.<GrantView>of())
-                : grants.forPatient(patient.get()).map(rows -> rows.stream().map(GrantService::view).toList()));
+                : grants.forPatient(patient.get()).map(rows -> rows.stream().map(this::view).toList()));
     }
 
     /** The studies currently shared with the signed-in physician. */
     public Uni<List<GrantView>> sharedWithMe(Actor actor) {
-        return grants.activeForProvider(actor.subject())
-                .map(rows -> rows.stream().map(GrantService::view).toList());
+        return grants.activeForProvider(actor.subject(), clock.instant())
+                .map(rows -> rows.stream().map(this::view).toList());
     }
 
     /** A physician as a patient choosing whom to share with sees them: no contact details, no NPI. */
@@ -162,10 +166,10 @@ public class GrantService {
                 .map(patient -> patient.isPresent() && patient.get().equals(row.patientRef()));
     }
 
-    private static GrantView view(GrantRow r) {
+    private GrantView view(GrantRow r) {
         String state = r.revokedAt() != null
                 ? "revoked"
-                : r.expiresAt().toInstant().isAfter(Instant.now()) ? "active" : "expired";
+                : r.expiresAt().toInstant().isAfter(clock.instant()) ? "active" : "expired";
         return new GrantView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.modalities(),
                 r.providerId(), r.providerName(), r.providerOrganisation(), r.canDownload(), r.purpose(),
                 r.purposeText(), r.createdAt(), r.expiresAt(), r.revokedAt(), state, r.opens(), r.lastOpened(),

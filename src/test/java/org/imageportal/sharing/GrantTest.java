@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import jakarta.inject.Inject;
 
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
+import org.imageportal.support.AdjustableClock;
 import org.imageportal.support.DbOwner;
 import org.imageportal.support.Physicians;
 import org.imageportal.support.TestRealm;
@@ -42,6 +42,9 @@ class GrantTest {
 
     @Inject
     DataSource db;
+
+    @Inject
+    AdjustableClock clock;
 
     TestRealm.User patientUser;
     String patient;
@@ -174,17 +177,16 @@ class GrantTest {
         String mineId = own.id();
         String grant = share(patient, grantOf(mineId, yId)).then().statusCode(201).extract().path("id");
         assertThat(metadata(y, mineStudy)).isEqualTo(200);
-        // time passes (as the owner: the portal's own role cannot change a grant's dates)
-        try (Connection c = DbOwner.connect();
-                PreparedStatement s = c.prepareStatement("UPDATE portal.share_grant "
-                        + "SET created_at = now() - interval '31 days', expires_at = now() - interval '1 second' "
-                        + "WHERE id = ?::uuid")) {
-            s.setString(1, grant);
-            assertThat(s.executeUpdate()).isOne();
+        // time passes: the grant's 30 days are over by the portal's clock
+        clock.advance(java.time.Duration.ofDays(31));
+        try {
+            assertThat(metadata(y, mineStudy)).isEqualTo(404);
+            given().auth().oauth2(patient).get("/api/sharing/grants").then()
+                    .body("find { it.id == '" + grant + "' }.state", org.hamcrest.Matchers.equalTo("expired"));
+        } finally {
+            clock.reset();
         }
-        assertThat(metadata(y, mineStudy)).isEqualTo(404);
-        given().auth().oauth2(patient).get("/api/sharing/grants").then()
-                .body("find { it.id == '" + grant + "' }.state", org.hamcrest.Matchers.equalTo("expired"));
+        assertThat(metadata(y, mineStudy)).as("back to now, the grant is active again").isEqualTo(200);
     }
 
     @Test
