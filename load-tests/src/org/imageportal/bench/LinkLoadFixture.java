@@ -24,10 +24,13 @@ import io.restassured.RestAssured;
 /**
  * What the link-open load scenario (load-tests/gatling) needs: the packaged portal running, a patient with a study
  * (4 CT images of 256 x 256), and share links issued by the patient through the API, written as a CSV of link path,
- * access code and study UID. It opens links a few hundred times first (JIT warm-up), then prints READY with the portal's address, then keeps the portal up until its
- * standard input closes.
+ * access code and study UID. It opens links a few hundred times first (JIT warm-up), then prints READY with the
+ * portal's address, then keeps the portal up until its standard input closes.
  *
- * <pre>java ... org.imageportal.bench.LinkLoadFixture --jar target/quarkus-app/quarkus-run.jar --links 200 --out links.csv</pre>
+ * <pre>
+ * java ... org.imageportal.bench.LinkLoadFixture --jar target/quarkus-app/quarkus-run.jar --links 200 \
+ *     --warm-up 300 --out links.csv
+ * </pre>
  */
 public final class LinkLoadFixture {
 

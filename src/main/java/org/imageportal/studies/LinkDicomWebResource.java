@@ -132,7 +132,7 @@ public class LinkDicomWebResource {
 
     @GET
     @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/7FE00010")
-    @Operation(summary = "WADO-RS under a share link: the pixel data of an instance (native pixel data; BulkDataURI of the metadata)")
+    @Operation(summary = "WADO-RS under a share link: the pixel data of an instance (native; BulkDataURI)")
     public Response pixelData(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
         return responses.pixels(accept, find(study, series, instance).getFirst(), null);

@@ -25,10 +25,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 /**
- * The responses of WADO-RS (PS3.18 10.4), whoever asks (an account or a share link): studies, series and instances as
- * multipart/related application/dicom, and their metadata as DICOM JSON. Images are decrypted while they stream; memory stays at a few buffers per request. A
- * stored object that fails authentication is never served: before the first byte it becomes a problem response,
- * later the connection is cut.
+ * The responses of WADO-RS (PS3.18 10.4), whoever asks (an account or a share link): studies, series and
+ * instances as multipart/related application/dicom, and their metadata as DICOM JSON. Images are decrypted while
+ * they stream; memory stays at a few buffers per request. A stored object that fails authentication is never
+ * served: before the first byte it becomes a problem response, later the connection is cut.
  */
 @ApplicationScoped
 class WadoResponses {

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import com.microsoft.playwright.Browser.NewContextOptions;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
@@ -43,8 +45,7 @@ public final class Browser implements AutoCloseable {
      * that type wrong codes each use their own, as separate people would, so per-address limits stay per test.
      */
     public Page newPage(String address) {
-        com.microsoft.playwright.Browser.NewContextOptions options = new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(390, 844);
+        NewContextOptions options = new NewContextOptions().setViewportSize(390, 844);
         if (address != null) {
             options.setExtraHTTPHeaders(Map.of("X-Forwarded-For", address));
         }
@@ -53,7 +54,7 @@ public final class Browser implements AutoCloseable {
         return context.newPage();
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     /** A new address from a documentation range (RFC 5737) for one simulated client; none repeats in a run. */
     public static String someClientAddress() {
