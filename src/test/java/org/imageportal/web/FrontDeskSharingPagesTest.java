@@ -14,6 +14,7 @@ import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
 import org.imageportal.support.Browser;
 import org.imageportal.support.BrowserTest;
+import org.imageportal.support.Physicians;
 import org.imageportal.support.ShareLinks;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class FrontDeskSharingPagesTest extends BrowserTest {
                 .body(Map.of("method", "GOVERNMENT_PHOTO_ID", "documentType", "passport", "documentLast4", "2468",
                         "site", "front desk"))
                 .post("/api/patients/" + patientId + "/verifications").then().statusCode(201);
-        desk.navigate(url("/frontdesk/links/" + patientId));
+        desk.navigate(url("/frontdesk/sharing/" + patientId + "/link"));
         fillForm(desk);
         assertThat(desk.locator("h1")).hasText("Link for Dr Amara Okafor");
         String linkUrl = desk.locator("#link-url").textContent().strip();
@@ -77,5 +78,26 @@ class FrontDeskSharingPagesTest extends BrowserTest {
         org.assertj.core.api.Assertions.assertThat(Dicomweb.queryString(db,
                 "SELECT authorization_note FROM portal.share_link WHERE id = ?::uuid", id)).contains("HIPAA");
         ShareLinks.openSession(new ShareLinks.Issued(linkUrl, code, id));
+
+        // and with a registered physician, found by name
+        TestRealm.User physician = TestRealm.createUser("provider");
+        String surname = "Grantham" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        Physicians.register(db, physician, "Grace " + surname, "North Clinic");
+        desk.navigate(url("/frontdesk/patients/" + patientId));
+        desk.click("#grant-for-patient");
+        desk.fill("#q", surname);
+        desk.click("#find-physician");
+        desk.getByLabel("Grace " + surname + ", North Clinic").check();
+        desk.selectOption("#studyId", new SelectOption().setIndex(1));
+        desk.selectOption("#purpose", "TREATMENT");
+        desk.fill("#authorizationNote", "HIPAA authorization for Dr Grantham signed today, filed in the chart");
+        desk.click("#share-study");
+        assertThat(desk.locator(".notice")).containsText("The study is shared");
+        org.assertj.core.api.Assertions.assertThat(given().auth().oauth2(TestRealm.mfaToken(physician))
+                .get("/api/sharing/shared-with-me").jsonPath().getList("studyId", String.class))
+                .containsExactly(Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                        study.studyUid()));
+        org.assertj.core.api.Assertions.assertThat(Dicomweb.queryString(db, "SELECT authorization_note FROM "
+                + "portal.share_grant WHERE patient_ref = ?::uuid", patientId)).contains("Grantham");
     }
 }
