@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /** Share links in tests: issued by a patient through the API, opened with the access code as a browser would. */
 public final class ShareLinks {
@@ -45,18 +46,27 @@ public final class ShareLinks {
 
     /** Enters the code on the landing page (with its CSRF token) and returns the link session cookie. */
     public static String openSession(Issued link) {
-        Response landing = given().redirects().follow(false).get(link.path());
-        assertThat(landing.statusCode()).isEqualTo(200);
-        Matcher field = CSRF_FIELD.matcher(landing.asString());
-        assertThat(field.find()).as("the landing page carries a CSRF field").isTrue();
-        Response opened = given().redirects().follow(false).cookie("portal_csrf", landing.getCookie("portal_csrf"))
-                .contentType(ContentType.URLENC).formParam("_csrf", field.group(1)).formParam("name", CLAIMED_NAME)
-                .formParam("code", link.code())
-                .post(link.path());
+        Response opened = postCode(link, link.code(), null);
         assertThat(opened.statusCode()).isEqualTo(303);
         String session = opened.getCookie("portal_link");
         assertThat(session).isNotBlank();
         assertThat(opened.getDetailedCookie("portal_link").getPath()).isEqualTo(link.path());
         return session;
+    }
+
+    /**
+     * Posts a name and a code to the link's landing page as a browser would (CSRF token from the page), from the
+     * client address {@code address} as the portal's trusted proxy reports it (null: the test's own).
+     */
+    public static Response postCode(Issued link, String code, String address) {
+        RequestSpecification client = address == null ? given() : given().header("X-Forwarded-For", address);
+        Response landing = client.redirects().follow(false).get(link.path());
+        assertThat(landing.statusCode()).isEqualTo(200);
+        Matcher field = CSRF_FIELD.matcher(landing.asString());
+        assertThat(field.find()).as("the landing page carries a CSRF field").isTrue();
+        RequestSpecification post = address == null ? given() : given().header("X-Forwarded-For", address);
+        return post.redirects().follow(false).cookie("portal_csrf", landing.getCookie("portal_csrf"))
+                .contentType(ContentType.URLENC).formParam("_csrf", field.group(1)).formParam("name", CLAIMED_NAME)
+                .formParam("code", code).post(link.path());
     }
 }

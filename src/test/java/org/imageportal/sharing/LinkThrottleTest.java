@@ -1,0 +1,73 @@
+package org.imageportal.sharing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.imageportal.dicom.TestDicom;
+import org.imageportal.studies.Dicomweb;
+import org.imageportal.support.Browser;
+import org.imageportal.support.ShareLinks;
+import org.imageportal.support.ShareLinks.Issued;
+import org.imageportal.support.TestRealm;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * Guessing codes across links: ten wrong codes from one client address within a quarter hour pause that address
+ * (429, even for a right code), without locking any link and without stopping anyone else.
+ */
+@QuarkusTest
+class LinkThrottleTest {
+
+    @Inject
+    DataSource db;
+
+    private static Response tryCode(Issued link, String code, String address) {
+        return ShareLinks.postCode(link, code, address);
+    }
+
+    private static String wrong(Issued link) {
+        return (link.code().charAt(0) == '1' ? "2" : "1") + link.code().substring(1);
+    }
+
+    @Test
+    void tenWrongCodesFromOneAddressPauseThatAddressOnly() throws Exception {
+        TestDicom.Patient patient = TestDicom.Patient.random();
+        TestDicom study = TestDicom.ct(patient).seed(11);
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(study.bytes())).then().statusCode(200);
+        TestRealm.User owner = TestRealm.createUser("patient");
+        Dicomweb.linkAccount(db, patient.id(), owner.id());
+        String token = TestRealm.mfaToken(owner);
+        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                study.studyUid());
+        List<Issued> links = List.of(ShareLinks.issue(token, studyId, Map.of()),
+                ShareLinks.issue(token, studyId, Map.of()), ShareLinks.issue(token, studyId, Map.of()));
+
+        String guesser = Browser.someClientAddress();
+        // 4 + 4 + 2 wrong codes: no link reaches its own limit of 5
+        int[] attempts = {4, 4, 2};
+        for (int l = 0; l < links.size(); l++) {
+            for (int i = 0; i < attempts[l]; i++) {
+                assertThat(tryCode(links.get(l), wrong(links.get(l)), guesser).statusCode()).isEqualTo(400);
+            }
+        }
+        Response paused = tryCode(links.get(2), links.get(2).code(), guesser);
+        assertThat(paused.statusCode()).as("the address is paused, even for the right code").isEqualTo(429);
+        assertThat(paused.asString()).contains("Too many wrong codes");
+        for (Issued link : links) {
+            assertThat(Dicomweb.queryString(db, "SELECT (locked_at IS NULL)::text || '/' || opens FROM "
+                    + "portal.share_link WHERE id = ?::uuid", link.id())).isEqualTo("true/0");
+        }
+        // someone else, elsewhere, opens the same link with its code
+        assertThat(tryCode(links.get(2), links.get(2).code(), Browser.someClientAddress()).statusCode())
+                .isEqualTo(303);
+    }
+}
