@@ -133,23 +133,20 @@ public class GrantService {
     public record Physician(UUID id, String name, String organisation) {
     }
 
-    /** Physicians a patient can share with. */
     /**
-     * A physician opened a study shared with them in the viewer: the patient is told in the portal (and by e-mail
-     * when configured). Nothing happens for a study not shared with them now.
+     * A physician opened a study shared with them in the viewer, under this (active) grant: the patient is told in
+     * the portal (and by e-mail when configured). Nothing happens for a study the physician cannot reach now.
      */
-    public Uni<Void> opened(Actor provider, UUID studyId) {
-        return sharedWithMe(provider).chain(list -> list.stream()
-                .filter(g -> g.studyId().equals(studyId) && "active".equals(g.state())).findFirst()
-                .map(g -> studies.patientOf(provider, studyId).chain(patient -> patient.isEmpty()
-                        ? Uni.createFrom().voidItem()
-                        : notifications.record(grants.pool(), patient.get(), Kind.GRANT_OPENED, g.providerName()
-                                + " opened your study of " + g.studyDate() + ", " + g.studyDescription()
-                                + ", shared for " + g.purpose() + ".")
-                                .invoke(() -> notifications.email(patient.get()))))
-                .orElseGet(() -> Uni.createFrom().voidItem()));
+    public Uni<Void> opened(Actor provider, GrantView grant) {
+        return studies.patientOf(provider, grant.studyId()).chain(patient -> patient.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : notifications.record(grants.pool(), patient.get(), Kind.GRANT_OPENED, grant.providerName()
+                        + " opened your study of " + grant.studyDate() + ", " + grant.studyDescription()
+                        + ", shared for " + grant.purpose() + ".")
+                        .invoke(() -> notifications.email(patient.get())));
     }
 
+    /** Physicians a patient can share with. */
     public Uni<List<Physician>> directory(String text) {
         return providers.directory(text)
                 .map(found -> found.stream().map(p -> new Physician(p.id(), p.name(), p.organisation())).toList());

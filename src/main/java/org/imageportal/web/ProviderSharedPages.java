@@ -79,7 +79,7 @@ public class ProviderSharedPages {
                 .filter(g -> g.studyId().equals(id) && "active".equals(g.state())).findFirst()
                 .orElseThrow(ProblemException::notFound);
         String uid = archives.studyUid(actor, id).await().indefinitely().orElseThrow(ProblemException::notFound);
-        grants.opened(actor, id).await().indefinitely();
+        grants.opened(actor, grant).await().indefinitely();
         return Templates.viewer(new ViewerView("/viewer/dicomweb", uid, "/provider/shared",
                 grant.download() ? "/provider/shared/" + id + "/download" : null));
     }

@@ -12,9 +12,9 @@ import jakarta.inject.Inject;
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
 import org.imageportal.support.Browser;
+import org.imageportal.support.PatientWithStudy;
 import org.imageportal.support.ShareLinks;
 import org.imageportal.support.ShareLinks.Issued;
-import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,14 +40,10 @@ class LinkThrottleTest {
 
     @Test
     void tenWrongCodesFromOneAddressPauseThatAddressOnly() throws Exception {
-        TestDicom.Patient patient = TestDicom.Patient.random();
-        TestDicom study = TestDicom.ct(patient).seed(11);
-        Dicomweb.stow(TestRealm.ingestToken(), List.of(study.bytes())).then().statusCode(200);
-        TestRealm.User owner = TestRealm.createUser("patient");
-        Dicomweb.linkAccount(db, patient.id(), owner.id());
-        String token = TestRealm.mfaToken(owner);
-        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
-                study.studyUid());
+        PatientWithStudy fixture = PatientWithStudy.create(db, 11);
+        TestDicom study = fixture.study();
+        String token = fixture.ownerToken();
+        String studyId = fixture.studyId();
         List<Issued> links = List.of(ShareLinks.issue(token, studyId, Map.of()),
                 ShareLinks.issue(token, studyId, Map.of()), ShareLinks.issue(token, studyId, Map.of()));
 

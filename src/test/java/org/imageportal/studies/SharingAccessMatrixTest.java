@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.imageportal.dicom.TestDicom;
+import org.imageportal.support.PatientWithStudy;
 import org.imageportal.support.Physicians;
 import org.imageportal.support.ShareLinks;
 import org.imageportal.support.ShareLinks.Issued;
@@ -79,14 +80,10 @@ class SharingAccessMatrixTest {
 
     @Test
     void grantsReleaseOnlyToTheNamedPhysicianWhileTheyLast() throws Exception {
-        TestDicom.Patient patient = TestDicom.Patient.random();
-        TestDicom d = TestDicom.ct(patient).seed(41);
-        Dicomweb.stow(TestRealm.ingestToken(), List.of(d.bytes())).then().statusCode(200);
-        TestRealm.User owner = TestRealm.createUser("patient");
-        Dicomweb.linkAccount(db, patient.id(), owner.id());
-        String ownerToken = TestRealm.mfaToken(owner);
-        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
-                d.studyUid());
+        PatientWithStudy fixture = PatientWithStudy.create(db, 41);
+        TestDicom d = fixture.study();
+        String ownerToken = fixture.ownerToken();
+        String studyId = fixture.studyId();
         TestRealm.User xUser = TestRealm.createUser("provider");
         TestRealm.User vUser = TestRealm.createUser("provider");
         TestRealm.User yUser = TestRealm.createUser("provider");
@@ -117,14 +114,10 @@ class SharingAccessMatrixTest {
 
     @Test
     void linksReleaseOnlyWithTheirOwnSessionWhileTheyLast() throws Exception {
-        TestDicom.Patient patient = TestDicom.Patient.random();
-        TestDicom d = TestDicom.ct(patient).seed(42);
-        Dicomweb.stow(TestRealm.ingestToken(), List.of(d.bytes())).then().statusCode(200);
-        TestRealm.User owner = TestRealm.createUser("patient");
-        Dicomweb.linkAccount(db, patient.id(), owner.id());
-        String ownerToken = TestRealm.mfaToken(owner);
-        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
-                d.studyUid());
+        PatientWithStudy fixture = PatientWithStudy.create(db, 42);
+        TestDicom d = fixture.study();
+        String ownerToken = fixture.ownerToken();
+        String studyId = fixture.studyId();
         Issued link = ShareLinks.issue(ownerToken, studyId, Map.of("download", true));
         Issued other = ShareLinks.issue(ownerToken, studyId, Map.of("download", true));
         String session = ShareLinks.openSession(link);
