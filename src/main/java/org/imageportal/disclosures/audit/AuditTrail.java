@@ -13,7 +13,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Writes audit events. Events that record an action are written in the action's own transaction (pass its
  * connection), so the action cannot happen without its record. Details hold ids and reasons, never PHI values.
- * (The tamper-evident chaining, exports and reports come with the audit feature.)
+ * The database chains every entry to the one before it as it is inserted (V15); {@link AuditChainService} verifies
+ * the chain and anchors its head outside the database.
  */
 @ApplicationScoped
 public class AuditTrail {

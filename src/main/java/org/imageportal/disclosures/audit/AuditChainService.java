@@ -1,0 +1,162 @@
+package org.imageportal.disclosures.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditAnchor.Head;
+import org.imageportal.disclosures.audit.AuditChain.Break;
+import org.imageportal.disclosures.audit.AuditChain.Entry;
+import org.imageportal.disclosures.audit.AuditChain.Verifier;
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Verifies the audit trail's hash chain from the first entry to the head, and anchors the head outside the
+ * database. Verification reads the trail in pages and recomputes every hash in the portal ({@link AuditChain}), so
+ * a row altered, deleted or inserted by someone with database rights is named; comparing with the anchor catches
+ * entries cut off the end.
+ */
+@ApplicationScoped
+public class AuditChainService {
+
+    private static final Logger LOG = Logger.getLogger(AuditChainService.class);
+    private static final int PAGE = 2000;
+
+    /** How the trail compares with the anchor kept outside the database. */
+    public enum AnchorState {
+        /** Nothing anchored yet. */
+        NONE,
+        /** The trail holds the anchored entry with the anchored hash. */
+        MATCHES,
+        /** The trail ends before the anchored entry: entries were cut off the end. */
+        TRUNCATED,
+        /** The trail holds a different hash at the anchored position: it was rewritten. */
+        REWRITTEN
+    }
+
+    /** The anchor as compared. */
+    public record AnchorCheck(AnchorState state, Long seq, String hash, Instant at) {
+    }
+
+    /** The outcome: {@code intact} only if the chain is unbroken and agrees with the anchor. */
+    public record Verification(boolean intact, long entries, long headSeq, String headHash, Break firstBroken,
+            AnchorCheck anchor, Instant verifiedAt) {
+    }
+
+    private final Pool pool;
+    private final AuditAnchor anchors;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    AuditChainService(Pool pool, AuditAnchor anchors, AuditTrail audit, Clock clock) {
+        this.pool = pool;
+        this.anchors = anchors;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Verifies the chain and records that the actor did so. */
+    public Uni<Verification> verify(String actor) {
+        return verify().call(v -> audit.record(actor, "audit.verify", v.intact() ? "intact" : "broken", "audit",
+                v.firstBroken() == null
+                        ? Map.of("entries", v.entries())
+                        : Map.of("entries", v.entries(), "brokenAt", v.firstBroken().seq())));
+    }
+
+    /** Recomputes the whole chain. */
+    public Uni<Verification> verify() {
+        Uni<Optional<Head>> anchored = blocking(anchors::read);
+        return anchored.chain(anchor -> compare(anchor).chain(check -> walk(new Verifier(), 0).map(verifier -> {
+            boolean intact = verifier.broken() == null
+                    && (check.state() == AnchorState.NONE || check.state() == AnchorState.MATCHES);
+            return new Verification(intact, verifier.checked(), verifier.lastSeq(),
+                    AuditChain.hex(verifier.lastHash()), verifier.broken(), check, clock.instant());
+        })));
+    }
+
+    /**
+     * Copies the head outside the database, only forward: an anchor is never replaced by a shorter or different
+     * trail, so cutting entries and anchoring again does not hide the cut.
+     */
+    public Uni<Head> anchor() {
+        return verify().chain(v -> {
+            if (!v.intact()) {
+                LOG.errorf("audit chain not anchored: it is broken (%s)", v.firstBroken() != null
+                        ? "entry " + v.firstBroken().seq() + ": " + v.firstBroken().reason()
+                        : "anchor " + v.anchor().state());
+                return audit.record("system", "audit.anchor", "refused", "audit",
+                        Map.of("reason", "chain broken")).replaceWith((Head) null);
+            }
+            Head head = new Head(v.headSeq(), v.headHash(), clock.instant());
+            return blocking(() -> {
+                anchors.write(head);
+                return head;
+            });
+        });
+    }
+
+    @Scheduled(every = "${portal.audit.anchor-every}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> anchorPeriodically() {
+        return anchor().replaceWithVoid().onFailure().invoke(e -> LOG.error("audit chain anchoring failed", e))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Verifier> walk(Verifier verifier, long afterSeq) {
+        return pool.preparedQuery("SELECT seq, id, at, actor, action, outcome, entity, detail::text AS detail, "
+                + "prev_hash, hash FROM portal.audit_event WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .execute(Tuple.of(afterSeq, PAGE)).chain(rows -> {
+                    long last = afterSeq;
+                    int n = 0;
+                    for (Row r : rows) {
+                        n++;
+                        last = r.getLong("seq");
+                        if (!verifier.accept(entry(r))) {
+                            return Uni.createFrom().item(verifier);
+                        }
+                    }
+                    return n < PAGE ? Uni.createFrom().item(verifier) : walk(verifier, last);
+                });
+    }
+
+    private static Entry entry(Row r) {
+        return new Entry(r.getLong("seq"), r.getLong("id"), r.getOffsetDateTime("at"), r.getString("actor"),
+                r.getString("action"), r.getString("outcome"), r.getString("entity"), r.getString("detail"),
+                r.getBuffer("prev_hash").getBytes(), r.getBuffer("hash").getBytes());
+    }
+
+    private Uni<AnchorCheck> compare(Optional<Head> anchored) {
+        if (anchored.isEmpty()) {
+            return Uni.createFrom().item(new AnchorCheck(AnchorState.NONE, null, null, null));
+        }
+        Head head = anchored.get();
+        return pool.preparedQuery("SELECT (SELECT max(seq) FROM portal.audit_event) AS head, "
+                + "(SELECT hash FROM portal.audit_event WHERE seq = $1) AS hash").execute(Tuple.of(head.seq()))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    Long max = r.getLong("head");
+                    AnchorState state;
+                    if (max == null || max < head.seq() || r.getBuffer("hash") == null) {
+                        state = AnchorState.TRUNCATED;
+                    } else if (!AuditChain.hex(r.getBuffer("hash").getBytes()).equals(head.hash())) {
+                        state = AnchorState.REWRITTEN;
+                    } else {
+                        state = AnchorState.MATCHES;
+                    }
+                    return new AnchorCheck(state, head.seq(), head.hash(), head.at());
+                });
+    }
+
+    private static <T> Uni<T> blocking(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

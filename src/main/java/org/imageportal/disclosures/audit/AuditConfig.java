@@ -1,0 +1,18 @@
+package org.imageportal.disclosures.audit;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The audit trail and the records kept with it. */
+@ConfigMapping(prefix = "portal.audit")
+public interface AuditConfig {
+
+    /**
+     * How often the chain's head is copied outside the database (an object in the store), so that cutting entries
+     * off the end of the trail is detected too.
+     */
+    @WithDefault("10m")
+    Duration anchorEvery();
+}

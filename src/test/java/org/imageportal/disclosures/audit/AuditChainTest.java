@@ -1,0 +1,241 @@
+package org.imageportal.disclosures.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.imageportal.support.DbOwner;
+import org.imageportal.support.TestRealm;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The audit trail is a hash chain the portal recomputes on its own: an entry altered in the database is named, a
+ * tail cut off is caught by the anchor kept in the object store, and the portal's database role cannot change or
+ * remove entries at all.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditChainTest {
+
+    /** The portal's own database role. */
+    @Inject
+    DataSource db;
+
+    @Inject
+    AuditTrail trail;
+
+    String officer;
+    String patient;
+
+    @BeforeAll
+    void setUp() {
+        officer = TestRealm.mfaToken(TestRealm.createUser("privacy-officer"));
+        patient = TestRealm.mfaToken(TestRealm.createUser("patient"));
+    }
+
+    private JsonPath verify() {
+        return given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Entries whose text needs every escape the canonical form has, written by the portal itself. */
+    private void writeAwkwardEntries() {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("reason", "quote \" backslash \\ newline \n tab \t bell \u0007 é 日本 \uD83D\uDE00");
+        detail.put("nested", Map.of("list", List.of(1, 2.5, true, "x"), "empty", Map.of()));
+        detail.put("zz", 12345678901L);
+        trail.record("actor \"with\" quotes\r\n", "test.awkward", "success", null, detail).await().indefinitely();
+        trail.record("plain", "test.plain", "success", "study:1", Map.of()).await().indefinitely();
+    }
+
+    @Test
+    void theChainVerifiesAndTheVerificationIsItselfAudited() throws Exception {
+        writeAwkwardEntries();
+        JsonPath v = verify();
+        assertThat(v.getBoolean("intact")).isTrue();
+        assertThat(v.getLong("entries")).isGreaterThanOrEqualTo(2);
+        assertThat(v.getString("firstBroken")).isNull();
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s
+                        .executeQuery("SELECT action, outcome FROM portal.audit_event ORDER BY seq DESC LIMIT 1")) {
+            r.next();
+            assertThat(r.getString(1)).isEqualTo("audit.verify");
+            assertThat(r.getString(2)).isEqualTo("intact");
+        }
+    }
+
+    @Test
+    void thePortalsRoleCanOnlyAddAndReadEntries() throws Exception {
+        writeAwkwardEntries();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE portal.audit_event SET outcome = 'x' WHERE seq = 1"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM portal.audit_event WHERE seq = 1"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.executeUpdate("TRUNCATE portal.audit_event"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            // an insert cannot choose its place or hashes: the trigger overwrites them
+            s.executeUpdate("INSERT INTO portal.audit_event (actor, action, outcome, seq, prev_hash, hash) "
+                    + "VALUES ('forger', 'test.forged', 'success', 1, '\\x00', '\\x00')");
+        }
+        assertThat(verify().getBoolean("intact")).isTrue();
+    }
+
+    @Test
+    void anEntryAlteredInTheDatabaseIsNamed() throws Exception {
+        writeAwkwardEntries();
+        long seq;
+        long id;
+        String original;
+        try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
+            ResultSet r = s.executeQuery("SELECT seq, id, detail::text FROM portal.audit_event "
+                    + "WHERE action = 'test.awkward' ORDER BY seq DESC LIMIT 1");
+            r.next();
+            seq = r.getLong(1);
+            id = r.getLong(2);
+            original = r.getString(3);
+            try (PreparedStatement p = owner.prepareStatement(
+                    "UPDATE portal.audit_event SET detail = detail || '{\"reason\": \"nothing to see\"}' WHERE id = ?")) {
+                p.setLong(1, id);
+                assertThat(p.executeUpdate()).isEqualTo(1);
+            }
+        }
+        try {
+            JsonPath v = verify();
+            assertThat(v.getBoolean("intact")).isFalse();
+            assertThat(v.getLong("firstBroken.seq")).isEqualTo(seq);
+            assertThat(v.getLong("firstBroken.id")).isEqualTo(id);
+            assertThat(v.getString("firstBroken.reason")).contains("changed");
+            // a broken chain is not anchored
+            given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(409)
+                    .contentType("application/problem+json");
+        } finally {
+            try (Connection owner = DbOwner.connect();
+                    PreparedStatement p = owner.prepareStatement(
+                            "UPDATE portal.audit_event SET detail = ?::jsonb WHERE id = ?")) {
+                p.setString(1, original);
+                p.setLong(2, id);
+                p.executeUpdate();
+            }
+        }
+        assertThat(verify().getBoolean("intact")).isTrue();
+    }
+
+    @Test
+    void anEntryDeletedFromTheMiddleIsNamed() throws Exception {
+        writeAwkwardEntries();
+        List<Object[]> removed = new ArrayList<>();
+        long seq;
+        try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
+            ResultSet r = s.executeQuery("SELECT max(seq) FROM portal.audit_event WHERE action = 'test.awkward'");
+            r.next();
+            seq = r.getLong(1);
+            removed.addAll(rows(owner, seq, seq));
+            s.executeUpdate("DELETE FROM portal.audit_event WHERE seq = " + seq);
+        }
+        try {
+            JsonPath v = verify();
+            assertThat(v.getBoolean("intact")).isFalse();
+            assertThat(v.getLong("firstBroken.seq")).isEqualTo(seq + 1);
+            assertThat(v.getString("firstBroken.reason")).contains("entries " + seq + " to " + seq + " are missing");
+        } finally {
+            restore(removed);
+        }
+        assertThat(verify().getBoolean("intact")).isTrue();
+    }
+
+    @Test
+    void aTailCutOffIsCaughtByTheAnchorAndTheAnchorDoesNotMoveBack() throws Exception {
+        writeAwkwardEntries();
+        JsonPath anchored = given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(200)
+                .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES")).extract().jsonPath();
+        long anchoredSeq = anchored.getLong("anchor.seq");
+        List<Object[]> removed;
+        try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
+            removed = rows(owner, anchoredSeq - 1, Long.MAX_VALUE);
+            s.executeUpdate("DELETE FROM portal.audit_event WHERE seq >= " + (anchoredSeq - 1));
+        }
+        try {
+            // what is left is a perfect chain; only the anchor shows entries are gone
+            given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                    .body("intact", equalTo(false)).body("firstBroken", nullValue())
+                    .body("anchor.state", equalTo("TRUNCATED"));
+            given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(409);
+        } finally {
+            try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
+                // drop what was chained onto the cut tail meanwhile (the verifications above), then put the tail back
+                s.executeUpdate("DELETE FROM portal.audit_event WHERE seq >= " + (anchoredSeq - 1));
+            }
+            restore(removed);
+        }
+        given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES"));
+    }
+
+    @Test
+    void onlyThePrivacyOfficerAndAdministratorVerify() {
+        given().get("/api/audit/verify").then().statusCode(401);
+        given().auth().oauth2(patient).get("/api/audit/verify").then().statusCode(403);
+        given().auth().oauth2(patient).post("/api/audit/anchor").then().statusCode(403);
+    }
+
+    private static List<Object[]> rows(Connection owner, long fromSeq, long toSeq) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement p = owner.prepareStatement("SELECT id, at, actor, action, outcome, entity, "
+                + "detail::text, seq, prev_hash, hash FROM portal.audit_event WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+            p.setLong(1, fromSeq);
+            p.setLong(2, toSeq);
+            ResultSet r = p.executeQuery();
+            while (r.next()) {
+                Object[] row = new Object[10];
+                for (int i = 0; i < 10; i++) {
+                    row[i] = r.getObject(i + 1);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** Puts rows back exactly as they were (the chaining trigger off inside this transaction only). */
+    private static void restore(List<Object[]> rows) throws SQLException {
+        try (Connection owner = DbOwner.connect()) {
+            owner.setAutoCommit(false);
+            try (Statement s = owner.createStatement()) {
+                s.execute("ALTER TABLE portal.audit_event DISABLE TRIGGER audit_chain");
+                try (PreparedStatement p = owner.prepareStatement("INSERT INTO portal.audit_event (id, at, actor, "
+                        + "action, outcome, entity, detail, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
+                    for (Object[] row : rows) {
+                        for (int i = 0; i < row.length; i++) {
+                            p.setObject(i + 1, row[i]);
+                        }
+                        p.executeUpdate();
+                    }
+                }
+                s.execute("ALTER TABLE portal.audit_event ENABLE TRIGGER audit_chain");
+            }
+            owner.commit();
+        }
+    }
+}
