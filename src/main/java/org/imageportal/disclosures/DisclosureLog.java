@@ -35,14 +35,19 @@ public class DisclosureLog {
             String claimedName, Action action, Map<String, Object> description, String purpose, String basis) {
     }
 
-    /** Records the disclosure in the caller's transaction; a failure fails the release. */
+    /**
+     * Records the disclosure in the caller's transaction; a failure fails the release. A share is made at the
+     * patient's direction, so its disclosures are excepted from the accounting ({@link Exemption#forSharePurpose})
+     * but listed in the full access report.
+     */
     public Uni<Void> record(SqlClient tx, Disclosure d) {
         return tx.preparedQuery("INSERT INTO portal.disclosure (patient_ref, study_ref, recipient_kind, recipient_ref, "
-                + "recipient_name, recipient_claimed, action, description, purpose, basis) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                + "recipient_name, recipient_claimed, action, description, purpose, basis, category, exception) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'EXCEPTED', $11)")
                 .execute(Tuple.from(java.util.Arrays.asList(d.patient(), d.study(), d.kind().name(),
                         d.recipientRef(), d.recipientName(), d.claimedName(), d.action().name(),
-                        new JsonObject(d.description()), d.purpose(), d.basis())))
+                        new JsonObject(d.description()), d.purpose(), d.basis(),
+                        Exemption.forSharePurpose(d.purpose()).name())))
                 .replaceWithVoid();
     }
 }

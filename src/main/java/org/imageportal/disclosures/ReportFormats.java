@@ -1,0 +1,163 @@
+package org.imageportal.disclosures;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+
+/** The report as CSV (RFC 4180, spreadsheet formulas neutralised) and as a paginated PDF. Plain Java. */
+final class ReportFormats {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
+    private static final float MARGIN = 50;
+    private static final float LEADING = 13;
+
+    private ReportFormats() {
+    }
+
+    static byte[] csv(AccountingReport report) {
+        StringBuilder out = new StringBuilder();
+        row(out, List.of("date", "recipient", "recipient address", "what was disclosed", "purpose or basis", "access",
+                "category", "number of disclosures", "date of the last"));
+        for (AccountingReport.Line l : report.lines()) {
+            row(out, List.of(l.date().toString(), l.recipient(), nz(l.address()), l.description(), l.purpose(),
+                    l.access(), l.category(), String.valueOf(l.count()),
+                    l.lastDate() == null ? "" : l.lastDate().toString()));
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void row(StringBuilder out, List<String> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            String cell = cells.get(i);
+            // a cell a spreadsheet would run as a formula is kept as text
+            if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+                cell = "'" + cell;
+            }
+            out.append('"').append(cell.replace("\"", "\"\"")).append('"');
+        }
+        out.append("\r\n");
+    }
+
+    static byte[] pdf(AccountingReport report, ZoneId zone) {
+        List<String> text = new ArrayList<>();
+        text.add("#" + report.title());
+        text.add("Patient: " + report.patientName());
+        text.add("Period: " + report.from() + " to " + report.to());
+        text.add("Prepared: " + STAMP.format(report.generatedAt().atZone(zone))
+                + (report.kind() == AccountingReport.Kind.ACCOUNTABLE
+                        ? (report.freeOfCharge() ? " (first accounting in 12 months: free of charge)" : "")
+                        : ""));
+        text.add("");
+        if (report.lines().isEmpty()) {
+            text.add("No disclosures in this period.");
+        }
+        int n = 0;
+        for (AccountingReport.Line l : report.lines()) {
+            n++;
+            text.add("#" + n + ". " + l.date() + "  " + l.recipient());
+            if (l.address() != null && !l.address().isBlank()) {
+                text.add("Address: " + l.address());
+            }
+            text.add("Disclosed: " + l.description());
+            text.add("Purpose: " + l.purpose());
+            text.add("Access: " + l.access() + "; " + l.category());
+            if (l.summarised()) {
+                text.add(l.count() + " disclosures to this recipient for this purpose, the last on " + l.lastDate());
+            }
+            text.add("");
+        }
+        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            PDDocumentInformation info = doc.getDocumentInformation();
+            info.setTitle(report.title());
+            info.setProducer("image portal");
+            PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+            PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
+            float width = PDRectangle.A4.getWidth() - 2 * MARGIN;
+            PDPageContentStream page = null;
+            float y = 0;
+            for (String raw : text) {
+                boolean heading = raw.startsWith("#");
+                PDType1Font font = heading ? bold : regular;
+                for (String line : wrap(encodable(font, heading ? raw.substring(1) : raw), font, 10, width)) {
+                    if (page == null || y < MARGIN) {
+                        if (page != null) {
+                            page.close();
+                        }
+                        PDPage next = new PDPage(PDRectangle.A4);
+                        doc.addPage(next);
+                        page = new PDPageContentStream(doc, next);
+                        y = PDRectangle.A4.getHeight() - MARGIN;
+                    }
+                    page.beginText();
+                    page.setFont(font, 10);
+                    page.newLineAtOffset(MARGIN, y);
+                    page.showText(line);
+                    page.endText();
+                    y -= LEADING;
+                }
+            }
+            if (page != null) {
+                page.close();
+            }
+            doc.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Characters the standard font cannot show become '?'. */
+    private static String encodable(PDType1Font font, String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            String c = new String(Character.toChars(cp));
+            try {
+                font.encode(c);
+                out.append(c);
+            } catch (IOException | IllegalArgumentException e) {
+                out.append('?');
+            }
+        });
+        return out.toString();
+    }
+
+    private static List<String> wrap(String text, PDType1Font font, float size, float width) throws IOException {
+        List<String> lines = new ArrayList<>();
+        if (text.isEmpty()) {
+            lines.add("");
+            return lines;
+        }
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            String candidate = line.isEmpty() ? word : line + " " + word;
+            if (font.getStringWidth(candidate) / 1000 * size > width && !line.isEmpty()) {
+                lines.add(line.toString());
+                line = new StringBuilder(word);
+            } else {
+                line = new StringBuilder(candidate);
+            }
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}
