@@ -1,6 +1,7 @@
 package org.imageportal.disclosures.audit;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,4 +16,11 @@ public interface AuditConfig {
      */
     @WithDefault("10m")
     Duration anchorEvery();
+
+    /** The portal's audit source id in exported audit messages (DICOM AuditSourceID, FHIR source.observer). */
+    @WithDefault("image-portal")
+    String sourceId();
+
+    /** The enterprise site the portal serves (DICOM AuditEnterpriseSiteID, FHIR source.site), if named. */
+    Optional<String> site();
 }
