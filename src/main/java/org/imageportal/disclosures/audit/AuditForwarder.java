@@ -1,0 +1,110 @@
+package org.imageportal.disclosures.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.disclosures.audit.AuditChain.Entry;
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Forwards the audit trail, in chain order, to the audit record repository as DICOM audit messages over syslog/TLS.
+ * How far the repository has received it is kept in the database and moves only after a batch was written and the
+ * connection closed cleanly, so an unreachable repository loses nothing: the next run sends from where the last
+ * one stopped. With several portal instances, the one holding the destination's row lock forwards. Entries whose
+ * action has no DICOM audit event are passed over (they stay in the trail and its FHIR export). Blocking.
+ */
+@ApplicationScoped
+public class AuditForwarder {
+
+    private static final Logger LOG = Logger.getLogger(AuditForwarder.class);
+
+    private final Pool pool;
+    private final AuditSearchService search;
+    private final SyslogConfig config;
+    private final AuditSource source;
+    private final SyslogSender sender;
+
+    AuditForwarder(Pool pool, AuditSearchService search, SyslogConfig config, AuditConfig audit) {
+        this.pool = pool;
+        this.search = search;
+        this.config = config;
+        this.source = new AuditSource(audit.sourceId(), audit.site().orElse(null));
+        this.sender = new SyslogSender(config, audit.sourceId());
+    }
+
+    @Scheduled(every = "${portal.audit.syslog.every}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (!config.enabled()) {
+            return;
+        }
+        try {
+            forward();
+        } catch (RuntimeException e) {
+            LOG.warnf("audit forwarding to the repository failed; it resumes on the next run (%s)",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Sends the entries the repository has not received yet, a batch per connection; returns the chain position it
+     * has received up to, or empty if another instance is forwarding right now.
+     */
+    public Optional<Long> forward() {
+        String destination = "syslog:" + config.host().orElse("-") + ":" + config.port();
+        pool.preparedQuery("INSERT INTO portal.audit_forwarding (destination) VALUES ($1) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(destination)).await().indefinitely();
+        Optional<Long> reached = Optional.empty();
+        while (true) {
+            Long after = pool.withTransaction(tx -> tx.preparedQuery("SELECT last_seq FROM portal.audit_forwarding "
+                    + "WHERE destination = $1 FOR UPDATE SKIP LOCKED").execute(Tuple.of(destination))
+                    .chain(rows -> {
+                        if (rows.size() == 0) {
+                            return Uni.createFrom().nullItem();
+                        }
+                        long last = rows.iterator().next().getLong("last_seq");
+                        return search.run(last, config.batch())
+                                .emitOn(Infrastructure.getDefaultWorkerPool())
+                                .map(entries -> send(entries, last))
+                                .call(next -> next == last
+                                        ? Uni.createFrom().voidItem()
+                                        : tx.preparedQuery("UPDATE portal.audit_forwarding SET last_seq = $2, "
+                                                + "updated_at = now() WHERE destination = $1")
+                                                .execute(Tuple.of(destination, next)).replaceWithVoid());
+                    })).await().indefinitely();
+            if (after == null || reached.isPresent() && reached.get().equals(after)) {
+                return after == null ? reached : Optional.of(after);
+            }
+            reached = Optional.of(after);
+        }
+    }
+
+    /** Sends a batch; returns the last chain position it covers. */
+    private long send(List<Entry> entries, long last) {
+        if (entries.isEmpty()) {
+            return last;
+        }
+        List<byte[]> frames = new ArrayList<>();
+        for (Entry e : entries) {
+            DicomAuditMessage.of(e, source).ifPresent(xml -> frames.add(sender.frame(e.at().toInstant(), xml)));
+        }
+        try {
+            if (!frames.isEmpty()) {
+                sender.send(frames);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return entries.getLast().seq();
+    }
+}

@@ -1,0 +1,268 @@
+package org.imageportal.disclosures.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManagerFactory;
+import javax.sql.DataSource;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import jakarta.inject.Inject;
+
+import org.imageportal.studies.Dicomweb;
+import org.imageportal.support.TcpRelay;
+import org.imageportal.support.TestRealm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.w3c.dom.Element;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The audit trail reaches an audit record repository as DICOM audit messages in RFC 5424 syslog over mutually
+ * authenticated TLS (RFC 5425 framing), checked by a TLS listener the test runs; an unreachable or untrusted
+ * repository loses nothing.
+ */
+@QuarkusTest
+@TestProfile(AuditForwardingTest.WithRepository.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditForwardingTest {
+
+    private static final String PASSWORD = "test-only-store";
+    private static final Path STORES = Path.of(System.getProperty("java.io.tmpdir"), "portal-syslog-test");
+
+    /** Forwarding on, to the listener's port, trusting the listener's certificate and presenting the portal's. */
+    public static class WithRepository implements QuarkusTestProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            certificates();
+            return Map.of("portal.audit.syslog.enabled", "true", "portal.audit.syslog.host", "localhost",
+                    "portal.audit.syslog.port", Integer.toString(TcpRelay.reservePort("syslog")),
+                    "portal.audit.syslog.trust-store", STORES.resolve("portal-trust.p12").toString(),
+                    "portal.audit.syslog.trust-store-password", PASSWORD, "portal.audit.syslog.key-store",
+                    STORES.resolve("portal.p12").toString(), "portal.audit.syslog.key-store-password", PASSWORD,
+                    "portal.audit.syslog.every", "1h", "portal.audit.syslog.batch", "300");
+        }
+    }
+
+    @Inject
+    AuditForwarder forwarder;
+
+    @Inject
+    DataSource db;
+
+    Listener listener;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    /** Key pairs made with the JDK's keytool: the repository (localhost), the portal, and an impostor. */
+    static synchronized void certificates() {
+        if (Files.exists(STORES.resolve("portal-trust.p12"))) {
+            return;
+        }
+        try {
+            Files.createDirectories(STORES);
+            for (String name : List.of("repository", "portal", "impostor")) {
+                keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                        "CN=" + (name.equals("portal") ? "image-portal" : "localhost"), "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3", "-storetype", "PKCS12", "-keystore",
+                        STORES.resolve(name + ".p12").toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+                keytool("-exportcert", "-alias", name, "-keystore", STORES.resolve(name + ".p12").toString(),
+                        "-storepass", PASSWORD, "-file", STORES.resolve(name + ".crt").toString());
+            }
+            // the portal trusts the repository; the repository trusts the portal
+            keytool("-importcert", "-noprompt", "-alias", "repository", "-file", STORES.resolve("repository.crt")
+                    .toString(), "-storetype", "PKCS12", "-keystore", STORES.resolve("portal-trust.p12").toString(),
+                    "-storepass", PASSWORD);
+            keytool("-importcert", "-noprompt", "-alias", "portal", "-file", STORES.resolve("portal.crt").toString(),
+                    "-storetype", "PKCS12", "-keystore", STORES.resolve("repository-trust.p12").toString(),
+                    "-storepass", PASSWORD);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot make the test certificates", e);
+        }
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("keytool failed: " + out);
+        }
+    }
+
+    /** A syslog/TLS receiver that requires a client certificate it trusts, and keeps every framed message. */
+    static final class Listener implements AutoCloseable {
+
+        final LinkedBlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+        final List<String> peers = new ArrayList<>();
+        private final ServerSocket server;
+
+        Listener(String identity) throws Exception {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store(identity + ".p12"), PASSWORD.toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store("repository-trust.p12"));
+            tls.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+            socket.setReuseAddress(true);
+            socket.setNeedClientAuth(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), TcpRelay.reservePort("syslog")));
+            server = socket;
+            Thread.ofVirtual().start(this::accept);
+        }
+
+        private static KeyStore store(String file) throws Exception {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(STORES.resolve(file))) {
+                store.load(in, PASSWORD.toCharArray());
+            }
+            return store;
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try (Socket client = server.accept()) {
+                    javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) client;
+                    tls.startHandshake();
+                    synchronized (peers) {
+                        peers.add(tls.getSession().getPeerPrincipal().getName());
+                    }
+                    DataInputStream in = new DataInputStream(tls.getInputStream());
+                    while (true) {
+                        StringBuilder length = new StringBuilder();
+                        int c;
+                        while ((c = in.read()) != ' ') {
+                            if (c < 0) {
+                                throw new java.io.EOFException();
+                            }
+                            length.append((char) c);
+                        }
+                        byte[] message = new byte[Integer.parseInt(length.toString())];
+                        in.readFully(message);
+                        messages.add(message);
+                    }
+                } catch (IOException e) {
+                    // the sender closed, or the handshake failed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    private long lastForwarded() throws Exception {
+        return Long.parseLong(Dicomweb.queryString(db,
+                "SELECT coalesce(max(last_seq), 0)::text FROM portal.audit_forwarding WHERE destination = ?",
+                "syslog:localhost:" + TcpRelay.reservePort("syslog")));
+    }
+
+    private long head() throws Exception {
+        return Long.parseLong(Dicomweb.queryString(db, "SELECT max(seq)::text FROM portal.audit_event "
+                + "WHERE action <> ?", "none"));
+    }
+
+    /** A front-desk search, so that the trail has an entry with a DICOM event (Query). */
+    private String search() {
+        TestRealm.User desk = TestRealm.createUser("frontdesk");
+        given().auth().oauth2(TestRealm.mfaToken(desk)).queryParam("mrn", "NOBODY-" + System.nanoTime())
+                .get("/api/patients").then().statusCode(200);
+        return desk.id();
+    }
+
+    private static List<String> texts(List<byte[]> messages) {
+        return messages.stream().map(m -> new String(m, StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void theTrailArrivesAsDicomAuditMessagesInSyslogOverMutualTls() throws Exception {
+        String desk = search();
+        long head = head();
+        listener = new Listener("repository");
+        assertThat(forwarder.forward()).hasValueSatisfying(reached -> assertThat(reached).isGreaterThanOrEqualTo(
+                head));
+        assertThat(lastForwarded()).isGreaterThanOrEqualTo(head);
+        List<byte[]> received = new ArrayList<>(listener.messages);
+        assertThat(received).isNotEmpty();
+        assertThat(listener.peers).allMatch(peer -> peer.contains("CN=image-portal"));
+        byte[] query = received.stream().filter(m -> new String(m, StandardCharsets.UTF_8).contains("UserID=\"" + desk
+                + "\"")).findFirst().orElseThrow(() -> new AssertionError("the search was not forwarded"));
+        String text = new String(query, StandardCharsets.UTF_8);
+        // RFC 5424 header: PRI (authpriv.notice), version 1, time, host, app, no procid, MSGID, no structured data
+        assertThat(text).matches("(?s)<85>1 \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z \\S+ image-portal - IHE\\+RFC-3881 - "
+                + "\uFEFF<\\?xml.*");
+        int xmlStart = text.indexOf('\uFEFF') + 1;
+        Element message = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(text.substring(xmlStart).getBytes(StandardCharsets.UTF_8)))
+                .getDocumentElement();
+        assertThat(message.getTagName()).isEqualTo("AuditMessage");
+        assertThat(((Element) message.getElementsByTagName("EventID").item(0)).getAttribute("csd-code"))
+                .isEqualTo("110112");
+        // nothing new: nothing sent again
+        int before = listener.messages.size();
+        forwarder.forward();
+        assertThat(listener.messages).hasSize(before);
+    }
+
+    @Test
+    void anUnreachableOrUntrustedRepositoryLosesNothing() throws Exception {
+        // catch up first
+        listener = new Listener("repository");
+        forwarder.forward();
+        listener.close();
+        long before = lastForwarded();
+
+        String desk = search();
+        assertThatThrownBy(forwarder::forward).isInstanceOf(UncheckedIOException.class);
+        assertThat(lastForwarded()).isEqualTo(before);
+
+        // a listener with a certificate the portal does not trust gets nothing
+        listener = new Listener("impostor");
+        assertThatThrownBy(forwarder::forward).isInstanceOf(UncheckedIOException.class);
+        assertThat(listener.messages).isEmpty();
+        assertThat(lastForwarded()).isEqualTo(before);
+        listener.close();
+
+        listener = new Listener("repository");
+        forwarder.forward();
+        assertThat(lastForwarded()).isGreaterThan(before);
+        assertThat(texts(new ArrayList<>(listener.messages))).anyMatch(m -> m.contains("UserID=\"" + desk + "\""));
+    }
+}
