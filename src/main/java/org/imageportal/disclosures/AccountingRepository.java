@@ -53,6 +53,15 @@ class AccountingRepository {
                         : Optional.of(rows.iterator().next().getString("name")));
     }
 
+    Uni<List<UUID>> patientsByMrn(String mrn) {
+        return pool.preparedQuery("SELECT id FROM portal.patient WHERE patient_id = $1 LIMIT 2").execute(Tuple.of(mrn))
+                .map(rows -> {
+                    List<UUID> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getUUID("id")));
+                    return out;
+                });
+    }
+
     Uni<Void> insertManual(SqlClient tx, UUID patient, ManualDisclosure d, Instant at, String by) {
         boolean accountable = d.exemption() == null;
         return tx.preparedQuery("INSERT INTO portal.disclosure (at, patient_ref, study_ref, recipient_kind, "

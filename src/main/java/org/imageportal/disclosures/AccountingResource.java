@@ -25,8 +25,6 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 
-import io.quarkus.qute.CheckedTemplate;
-import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -54,12 +52,6 @@ public class AccountingResource {
 
     @Inject
     SecurityIdentity identity;
-
-    @CheckedTemplate(basePath = "accounting")
-    static class Templates {
-
-        static native TemplateInstance report(AccountingReport report);
-    }
 
     @POST
     @Path("/requests")
@@ -114,14 +106,10 @@ public class AccountingResource {
             + "format=html, pdf, csv or json")
     public Uni<Response> report(@PathParam("id") String id, @PathParam("report") String report,
             @QueryParam("format") @DefaultValue("html") String format) {
-        AccountingReport.Kind kind = "access".equals(report)
-                ? AccountingReport.Kind.FULL_ACCESS
-                : AccountingReport.Kind.ACCOUNTABLE;
-        if (!List.of("html", "pdf", "csv", "json").contains(format)) {
-            throw ProblemException.invalid("unknown format", "format", "choose html, pdf, csv or json");
-        }
-        return accounting.report(actors.require(identity), ProblemException.idOrNotFound(id), kind)
-                .emitOn(Infrastructure.getDefaultWorkerPool()).map(r -> render(r, format));
+        ReportResponses.checkFormat(format);
+        return accounting.report(actors.require(identity), ProblemException.idOrNotFound(id),
+                ReportResponses.kind(report)).emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(r -> ReportResponses.render(r, format, config.timeZone()));
     }
 
     @POST
@@ -145,20 +133,4 @@ public class AccountingResource {
         return accounting.suspend(actors.require(identity), ProblemException.idOrNotFound(patient), suspension)
                 .map(id -> Response.status(Response.Status.CREATED).entity(Map.of("id", id)).build());
     }
-
-    private Response render(AccountingReport report, String format) {
-        String file = (report.kind() == AccountingReport.Kind.ACCOUNTABLE
-                ? "accounting-of-disclosures"
-                : "access-report") + "-" + report.to();
-        return switch (format) {
-            case "pdf" -> Response.ok(ReportFormats.pdf(report, config.timeZone()), "application/pdf")
-                    .header("Content-Disposition", "attachment; filename=\"" + file + ".pdf\"").build();
-            case "csv" -> Response.ok(ReportFormats.csv(report), "text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"" + file + ".csv\"").build();
-            case "json" -> Response.ok(report, MediaType.APPLICATION_JSON).build();
-            default -> Response.ok(Templates.report(report).render(), MediaType.TEXT_HTML_TYPE + ";charset=utf-8")
-                    .build();
-        };
-    }
-
 }

@@ -150,6 +150,21 @@ public class AccountingService {
         }));
     }
 
+    /** The registry id of the patient with this MRN (privacy officer); 400 if none or several. */
+    public Uni<UUID> patientByMrn(Actor actor, String mrn) {
+        requireOfficer(actor);
+        if (mrn == null || mrn.isBlank()) {
+            throw ProblemException.invalid("the MRN is missing", "mrn", "give the patient's MRN");
+        }
+        return repository.patientsByMrn(mrn.strip()).map(found -> {
+            if (found.size() != 1) {
+                throw ProblemException.invalid(found.isEmpty() ? "no such patient" : "several patients", "mrn",
+                        found.isEmpty() ? "no patient has this MRN" : "several patients share this MRN");
+            }
+            return found.getFirst();
+        });
+    }
+
     /** Records a disclosure made outside the portal (privacy officer). */
     public Uni<Void> recordManual(Actor actor, UUID patient, ManualDisclosure disclosure) {
         requireOfficer(actor);

@@ -48,7 +48,9 @@ final class Capabilities {
                     new Capability("Share with a doctor", "Give a doctor access for a limited time.",
                             "/patient/sharing"),
                     new Capability("Who opened what", "See every opening of your studies; take access back.",
-                            "/patient/sharing")));
+                            "/patient/sharing"),
+                    new Capability("Accounting of disclosures",
+                            "Ask who your images were disclosed to; read the report here.", "/patient/accounting")));
             case PROVIDER -> new Workspace("provider", "Referring physician", "/provider", List.of(
                     new Capability("Shared with me", "Studies patients have shared with you.", "/provider/shared"),
                     new Capability("Viewer", "Open a shared study in the browser.", null)));
@@ -65,10 +67,13 @@ final class Capabilities {
                             "Images whose patient did not match: compare, release or delete.",
                             "/frontdesk/quarantine")));
             case PRIVACY_OFFICER -> new Workspace("privacy-officer", "Privacy office", "/privacy", List.of(
-                    new Capability("Accounting of disclosures", "Requests and their due dates.", null),
+                    new Capability("Accounting of disclosures",
+                            "Requests and their due dates; disclosures made outside the portal.",
+                            "/privacy/accounting"),
                     new Capability("Requests for copies", "Patients' right-of-access requests and deadlines.",
                             "/frontdesk/requests"),
-                    new Capability("Audit trail", "Search and verify the tamper-evident audit trail.", null),
+                    new Capability("Audit trail", "Search and verify the tamper-evident audit trail.",
+                            "/privacy/audit"),
                     new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
             case ADMIN -> new Workspace("admin", "Administration", "/admin", List.of(
                     new Capability("System status", "Versions and the state of the services the portal uses.",
