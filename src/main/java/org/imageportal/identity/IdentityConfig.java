@@ -35,4 +35,12 @@ public interface IdentityConfig {
     /** How often expired activations are looked for (a Quarkus scheduler interval such as {@code 15m}). */
     @WithDefault("15m")
     String activationSweepEvery();
+
+    /**
+     * How often sign-in events (successes, failed passwords, failed one-time codes, lockouts, sign-outs, credential
+     * changes) and administrative changes (roles, realm configuration) are copied from Keycloak into the audit
+     * trail. Keycloak must keep events longer than this (the realm keeps them 30 days).
+     */
+    @WithDefault("1m")
+    String signInEventsEvery();
 }

@@ -33,6 +33,16 @@ public class AuditTrail {
                 .execute(Tuple.of(actor, action, outcome, entity, new JsonObject(detail))).replaceWithVoid();
     }
 
+    /** Records, in the caller's transaction, an event that happened at {@code at} elsewhere (e.g. in Keycloak). */
+    public Uni<Void> recordAt(SqlClient tx, java.time.Instant at, String actor, String action, String outcome,
+            String entity, Map<String, Object> detail) {
+        return tx.preparedQuery("INSERT INTO portal.audit_event (at, actor, action, outcome, entity, detail) "
+                + "VALUES ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.of(at.atOffset(java.time.ZoneOffset.UTC), actor, action, outcome, entity,
+                        new JsonObject(detail)))
+                .replaceWithVoid();
+    }
+
     /** Records on its own (events that are not part of a database change, such as a denied request). */
     public Uni<Void> record(String actor, String action, String outcome, String entity, Map<String, Object> detail) {
         return record(pool, actor, action, outcome, entity, detail);
