@@ -4,6 +4,8 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.disclosures.audit.AuditChainService;
+import org.imageportal.disclosures.audit.AuditChainService.Verification;
 import org.imageportal.studies.MasterKeyRotationService;
 
 import io.quarkus.runtime.Quarkus;
@@ -18,6 +20,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * dropped (kept with {@code --keep-retired}).</li>
  * <li>{@code rewrap-study-keys}: re-wrap under the current primary only (the keyset comes from a secret that
  * already holds the new primary).</li>
+ * <li>{@code verify-audit}: recompute the audit trail's hash chain and compare it with its anchor; exit 0 if
+ * intact, 1 naming the first broken entry.</li>
  * </ul>
  */
 @QuarkusMain
@@ -25,6 +29,9 @@ public class PortalMain implements QuarkusApplication {
 
     @Inject
     MasterKeyRotationService rotation;
+
+    @Inject
+    AuditChainService auditChain;
 
     @Override
     public int run(String... args) {
@@ -36,12 +43,31 @@ public class PortalMain implements QuarkusApplication {
         return switch (args[0]) {
             case "rotate-master-key" -> rotate(true, !options.contains("--keep-retired"));
             case "rewrap-study-keys" -> rotate(false, false);
+            case "verify-audit" -> verifyAudit();
             default -> {
                 System.err.println("unknown command " + args[0]
-                        + "; commands: rotate-master-key [--keep-retired], rewrap-study-keys");
+                        + "; commands: rotate-master-key [--keep-retired], rewrap-study-keys, verify-audit");
                 yield 2;
             }
         };
+    }
+
+    private int verifyAudit() {
+        Verification v = auditChain.verify("command:verify-audit").await().indefinitely();
+        if (v.intact()) {
+            System.out.printf("audit trail intact: %d entries, head %d (%s); anchor %s%n", v.entries(), v.headSeq(),
+                    v.headHash(), v.anchor().state());
+            return 0;
+        }
+        System.out.printf("audit trail BROKEN after checking %d entries%n", v.entries());
+        if (v.firstBroken() != null) {
+            System.out.printf("first broken entry: %d (row id %d): %s%n", v.firstBroken().seq(), v.firstBroken().id(),
+                    v.firstBroken().reason());
+        }
+        System.out.printf("anchor: %s%s%n", v.anchor().state(), v.anchor().seq() == null
+                ? ""
+                : " (entry " + v.anchor().seq() + " anchored " + v.anchor().at() + ")");
+        return 1;
     }
 
     private int rotate(boolean newPrimary, boolean dropRetired) {

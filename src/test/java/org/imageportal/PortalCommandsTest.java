@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 
+import org.imageportal.support.DbOwner;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.main.Launch;
@@ -34,6 +39,37 @@ class PortalCommandsTest {
         assertThat(next).isNotEqualTo(primary);
         assertThat(second.getOutput()).contains("retired keys kept");
         assertThat(Files.readString(KEYSET)).contains("\"primaryKeyId\":" + next).contains(primary);
+    }
+
+    @Test
+    void verifyAuditReportsAnIntactChainAndNamesAnAlteredEntry(QuarkusMainLauncher launcher) throws Exception {
+        LaunchResult intact = launcher.launch("verify-audit");
+        assertThat(intact.exitCode()).as(intact.getOutput()).isZero();
+        assertThat(intact.getOutput()).containsPattern("audit trail intact: \\d+ entries, head \\d+");
+
+        long seq;
+        String original;
+        try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
+            ResultSet r = s.executeQuery("SELECT seq, outcome FROM portal.audit_event ORDER BY seq LIMIT 1");
+            r.next();
+            seq = r.getLong(1);
+            original = r.getString(2);
+            s.executeUpdate("UPDATE portal.audit_event SET outcome = 'rewritten' WHERE seq = " + seq);
+        }
+        try {
+            LaunchResult broken = launcher.launch("verify-audit");
+            assertThat(broken.exitCode()).isEqualTo(1);
+            assertThat(broken.getOutput()).contains("audit trail BROKEN", "first broken entry: " + seq + " ");
+        } finally {
+            try (Connection owner = DbOwner.connect();
+                    PreparedStatement p = owner.prepareStatement(
+                            "UPDATE portal.audit_event SET outcome = ? WHERE seq = ?")) {
+                p.setString(1, original);
+                p.setLong(2, seq);
+                p.executeUpdate();
+            }
+        }
+        assertThat(launcher.launch("verify-audit").exitCode()).isZero();
     }
 
     @Test
