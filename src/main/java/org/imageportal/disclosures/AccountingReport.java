@@ -44,6 +44,13 @@ public record AccountingReport(Kind kind, String patientName, LocalDate from, Lo
             Exemption exemption) {
     }
 
+    /**
+     * A use by the practice's own staff (not a disclosure): who (their name), when and what they did, as the audit
+     * trail recorded it. Listed in the full access report only.
+     */
+    public record StaffUse(Instant at, String who, String action) {
+    }
+
     /** One line of the report: {@code count} disclosures from {@code date} to {@code lastDate}. */
     public record Line(LocalDate date, String recipient, String address, String description, String purpose,
             String access, String category, int count, LocalDate lastDate) {
@@ -57,9 +64,19 @@ public record AccountingReport(Kind kind, String patientName, LocalDate from, Lo
         return kind.title();
     }
 
-    /** Builds the report from the records of the period, oldest first. */
+    /** Builds the report from the disclosure records of the period (no staff uses). */
     public static AccountingReport build(Kind kind, String patientName, LocalDate from, LocalDate to,
             Instant generatedAt, boolean freeOfCharge, List<Disclosure> records, ZoneId zone) {
+        return build(kind, patientName, from, to, generatedAt, freeOfCharge, records, List.of(), zone);
+    }
+
+    /**
+     * Builds the report: the accounting from the accountable disclosures; the full access report from every
+     * disclosure and the staff's uses (one line per person, action and day, with how many times), by date.
+     */
+    public static AccountingReport build(Kind kind, String patientName, LocalDate from, LocalDate to,
+            Instant generatedAt, boolean freeOfCharge, List<Disclosure> records, List<StaffUse> staff,
+            ZoneId zone) {
         List<Disclosure> chosen = records.stream().filter(d -> kind == Kind.FULL_ACCESS || d.accountable())
                 .sorted(java.util.Comparator.comparing(Disclosure::at)).toList();
         List<Line> lines = new ArrayList<>();
@@ -67,6 +84,21 @@ public record AccountingReport(Kind kind, String patientName, LocalDate from, Lo
             for (Disclosure d : chosen) {
                 lines.add(line(d, zone, 1, null));
             }
+            Map<List<Object>, List<StaffUse>> uses = new LinkedHashMap<>();
+            for (StaffUse u : staff) {
+                uses.computeIfAbsent(List.of(date(u.at(), zone), u.who(), u.action()), k -> new ArrayList<>()).add(u);
+            }
+            for (List<StaffUse> group : uses.values()) {
+                StaffUse first = group.get(0);
+                lines.add(new Line(date(first.at(), zone), first.who() + " (practice staff)", null,
+                        "patient.viewed".equals(first.action()) ? "your registration record" : "your imaging study",
+                        "breakglass.opened".equals(first.action())
+                                ? "Emergency access outside any share"
+                                : "Use within the practice",
+                        staffAccess(first.action(), group.size()), "Use within the practice (not a disclosure)",
+                        group.size(), null));
+            }
+            lines.sort(java.util.Comparator.comparing(Line::date));
         } else {
             Map<List<String>, List<Disclosure>> groups = new LinkedHashMap<>();
             for (Disclosure d : chosen) {
@@ -93,6 +125,16 @@ public record AccountingReport(Kind kind, String patientName, LocalDate from, Lo
 
     private static LocalDate date(Instant at, ZoneId zone) {
         return at.atZone(zone).toLocalDate();
+    }
+
+    private static String staffAccess(String action, int times) {
+        String what = switch (action) {
+            case "study.download" -> "Downloaded a copy";
+            case "patient.viewed" -> "Opened the record";
+            case "breakglass.opened" -> "Break-glass access";
+            default -> "Viewed";
+        };
+        return times > 1 ? what + " (" + times + " times that day)" : what;
     }
 
     private static String access(String action) {

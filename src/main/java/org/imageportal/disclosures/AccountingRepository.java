@@ -114,6 +114,34 @@ class AccountingRepository {
                 });
     }
 
+    /** An access by the practice's own staff, as the audit trail holds it. */
+    record StaffAccess(Instant at, String actor, String action) {
+    }
+
+    /**
+     * Accesses to the patient's record or studies by the practice's own staff in [from, to), from the audit trail:
+     * not the patient, not a physician or link recipient (those are disclosures, listed from their records).
+     */
+    Uni<List<StaffAccess>> staffAccesses(UUID patient, Instant from, Instant to) {
+        return pool.preparedQuery("SELECT a.at, a.actor, a.action FROM portal.audit_event a "
+                + "WHERE (a.entity = $4 OR a.entity IN (SELECT 'study:' || s.id FROM portal.study s "
+                + "WHERE s.patient_ref = $1)) AND a.at >= $2 AND a.at < $3 AND a.outcome = 'success' "
+                + "AND a.action IN ('study.retrieve', 'instance.retrieve', 'study.download', 'patient.viewed', "
+                + "'breakglass.opened') AND a.actor NOT LIKE 'link:%' AND a.actor <> 'system' "
+                + "AND NOT EXISTS (SELECT 1 FROM portal.patient p WHERE p.account_subject = a.actor) "
+                // a physician's releases are disclosures, listed from their records, unless by break-glass
+                + "AND (a.detail ? 'breakGlass' OR NOT EXISTS (SELECT 1 FROM portal.provider v "
+                + "WHERE v.account_subject = a.actor)) ORDER BY a.seq")
+                .execute(Tuple.of(patient, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC),
+                        "patient:" + patient))
+                .map(rows -> {
+                    List<StaffAccess> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new StaffAccess(r.getOffsetDateTime("at").toInstant(),
+                            r.getString("actor"), r.getString("action"))));
+                    return out;
+                });
+    }
+
     Uni<Void> insertRequest(SqlClient tx, UUID id, UUID patient, String by, Instant received, LocalDate from,
             LocalDate to, boolean free, Instant due) {
         return tx.preparedQuery("INSERT INTO portal.accounting_request (id, patient_ref, requested_by, received_at, "

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.disclosures.AccountingRepository.RequestRow;
 import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.identity.AccountService;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientService;
@@ -21,6 +22,7 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The accounting of disclosures (45 CFR 164.528). Patients ask for an accounting of up to six years; the privacy
@@ -44,13 +46,15 @@ public class AccountingService {
 
     private final AccountingRepository repository;
     private final PatientService patients;
+    private final AccountService accounts;
     private final AuditTrail audit;
     private final Clock clock;
     private final ZoneId zone;
 
-    AccountingService(AccountingRepository repository, PatientService patients, AuditTrail audit, Clock clock,
-            DisclosuresConfig config) {
+    AccountingService(AccountingRepository repository, PatientService patients, AccountService accounts,
+            AuditTrail audit, Clock clock, DisclosuresConfig config) {
         this.repository = repository;
+        this.accounts = accounts;
         this.patients = patients;
         this.audit = audit;
         this.clock = clock;
@@ -141,9 +145,13 @@ public class AccountingService {
             Instant from = row.from().atStartOfDay(zone).toInstant();
             Instant to = row.to().plusDays(1).atStartOfDay(zone).toInstant();
             Instant now = clock.instant();
+            Uni<List<AccountingReport.StaffUse>> staff = kind == AccountingReport.Kind.ACCOUNTABLE
+                    ? Uni.createFrom().item(List.of())
+                    : repository.staffAccesses(row.patientRef(), from, to).emitOn(Infrastructure
+                            .getDefaultWorkerPool()).map(this::named);
             return repository.disclosures(row.patientRef(), from, to, LocalDate.now(clock.withZone(zone)))
-                    .map(records -> AccountingReport.build(kind, readableName(row.patientName()), row.from(),
-                            row.to(), now, row.free(), records, zone))
+                    .chain(records -> staff.map(uses -> AccountingReport.build(kind, readableName(row
+                            .patientName()), row.from(), row.to(), now, row.free(), records, uses, zone)))
                     .call(report -> audit.record(actor.subject(), "accounting.report-read", "success",
                             "patient:" + row.patientRef(), Map.of("request", id.toString(), "report", kind.name(),
                                     "lines", report.lines().size())));
@@ -163,6 +171,13 @@ public class AccountingService {
             }
             return found.getFirst();
         });
+    }
+
+    /** Staff accesses with the names of the people (looked up in Keycloak once per person; blocking). */
+    private List<AccountingReport.StaffUse> named(List<AccountingRepository.StaffAccess> accesses) {
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        return accesses.stream().map(a -> new AccountingReport.StaffUse(a.at(), names.computeIfAbsent(a.actor(),
+                accounts::displayName), a.action())).toList();
     }
 
     /** Records a disclosure made outside the portal (privacy officer). */

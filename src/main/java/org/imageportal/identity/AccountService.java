@@ -139,6 +139,21 @@ public class AccountService {
         return keycloak.realm(config.realm()).users().get(subject).toRepresentation().getUsername();
     }
 
+    /**
+     * The name a person is shown under in reports of who accessed a record: first and last name from the account,
+     * else the user name; "a former account" if the account is gone (it never fails a report).
+     */
+    public String displayName(String subject) {
+        try {
+            UserRepresentation user = keycloak.realm(config.realm()).users().get(subject).toRepresentation();
+            String name = ((user.getFirstName() == null ? "" : user.getFirstName()) + " "
+                    + (user.getLastName() == null ? "" : user.getLastName())).strip();
+            return name.isEmpty() ? user.getUsername() : name;
+        } catch (jakarta.ws.rs.NotFoundException e) {
+            return "a former account";
+        }
+    }
+
     public ActivationState activationState(String subject) {
         try {
             UserRepresentation user = keycloak.realm(config.realm()).users().get(subject).toRepresentation();

@@ -15,12 +15,16 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.identity.Actor;
+import org.imageportal.identity.Role;
 import org.imageportal.studies.Dicomweb;
+import org.imageportal.studies.StudyDeletionService;
 import org.imageportal.support.PatientWithStudy;
 import org.imageportal.support.Physicians;
 import org.imageportal.support.ShareLinks;
@@ -51,15 +55,21 @@ class AccountingOfDisclosuresTest {
     @Inject
     DataSource db;
 
+    @Inject
+    StudyDeletionService deletion;
+
     String officer;
     TestRealm.User physicianUser;
     String physicianId;
+    String physicianToken;
 
     @BeforeAll
     void setUp() throws Exception {
         officer = TestRealm.mfaToken(TestRealm.createUser("privacy-officer"));
         physicianUser = TestRealm.createUser("provider");
         physicianId = Physicians.register(db, physicianUser, "Dr Imani Reyes", "Harbor Oncology");
+        // one sign-in for the class: a one-time code cannot be used twice within its 30 seconds
+        physicianToken = TestRealm.mfaToken(physicianUser);
     }
 
     private String registryId(PatientWithStudy p) throws Exception {
@@ -98,7 +108,7 @@ class AccountingOfDisclosuresTest {
         given().auth().oauth2(p.ownerToken()).contentType(ContentType.JSON)
                 .body(Map.of("studyId", p.studyId(), "providerId", physicianId, "purpose", "TREATMENT"))
                 .post("/api/sharing/grants").then().statusCode(201);
-        given().auth().oauth2(TestRealm.mfaToken(physicianUser))
+        given().auth().oauth2(physicianToken)
                 .get("/dicomweb/studies/" + p.study().studyUid() + "/metadata").then().statusCode(200);
         // a link recipient downloads it
         ShareLinks.Issued link = ShareLinks.issue(p.ownerToken(), p.studyId(), Map.of("download", true));
@@ -106,6 +116,14 @@ class AccountingOfDisclosuresTest {
         given().cookie("portal_link", session).get(link.path() + "/download").then().statusCode(200);
         // the privacy officer records a disclosure made outside the portal
         recordManual(registryId(p), subpoena()).then().statusCode(201);
+        // the front desk opens the patient's record twice: a use within the practice, not a disclosure
+        TestRealm.User desk = TestRealm.createUser("frontdesk");
+        String deskToken = TestRealm.mfaToken(desk);
+        given().auth().oauth2(deskToken).get("/api/patients/" + registryId(p)).then().statusCode(200);
+        given().auth().oauth2(deskToken).get("/api/patients/" + registryId(p)).then().statusCode(200);
+        // the patient's own views are neither
+        given().auth().oauth2(p.ownerToken()).get("/dicomweb/studies/" + p.study().studyUid() + "/metadata").then()
+                .statusCode(200);
 
         String id = request(p);
         // nothing to read before the privacy officer delivers it
@@ -118,7 +136,10 @@ class AccountingOfDisclosuresTest {
 
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         JsonPath access = report(p.ownerToken(), id, "access", "json").then().statusCode(200).extract().jsonPath();
-        assertThat(access.getList("lines")).hasSize(3);
+        assertThat(access.getList("lines")).hasSize(4);
+        Map<String, Object> staff = line(access, desk.displayName() + " (practice staff)");
+        assertThat(staff).containsEntry("date", today).containsEntry("access", "Opened the record (2 times that day)")
+                .containsEntry("category", "Use within the practice (not a disclosure)");
         Map<String, Object> view = line(access, "Dr Imani Reyes");
         assertThat(view).containsEntry("date", today).containsEntry("purpose", "TREATMENT")
                 .containsEntry("access", "Viewed online");
@@ -149,11 +170,34 @@ class AccountingOfDisclosuresTest {
         String csv = report(p.ownerToken(), id, "access", "csv").then().statusCode(200).contentType("text/csv")
                 .extract().asString();
         List<String> rows = csv.lines().toList();
-        assertThat(rows).hasSize(4);
+        assertThat(rows).hasSize(5);
         assertThat(rows.getFirst()).startsWith("\"date\",\"recipient\"");
         assertThat(csv).contains("\"Dr Imani Reyes\"", "\"" + SUBPOENA + "\"");
         assertThat(report(p.ownerToken(), id, "accounting", "html").then().statusCode(200).extract().asString())
                 .contains("Accounting of disclosures", COURT, SUBPOENA).doesNotContain("Imani Reyes");
+    }
+
+    @Test
+    void disclosuresAndAuditEntriesOutliveTheStudyTheyMention() throws Exception {
+        PatientWithStudy p = PatientWithStudy.create(db, 6108);
+        given().auth().oauth2(p.ownerToken()).contentType(ContentType.JSON)
+                .body(Map.of("studyId", p.studyId(), "providerId", physicianId, "purpose", "TREATMENT"))
+                .post("/api/sharing/grants").then().statusCode(201);
+        given().auth().oauth2(physicianToken)
+                .get("/dicomweb/studies/" + p.study().studyUid() + "/metadata").then().statusCode(200);
+        deletion.delete(new Actor("retention-test", "officer", "Officer", Set.of(Role.PRIVACY_OFFICER), true, false),
+                p.study().studyUid(), StudyDeletionService.Reason.RETENTION_ENDED);
+        assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.study WHERE id = ?::uuid",
+                p.studyId())).isEqualTo("0");
+        assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.audit_event WHERE entity = ?",
+                "study:" + p.studyId())).isNotEqualTo("0");
+
+        String id = request(p);
+        Map<String, Object> view = line(given().auth().oauth2(officer).queryParam("format", "json")
+                .get("/api/accounting/requests/" + id + "/access").then().statusCode(200).extract().jsonPath(),
+                "Dr Imani Reyes");
+        assertThat((String) view.get("description")).startsWith("CT imaging study");
+        given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200).body("intact", equalTo(true));
     }
 
     @Test

@@ -42,6 +42,17 @@ class ProdStartupIT {
         assertThat(run.output).doesNotContain(System.getenv().getOrDefault("PORTAL_S3_SECRET_KEY", "\u0000"));
     }
 
+    @ParameterizedTest(name = "records kept {0} years")
+    @CsvSource({"5"})
+    void keepingDisclosureRecordsLessThanSixYearsStopsStartup(String years) throws Exception {
+        Map<String, String> env = prodEnvironment();
+        env.put("PORTAL_DISCLOSURES_RETENTION_YEARS", years);
+        Run run = start(env, Duration.ofSeconds(60));
+        assertThat(run.exitCode).as("exit code; output:\n" + run.output).isNotZero();
+        assertThat(run.output).contains("portal.disclosures.retention-years")
+                .contains("kept at least 6 years");
+    }
+
     @ParameterizedTest(name = "control: with every secret")
     @CsvSource({"all"})
     void withEverySecretItStarts(String ignored) throws Exception {
