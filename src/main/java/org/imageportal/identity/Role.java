@@ -8,7 +8,9 @@ public enum Role {
     PATIENT("patient"), PROVIDER("provider"), FRONTDESK("frontdesk"), PRIVACY_OFFICER("privacy-officer"), ADMIN(
             "admin"),
     /** Machines only (PACS, modalities) through the client-credentials client. */
-    INGEST("ingest");
+    INGEST("ingest"),
+    /** A permission, held with another role: may open a study outside any share in an emergency (break-glass). */
+    BREAK_GLASS("break-glass");
 
     /** Constants for {@code @RolesAllowed}. */
     public static final String PATIENT_NAME = "patient";
@@ -17,6 +19,7 @@ public enum Role {
     public static final String PRIVACY_OFFICER_NAME = "privacy-officer";
     public static final String ADMIN_NAME = "admin";
     public static final String INGEST_NAME = "ingest";
+    public static final String BREAK_GLASS_NAME = "break-glass";
 
     private final String realmRole;
 

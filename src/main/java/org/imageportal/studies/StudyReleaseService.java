@@ -11,6 +11,7 @@ import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.studies.access.EmergencyAccess;
 import org.imageportal.studies.access.StudyGrants;
 import org.imageportal.studies.access.StudyLinks;
 import org.imageportal.studies.access.StudyScope;
@@ -29,9 +30,11 @@ public class StudyReleaseService {
     private final StudyGrants grants;
     private final StudyCatalogRepository catalog;
     private final DisclosureLog disclosures;
+    private final EmergencyAccess emergency;
 
     StudyReleaseService(AuditTrail audit, StudyGrants grants, StudyCatalogRepository catalog,
-            DisclosureLog disclosures) {
+            DisclosureLog disclosures, EmergencyAccess emergency) {
+        this.emergency = emergency;
         this.audit = audit;
         this.grants = grants;
         this.catalog = catalog;
@@ -46,7 +49,7 @@ public class StudyReleaseService {
         }
         return grants.basis(actor.subject(), studyId).chain(basis -> {
             if (basis.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.notFound());
+                return emergencyRelease(actor, studyId, auditAction, instances, kind);
             }
             StudyGrants.GrantBasis grant = basis.get();
             if (kind == DisclosureLog.Action.DOWNLOAD && !grant.canDownload()) {
@@ -60,6 +63,28 @@ public class StudyReleaseService {
                             DisclosureLog.RecipientKind.PROVIDER, grant.providerId().toString(),
                             grant.providerName(), null, kind, facts.description(), grant.purpose(),
                             "grant:" + grant.grantId()));
+        });
+    }
+
+    /**
+     * A release under break-glass: audited with the opening's id (so it is flagged and reaches the review and the
+     * patient's full access report); a use within the practice, not a disclosure. Viewing only: a copy is not
+     * handed out in an emergency (403). Nothing open: 404.
+     */
+    private Uni<Void> emergencyRelease(Actor actor, UUID studyId, String auditAction, int instances,
+            DisclosureLog.Action kind) {
+        return emergency.basis(actor.subject(), studyId).chain(open -> {
+            if (open.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.notFound());
+            }
+            if (kind == DisclosureLog.Action.DOWNLOAD) {
+                return audit.record(actor.subject(), auditAction, "refused", "study:" + studyId, Map.of("reason",
+                        "break-glass allows viewing only", "breakGlass", open.get().toString()))
+                        .chain(() -> Uni.createFrom().failure(new ProblemException(ProblemType.FORBIDDEN,
+                                "break-glass access is for viewing only")));
+            }
+            return audit.record(actor.subject(), auditAction, "success", "study:" + studyId, Map.of("instances",
+                    instances, "breakGlass", open.get().toString()));
         });
     }
 

@@ -79,7 +79,7 @@ final class Capabilities {
                     new Capability("System status", "Versions and the state of the services the portal uses.",
                             "/admin"),
                     new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
-            case INGEST -> null;
+            case INGEST, BREAK_GLASS -> null;
         };
     }
 }

@@ -1,5 +1,9 @@
 package org.imageportal.studies.access;
 
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.identity.Actor;
@@ -26,9 +30,11 @@ import io.smallrye.mutiny.Uni;
 public class AccessPolicy {
 
     private final StudyGrants grants;
+    private final EmergencyAccess emergency;
 
-    AccessPolicy(StudyGrants grants) {
+    AccessPolicy(StudyGrants grants, EmergencyAccess emergency) {
         this.grants = grants;
+        this.emergency = emergency;
     }
 
     public Uni<StudyScope> scope(Actor actor, StudyAction action) {
@@ -41,8 +47,31 @@ public class AccessPolicy {
                     : new StudyScope.Denied());
             case REVIEW_QUARANTINE -> fixed(actor.has(Role.FRONTDESK) ? new StudyScope.All() : new StudyScope.Denied());
             case DELETE -> fixed(actor.has(Role.PRIVACY_OFFICER) ? new StudyScope.All() : new StudyScope.Denied());
-            case QUERY, RETRIEVE -> readScope(actor, action);
+            case QUERY, RETRIEVE -> actor.has(Role.BREAK_GLASS)
+                    ? readScope(actor, action).chain(scope -> emergency.openStudies(actor.subject())
+                            .map(open -> withEmergency(scope, open)))
+                    : readScope(actor, action);
         };
+    }
+
+    /** What the role reaches, plus the studies opened by break-glass while their window is open. */
+    private static StudyScope withEmergency(StudyScope scope, Set<UUID> open) {
+        if (open.isEmpty()) {
+            return scope;
+        }
+        return switch (scope) {
+            case StudyScope.Granted g ->
+                new StudyScope.Granted(union(g.studyIds(), open), union(g.wholeStudies(), open),
+                        g.seriesUids());
+            case StudyScope.Denied d -> new StudyScope.Granted(open, open, Set.of());
+            default -> scope;
+        };
+    }
+
+    private static Set<UUID> union(Set<UUID> a, Set<UUID> b) {
+        Set<UUID> out = new HashSet<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private Uni<StudyScope> readScope(Actor actor, StudyAction action) {
