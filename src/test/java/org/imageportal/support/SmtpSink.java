@@ -30,7 +30,7 @@ public final class SmtpSink implements AutoCloseable {
 
     private SmtpSink(ServerSocket server) {
         this.server = server;
-        Thread.ofVirtual().start(this::accept);
+        Thread.ofPlatform().daemon().name("smtp-sink").start(this::accept);
     }
 
     /** Stops listening and ends every open session: the mail server is down. */
@@ -70,7 +70,7 @@ public final class SmtpSink implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 sessions.add(client);
-                Thread.ofVirtual().start(() -> session(client));
+                Thread.ofPlatform().daemon().name("smtp-session").start(() -> session(client));
             } catch (IOException e) {
                 // closed
             }
