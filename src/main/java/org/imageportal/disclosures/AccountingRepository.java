@@ -125,7 +125,8 @@ class AccountingRepository {
     Uni<List<StaffAccess>> staffAccesses(UUID patient, Instant from, Instant to) {
         return pool.preparedQuery("SELECT a.at, a.actor, a.action FROM portal.audit_event a "
                 + "WHERE (a.entity = $4 OR a.entity IN (SELECT 'study:' || s.id FROM portal.study s "
-                + "WHERE s.patient_ref = $1)) AND a.at >= $2 AND a.at < $3 AND a.outcome = 'success' "
+                + "WHERE s.patient_ref = $1 UNION ALL SELECT 'study:' || t.study_id FROM portal.study_tombstone t "
+                + "WHERE t.patient_ref = $1)) AND a.at >= $2 AND a.at < $3 AND a.outcome = 'success' "
                 + "AND a.action IN ('study.retrieve', 'instance.retrieve', 'study.download', 'patient.viewed', "
                 + "'breakglass.opened') AND a.actor NOT LIKE 'link:%' AND a.actor <> 'system' "
                 + "AND NOT EXISTS (SELECT 1 FROM portal.patient p WHERE p.account_subject = a.actor) "

@@ -3,6 +3,7 @@ package org.imageportal.studies;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +15,9 @@ import org.imageportal.studies.StudyRepository.StudyObjects;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
 import org.imageportal.studies.access.StudyScope;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Deletes a whole study. The study row holds the only copy of the study's wrapped data key, so committing the
@@ -56,16 +60,28 @@ public class StudyDeletionService {
             throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
         }
         UUID id = repository.studyId(studyUid).await().indefinitely().orElseThrow(ProblemException::notFound);
+        return remove(id, actor.subject(), reason, tx -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Removes a study whose retention ended (the retention job decided; no role check here), writing
+     * {@code alsoInTransaction} (the tombstone) with it. 404 if it is gone already.
+     */
+    Deleted expire(UUID id, String by, Function<SqlClient, Uni<Void>> alsoInTransaction) {
+        return remove(id, by, Reason.RETENTION_ENDED, alsoInTransaction);
+    }
+
+    private Deleted remove(UUID id, String by, Reason reason, Function<SqlClient, Uni<Void>> alsoInTransaction) {
         StudyObjects deleted = repository.pool().withTransaction(tx -> repository.lockStudyObjects(tx, id)
                 .chain(found -> {
                     StudyObjects objects = found.orElseThrow(ProblemException::notFound);
                     Map<String, Object> detail = new LinkedHashMap<>();
                     detail.put("instances", objects.instances());
                     detail.put("reason", reason.name());
-                    return repository.retire(tx, objects.keys())
+                    return alsoInTransaction.apply(tx)
+                            .chain(() -> repository.retire(tx, objects.keys()))
                             .chain(() -> repository.deleteStudy(tx, id))
-                            .chain(() -> audit.record(tx, actor.subject(), "study.delete", "success", "study:" + id,
-                                    detail))
+                            .chain(() -> audit.record(tx, by, "study.delete", "success", "study:" + id, detail))
                             .replaceWith(objects);
                 })).await().indefinitely();
         cleanup.removeNow(deleted.keys());

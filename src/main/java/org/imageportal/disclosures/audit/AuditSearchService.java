@@ -50,7 +50,9 @@ public class AuditSearchService {
             params.add("patient:" + c.patient());
             params.add(c.patient());
             sql.append(" AND (entity = $").append(params.size() - 1).append(" OR entity IN (SELECT 'study:' || s.id ")
-                    .append("FROM portal.study s WHERE s.patient_ref = $").append(params.size()).append("))");
+                    .append("FROM portal.study s WHERE s.patient_ref = $").append(params.size())
+                    .append(" UNION ALL SELECT 'study:' || t.study_id FROM portal.study_tombstone t WHERE t.patient_ref = $")
+                    .append(params.size()).append("))");
         }
         if (c.actor() != null) {
             params.add(c.actor());
