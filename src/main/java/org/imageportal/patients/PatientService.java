@@ -143,6 +143,18 @@ public class PatientService {
         }).replaceWithVoid();
     }
 
+    /**
+     * As {@link #requireRecentVerification}, except for a de-identified registry entry (the pseudonym of a
+     * teaching or research copy): there is no person to verify, and its studies carry no identity to protect.
+     */
+    public Uni<Void> requireRecentVerificationUnlessDeidentified(UUID patient) {
+        return patients.pool().preparedQuery("SELECT deidentified FROM portal.patient WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(patient))
+                .chain(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0)
+                        ? Uni.createFrom().voidItem()
+                        : requireRecentVerification(patient));
+    }
+
     private boolean recent(OffsetDateTime verifiedAt) {
         return verifiedAt.toInstant().isAfter(java.time.Instant.now().minus(config.verificationWindow()));
     }

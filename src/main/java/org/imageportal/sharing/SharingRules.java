@@ -46,6 +46,6 @@ final class SharingRules {
         if (!studyPatient.equals(ProblemException.idOrNotFound(requestedPatient))) {
             return Uni.createFrom().failure(ProblemException.notFound());
         }
-        return patients.requireRecentVerification(studyPatient);
+        return patients.requireRecentVerificationUnlessDeidentified(studyPatient);
     }
 }
