@@ -74,6 +74,8 @@ final class Capabilities {
                             "/frontdesk/requests"),
                     new Capability("Audit trail", "Search and verify the tamper-evident audit trail.",
                             "/privacy/audit"),
+                    new Capability("Break-glass reviews", "Emergency openings of studies waiting for your finding.",
+                            "/privacy/break-glass"),
                     new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
             case ADMIN -> new Workspace("admin", "Administration", "/admin", List.of(
                     new Capability("System status", "Versions and the state of the services the portal uses.",
