@@ -98,6 +98,12 @@ public class PatientRepository {
     }
 
     /** The patient's verifications, newest first. */
+    /** Whether the entry is the pseudonym of de-identified copies (no person behind it to verify). */
+    Uni<Boolean> isDeidentified(UUID patient) {
+        return pool.preparedQuery("SELECT deidentified FROM portal.patient WHERE id = $1").execute(Tuple.of(patient))
+                .map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0));
+    }
+
     Uni<List<VerificationRow>> verifications(UUID patient) {
         return pool.preparedQuery("SELECT * FROM portal.identity_verification WHERE patient_ref = $1 "
                 + "ORDER BY verified_at DESC, id LIMIT 100").execute(Tuple.of(patient)).map(rows -> {

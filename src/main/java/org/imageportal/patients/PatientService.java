@@ -148,11 +148,9 @@ public class PatientService {
      * teaching or research copy): there is no person to verify, and its studies carry no identity to protect.
      */
     public Uni<Void> requireRecentVerificationUnlessDeidentified(UUID patient) {
-        return patients.pool().preparedQuery("SELECT deidentified FROM portal.patient WHERE id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(patient))
-                .chain(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0)
-                        ? Uni.createFrom().voidItem()
-                        : requireRecentVerification(patient));
+        return patients.isDeidentified(patient).chain(deidentified -> deidentified
+                ? Uni.createFrom().voidItem()
+                : requireRecentVerification(patient));
     }
 
     private boolean recent(OffsetDateTime verifiedAt) {

@@ -17,7 +17,6 @@ import org.imageportal.dicom.Deidentifier.Settings;
 import org.junit.jupiter.api.Test;
 
 import com.pixelmed.dicom.Attribute;
-import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomInputStream;
@@ -27,7 +26,6 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
-import com.pixelmed.dicom.UnsignedShortAttribute;
 
 /**
  * De-identification by PS3.15 Annex E, checked with an independent reader (dcmtk's dcmdump of the output): a study
@@ -50,45 +48,45 @@ class DeidentifierTest {
 
     private static byte[] phiRich(String sopUid, String studyDate, String modality, String burnedIn) throws Exception {
         AttributeList list = new AttributeList();
-        put(list, TagFromName.SOPClassUID, SOPClass.CTImageStorage);
-        put(list, TagFromName.SOPInstanceUID, sopUid);
-        put(list, TagFromName.StudyInstanceUID, STUDY_UID);
-        put(list, TagFromName.SeriesInstanceUID, SERIES_UID);
-        put(list, TagFromName.FrameOfReferenceUID, FRAME_UID);
-        put(list, TagFromName.PatientName, "Doe^Jane^Q");
-        put(list, TagFromName.PatientID, "MRN-778899");
-        put(list, TagFromName.OtherPatientIDs, "ALT-4455");
-        put(list, TagFromName.PatientBirthDate, "19610412");
-        put(list, TagFromName.PatientSex, "F");
-        put(list, TagFromName.PatientAge, "063Y");
-        put(list, TagFromName.PatientWeight, "71.5");
-        put(list, TagFromName.PatientAddress, "12 Elm Street, Springfield");
-        put(list, TagFromName.PatientTelephoneNumbers, "555-0199");
-        put(list, TagFromName.PatientMotherBirthName, "Smith^Mary");
-        put(list, TagFromName.StudyDate, studyDate);
-        put(list, TagFromName.SeriesDate, studyDate);
-        put(list, TagFromName.ContentDate, studyDate);
-        put(list, TagFromName.StudyTime, "101500");
-        put(list, TagFromName.AccessionNumber, "ACC-55443");
-        put(list, TagFromName.StudyID, "StudyNo-88");
-        put(list, TagFromName.ReferringPhysicianName, "Referrer^Rita");
-        put(list, TagFromName.OperatorsName, "Operator^Olaf");
-        put(list, TagFromName.InstitutionName, "Springfield General");
-        put(list, TagFromName.InstitutionAddress, "1 Hospital Road, Springfield");
-        put(list, TagFromName.StationName, "CTROOM7");
-        put(list, TagFromName.DeviceSerialNumber, "SN-DEVICE-123");
-        put(list, TagFromName.StudyDescription, "CT chest for Jane Doe MRN-778899");
-        put(list, TagFromName.SeriesDescription, "axial Doe");
-        put(list, TagFromName.ImageComments, "follow-up of Jane, born 19610412");
-        put(list, TagFromName.Modality, modality);
+        TestDicom.put(list, TagFromName.SOPClassUID, SOPClass.CTImageStorage);
+        TestDicom.put(list, TagFromName.SOPInstanceUID, sopUid);
+        TestDicom.put(list, TagFromName.StudyInstanceUID, STUDY_UID);
+        TestDicom.put(list, TagFromName.SeriesInstanceUID, SERIES_UID);
+        TestDicom.put(list, TagFromName.FrameOfReferenceUID, FRAME_UID);
+        TestDicom.put(list, TagFromName.PatientName, "Doe^Jane^Q");
+        TestDicom.put(list, TagFromName.PatientID, "MRN-778899");
+        TestDicom.put(list, TagFromName.OtherPatientIDs, "ALT-4455");
+        TestDicom.put(list, TagFromName.PatientBirthDate, "19610412");
+        TestDicom.put(list, TagFromName.PatientSex, "F");
+        TestDicom.put(list, TagFromName.PatientAge, "063Y");
+        TestDicom.put(list, TagFromName.PatientWeight, "71.5");
+        TestDicom.put(list, TagFromName.PatientAddress, "12 Elm Street, Springfield");
+        TestDicom.put(list, TagFromName.PatientTelephoneNumbers, "555-0199");
+        TestDicom.put(list, TagFromName.PatientMotherBirthName, "Smith^Mary");
+        TestDicom.put(list, TagFromName.StudyDate, studyDate);
+        TestDicom.put(list, TagFromName.SeriesDate, studyDate);
+        TestDicom.put(list, TagFromName.ContentDate, studyDate);
+        TestDicom.put(list, TagFromName.StudyTime, "101500");
+        TestDicom.put(list, TagFromName.AccessionNumber, "ACC-55443");
+        TestDicom.put(list, TagFromName.StudyID, "StudyNo-88");
+        TestDicom.put(list, TagFromName.ReferringPhysicianName, "Referrer^Rita");
+        TestDicom.put(list, TagFromName.OperatorsName, "Operator^Olaf");
+        TestDicom.put(list, TagFromName.InstitutionName, "Springfield General");
+        TestDicom.put(list, TagFromName.InstitutionAddress, "1 Hospital Road, Springfield");
+        TestDicom.put(list, TagFromName.StationName, "CTROOM7");
+        TestDicom.put(list, TagFromName.DeviceSerialNumber, "SN-DEVICE-123");
+        TestDicom.put(list, TagFromName.StudyDescription, "CT chest for Jane Doe MRN-778899");
+        TestDicom.put(list, TagFromName.SeriesDescription, "axial Doe");
+        TestDicom.put(list, TagFromName.ImageComments, "follow-up of Jane, born 19610412");
+        TestDicom.put(list, TagFromName.Modality, modality);
         if (burnedIn != null) {
-            put(list, TagFromName.BurnedInAnnotation, burnedIn);
+            TestDicom.put(list, TagFromName.BurnedInAnnotation, burnedIn);
         }
         // nested: a request with its procedure id and a description naming the patient
         SequenceAttribute request = new SequenceAttribute(TagFromName.RequestAttributesSequence);
         AttributeList item = new AttributeList();
-        put(item, TagFromName.RequestedProcedureID, "RP-321");
-        put(item, TagFromName.ScheduledProcedureStepDescription, "CT for Jane Doe");
+        TestDicom.put(item, TagFromName.RequestedProcedureID, "RP-321");
+        TestDicom.put(item, TagFromName.ScheduledProcedureStepDescription, "CT for Jane Doe");
         request.addItem(item);
         list.put(request);
         // private: a vendor block with the patient's name in it
@@ -98,14 +96,14 @@ class DeidentifierTest {
         Attribute secret = new com.pixelmed.dicom.LongStringAttribute(new AttributeTag(0x0009, 0x1001));
         secret.addValue("Secret Jane Doe");
         list.put(secret);
-        put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
-        unsignedShort(list, TagFromName.Rows, 8);
-        unsignedShort(list, TagFromName.Columns, 8);
-        unsignedShort(list, TagFromName.SamplesPerPixel, 1);
-        unsignedShort(list, TagFromName.BitsAllocated, 16);
-        unsignedShort(list, TagFromName.BitsStored, 12);
-        unsignedShort(list, TagFromName.HighBit, 11);
-        unsignedShort(list, TagFromName.PixelRepresentation, 0);
+        TestDicom.put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
+        TestDicom.unsignedShort(list, TagFromName.Rows, 8);
+        TestDicom.unsignedShort(list, TagFromName.Columns, 8);
+        TestDicom.unsignedShort(list, TagFromName.SamplesPerPixel, 1);
+        TestDicom.unsignedShort(list, TagFromName.BitsAllocated, 16);
+        TestDicom.unsignedShort(list, TagFromName.BitsStored, 12);
+        TestDicom.unsignedShort(list, TagFromName.HighBit, 11);
+        TestDicom.unsignedShort(list, TagFromName.PixelRepresentation, 0);
         short[] pixels = new short[64];
         java.util.Arrays.fill(pixels, (short) 1000);
         OtherWordAttribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
@@ -251,17 +249,5 @@ class DeidentifierTest {
         }
         assertThat(Attribute.getSingleStringValueOrEmptyString(list, TagFromName.BurnedInAnnotation)).isEqualTo("NO");
         assertThat(dump(cleaned.part10())).contains("113101");
-    }
-
-    private static void put(AttributeList list, AttributeTag tag, String value) throws Exception {
-        Attribute attribute = AttributeFactory.newAttribute(tag);
-        attribute.addValue(value);
-        list.put(attribute);
-    }
-
-    private static void unsignedShort(AttributeList list, AttributeTag tag, int value) throws Exception {
-        Attribute attribute = new UnsignedShortAttribute(tag);
-        attribute.addValue(value);
-        list.put(attribute);
     }
 }

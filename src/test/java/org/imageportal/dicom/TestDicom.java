@@ -204,13 +204,13 @@ public final class TestDicom {
         }
     }
 
-    private static void put(AttributeList list, AttributeTag tag, String value) throws Exception {
+    static void put(AttributeList list, AttributeTag tag, String value) throws Exception {
         Attribute attribute = AttributeFactory.newAttribute(tag);
         attribute.addValue(value);
         list.put(attribute);
     }
 
-    private static void unsignedShort(AttributeList list, AttributeTag tag, int value) throws Exception {
+    static void unsignedShort(AttributeList list, AttributeTag tag, int value) throws Exception {
         Attribute attribute = new UnsignedShortAttribute(tag);
         attribute.addValue(value);
         list.put(attribute);

@@ -54,12 +54,14 @@ public class AuditChainService {
     }
 
     private final Pool pool;
+    private final AuditSearchService search;
     private final AuditAnchor anchors;
     private final AuditTrail audit;
     private final Clock clock;
 
-    AuditChainService(Pool pool, AuditAnchor anchors, AuditTrail audit, Clock clock) {
+    AuditChainService(Pool pool, AuditSearchService search, AuditAnchor anchors, AuditTrail audit, Clock clock) {
         this.pool = pool;
+        this.search = search;
         this.anchors = anchors;
         this.audit = audit;
         this.clock = clock;
@@ -112,26 +114,14 @@ public class AuditChainService {
     }
 
     private Uni<Verifier> walk(Verifier verifier, long afterSeq) {
-        return pool.preparedQuery("SELECT seq, id, at, actor, action, outcome, entity, detail::text AS detail, "
-                + "prev_hash, hash FROM portal.audit_event WHERE seq > $1 ORDER BY seq LIMIT $2")
-                .execute(Tuple.of(afterSeq, PAGE)).chain(rows -> {
-                    long last = afterSeq;
-                    int n = 0;
-                    for (Row r : rows) {
-                        n++;
-                        last = r.getLong("seq");
-                        if (!verifier.accept(entry(r))) {
-                            return Uni.createFrom().item(verifier);
-                        }
-                    }
-                    return n < PAGE ? Uni.createFrom().item(verifier) : walk(verifier, last);
-                });
-    }
-
-    private static Entry entry(Row r) {
-        return new Entry(r.getLong("seq"), r.getLong("id"), r.getOffsetDateTime("at"), r.getString("actor"),
-                r.getString("action"), r.getString("outcome"), r.getString("entity"), r.getString("detail"),
-                r.getBuffer("prev_hash").getBytes(), r.getBuffer("hash").getBytes());
+        return search.run(afterSeq, PAGE).chain(entries -> {
+            for (Entry e : entries) {
+                if (!verifier.accept(e)) {
+                    return Uni.createFrom().item(verifier);
+                }
+            }
+            return entries.size() < PAGE ? Uni.createFrom().item(verifier) : walk(verifier, entries.getLast().seq());
+        });
     }
 
     private Uni<AnchorCheck> compare(Optional<Head> anchored) {
