@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,8 +13,6 @@ import org.imageportal.disclosures.audit.AuditChain.Entry;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -21,7 +20,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Forwards the audit trail, in chain order, to the audit record repository as DICOM audit messages over syslog/TLS.
  * How far the repository has received it is kept in the database and moves only after a batch was written and the
  * connection closed cleanly, so an unreachable repository loses nothing: the next run sends from where the last
- * one stopped. With several portal instances, the one holding the destination's row lock forwards. Entries whose
+ * one stopped. With several portal instances, the one holding the destination's lease forwards; no database
+ * transaction stays open while it sends. Entries whose
  * action has no DICOM audit event are passed over (they stay in the trail and its FHIR export). Blocking.
  */
 @ApplicationScoped
@@ -64,28 +64,34 @@ public class AuditForwarder {
         String destination = "syslog:" + config.host().orElse("-") + ":" + config.port();
         pool.preparedQuery("INSERT INTO portal.audit_forwarding (destination) VALUES ($1) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(destination)).await().indefinitely();
+        UUID holder = UUID.randomUUID();
+        // long enough for one batch's connection; a send that overruns it may be repeated by another instance
+        double leaseSeconds = config.timeout().toSeconds() * 3.0;
         Optional<Long> reached = Optional.empty();
-        while (true) {
-            Long after = pool.withTransaction(tx -> tx.preparedQuery("SELECT last_seq FROM portal.audit_forwarding "
-                    + "WHERE destination = $1 FOR UPDATE SKIP LOCKED").execute(Tuple.of(destination))
-                    .chain(rows -> {
-                        if (rows.size() == 0) {
-                            return Uni.createFrom().nullItem();
-                        }
-                        long last = rows.iterator().next().getLong("last_seq");
-                        return search.run(last, config.batch())
-                                .emitOn(Infrastructure.getDefaultWorkerPool())
-                                .map(entries -> send(entries, last))
-                                .call(next -> next == last
-                                        ? Uni.createFrom().voidItem()
-                                        : tx.preparedQuery("UPDATE portal.audit_forwarding SET last_seq = $2, "
-                                                + "updated_at = now() WHERE destination = $1")
-                                                .execute(Tuple.of(destination, next)).replaceWithVoid());
-                    })).await().indefinitely();
-            if (after == null || reached.isPresent() && reached.get().equals(after)) {
-                return after == null ? reached : Optional.of(after);
+        try {
+            while (true) {
+                // claim the destination for a while: no transaction stays open across the network send
+                var claimed = pool.preparedQuery("UPDATE portal.audit_forwarding SET lease_holder = $2, "
+                        + "lease_until = now() + make_interval(secs => $3) WHERE destination = $1 "
+                        + "AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $2) RETURNING last_seq")
+                        .execute(Tuple.of(destination, holder, leaseSeconds)).await().indefinitely();
+                if (claimed.size() == 0) {
+                    return reached;
+                }
+                long last = claimed.iterator().next().getLong("last_seq");
+                long next = send(search.run(last, config.batch()).await().indefinitely(), last);
+                if (next == last) {
+                    return Optional.of(last);
+                }
+                pool.preparedQuery("UPDATE portal.audit_forwarding SET last_seq = $3, updated_at = now() "
+                        + "WHERE destination = $1 AND lease_holder = $2").execute(Tuple.of(destination, holder, next))
+                        .await().indefinitely();
+                reached = Optional.of(next);
             }
-            reached = Optional.of(after);
+        } finally {
+            pool.preparedQuery("UPDATE portal.audit_forwarding SET lease_holder = NULL, lease_until = NULL "
+                    + "WHERE destination = $1 AND lease_holder = $2").execute(Tuple.of(destination, holder))
+                    .await().indefinitely();
         }
     }
 
