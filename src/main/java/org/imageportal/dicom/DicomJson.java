@@ -22,8 +22,8 @@ final class DicomJson {
     private DicomJson() {
     }
 
-    static void writeDataSet(JsonGenerator json, AttributeList list, String pixelDataVr, String pixelDataUri)
-            throws IOException {
+    /** The data set as one JSON object without its file meta information (the reader stops before pixel data). */
+    static void writeDataSet(JsonGenerator json, AttributeList list) throws IOException {
         json.writeStartObject();
         for (Attribute attribute : list.values()) {
             AttributeTag tag = attribute.getTag();
@@ -31,12 +31,6 @@ final class DicomJson {
                 continue;
             }
             writeAttribute(json, attribute);
-        }
-        if (pixelDataVr != null) {
-            json.writeObjectFieldStart("7FE00010");
-            json.writeStringField("vr", pixelDataVr);
-            json.writeStringField("BulkDataURI", pixelDataUri);
-            json.writeEndObject();
         }
         json.writeEndObject();
     }
@@ -56,7 +50,7 @@ final class DicomJson {
                     var items = sequence.iterator();
                     while (items.hasNext()) {
                         SequenceItem item = items.next();
-                        writeDataSet(json, item.getAttributeList(), null, null);
+                        writeDataSet(json, item.getAttributeList());
                     }
                     json.writeEndArray();
                 }

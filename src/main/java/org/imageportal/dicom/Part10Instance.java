@@ -21,6 +21,7 @@ import com.pixelmed.dicom.TagFromName;
  */
 public final class Part10Instance {
 
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
     private static final byte[] SEQUENCE_DELIMITER = {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
 
     private final InstanceHeader header;
@@ -151,11 +152,17 @@ public final class Part10Instance {
     }
 
     /**
-     * Writes this instance's metadata as one DICOM JSON object (PS3.18 F.2): every attribute of the header except
-     * the file meta information, and the pixel data as a BulkDataURI.
+     * This instance's metadata (PS3.18 F.2): every attribute of the header except the file meta information; the
+     * pixel data is added as a BulkDataURI when it is written.
      */
-    public void writeMetadata(JsonGenerator json, String pixelDataUri) throws IOException {
-        DicomJson.writeDataSet(json, attributes, pixelData.present() ? pixelData.vr() : null, pixelDataUri);
+    public InstanceMetadata metadata() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            DicomJson.writeDataSet(json, attributes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new InstanceMetadata(out.toByteArray(), pixelData.present() ? pixelData.vr() : null);
     }
 
     private final class ContentStream extends InputStream {

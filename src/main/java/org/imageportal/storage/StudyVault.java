@@ -151,6 +151,34 @@ public class StudyVault {
         return cipher(studyKey, studyRef).decrypting(store.get(key), key.value());
     }
 
+    /**
+     * A small value that belongs to the object {@code key} (e.g. its metadata), encrypted with the study's key for
+     * keeping elsewhere (the index); its associated data names the study, the object and {@code purpose}.
+     */
+    public byte[] sealValue(WrappedStudyKey studyKey, String studyRef, ObjectKey key, String purpose,
+            byte[] plaintext) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plaintext.length + 64);
+        try (java.io.OutputStream encrypting = cipher(studyKey, studyRef).encrypting(out, valueRef(key, purpose))) {
+            encrypting.write(plaintext);
+        } catch (IOException e) {
+            throw new StorageException("cannot encrypt a value", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The plaintext of {@link #sealValue}; an IOException if it fails authentication (or belongs elsewhere). */
+    public byte[] openValue(WrappedStudyKey studyKey, String studyRef, ObjectKey key, String purpose,
+            byte[] ciphertext) throws IOException {
+        try (InputStream in = cipher(studyKey, studyRef).decrypting(new ByteArrayInputStream(ciphertext),
+                valueRef(key, purpose))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String valueRef(ObjectKey key, String purpose) {
+        return key.value() + '#' + purpose;
+    }
+
     /** The study's cipher, unwrapping its key only when it was not used in the last minutes. */
     private StudyCipher cipher(WrappedStudyKey studyKey, String studyRef) {
         String id = studyRef + ':' + studyKey.masterKeyId() + ':'

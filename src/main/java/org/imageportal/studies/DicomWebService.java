@@ -145,6 +145,12 @@ public class DicomWebService {
         return vault.open(instance.studyKey(), instance.studyRef(), instance.objectKey());
     }
 
+    /** The instance's metadata as ingest sealed it into the index; an IOException if it fails authentication. */
+    byte[] openMetadata(StoredInstance instance) throws IOException {
+        return vault.openValue(instance.studyKey(), instance.studyRef(), instance.objectKey(),
+                org.imageportal.studies.ingest.IngestService.METADATA, instance.metadata());
+    }
+
     /** Logs an integrity failure (ids only) and turns it into the problem the client gets. */
     ProblemException integrityFailure(StoredInstance instance, IOException e) {
         String errorId = java.util.UUID.randomUUID().toString();

@@ -182,7 +182,7 @@ public class StudyArchiveService {
 
     private static StoredInstance stored(ArchiveStudy study, ArchiveFile f) {
         return new StoredInstance(study.id(), study.studyUid(), f.seriesUid(), f.sopInstanceUid(), f.transferSyntax(),
-                f.objectKey(), f.size(), study.key());
+                f.objectKey(), f.size(), study.key(), null);
     }
 
     private static void entry(ZipOutputStream zip, String name, byte[] content) throws IOException {

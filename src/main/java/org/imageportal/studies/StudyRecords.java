@@ -29,9 +29,12 @@ final class StudyRecords {
             Integer instanceNumber, Integer rows, Integer columns, Integer frames, String transferSyntax) {
     }
 
-    /** Where an instance's bytes are and how to decrypt them. */
+    /**
+     * Where an instance's bytes are and how to decrypt them; {@code metadata} is its sealed DICOM JSON from the index
+     * (null when it was stored before the index kept it, or is not needed).
+     */
     record StoredInstance(UUID studyId, String studyUid, String seriesUid, String sopInstanceUid,
-            String transferSyntax, ObjectKey objectKey, long size, WrappedStudyKey studyKey) {
+            String transferSyntax, ObjectKey objectKey, long size, WrappedStudyKey studyKey, byte[] metadata) {
 
         /** The name the study's objects are bound to (associated data): the study's row id, never a UID. */
         String studyRef() {

@@ -215,7 +215,7 @@ public class StudyRepository {
      * carries for the review. Unique-key violations (a concurrent duplicate) surface as failures.
      */
     public Uni<UUID> insertInstance(SqlClient tx, UUID studyId, UUID seriesId, InstanceHeader h, ObjectKey key,
-            long size, byte[] sha256, Hold hold) {
+            long size, byte[] sha256, byte[] metadata, Hold hold) {
         UUID id = UUID.randomUUID();
         PatientIdentity p = h.patient();
         JsonObject held = hold == null
@@ -224,13 +224,14 @@ public class StudyRepository {
                         .put("birthDate", p.birthDate()).put("sex", p.sex());
         return tx.preparedQuery("INSERT INTO portal.instance (id, study_ref, series_ref, sop_instance_uid, "
                 + "sop_class_uid, instance_number, transfer_syntax, rows, columns, frames, object_key, size_bytes, "
-                + "sha256, quarantine_reason, quarantine_detail, held_identity, proposed_patient_ref) "
-                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)")
+                + "sha256, quarantine_reason, quarantine_detail, held_identity, proposed_patient_ref, metadata) "
+                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)")
                 .execute(Tuple.from(java.util.Arrays.asList(id, studyId, seriesId, h.sopInstanceUid(),
                         h.sopClassUid(), h.instanceNumber(), h.transferSyntaxUid(), h.rows(), h.columns(),
                         h.numberOfFrames(), key.value(), size, Buffer.buffer(sha256),
                         hold == null ? null : hold.reason(), hold == null ? null : hold.fields(), held,
-                        hold == null ? null : hold.proposedPatient())))
+                        hold == null ? null : hold.proposedPatient(),
+                        metadata == null ? null : Buffer.buffer(metadata))))
                 .replaceWith(id);
     }
 
@@ -388,7 +389,7 @@ public class StudyRepository {
     /** Accepted instances (in scope) of a study, optionally one series or one instance, in a stable order. */
     public Uni<List<StoredInstance>> stored(SqlWhere where) {
         String sql = "SELECT s.id AS study_id, s.study_uid, se.series_uid, i.sop_instance_uid, i.transfer_syntax, "
-                + "i.object_key, i.size_bytes, s.wrapped_key, s.master_key_id FROM portal.instance i "
+                + "i.object_key, i.size_bytes, i.metadata, s.wrapped_key, s.master_key_id FROM portal.instance i "
                 + "JOIN portal.series se ON se.id = i.series_ref JOIN portal.study s ON s.id = i.study_ref"
                 + where.sql() + " ORDER BY se.series_number NULLS LAST, se.series_uid, i.instance_number NULLS LAST, "
                 + "i.sop_instance_uid";
@@ -396,7 +397,8 @@ public class StudyRepository {
             List<StoredInstance> out = new ArrayList<>();
             rows.forEach(r -> out.add(new StoredInstance(r.getUUID("study_id"), r.getString("study_uid"),
                     r.getString("series_uid"), r.getString("sop_instance_uid"), r.getString("transfer_syntax"),
-                    new ObjectKey(r.getString("object_key")), r.getLong("size_bytes"), key(r))));
+                    new ObjectKey(r.getString("object_key")), r.getLong("size_bytes"), key(r),
+                    r.getBuffer("metadata") == null ? null : r.getBuffer("metadata").getBytes())));
             return out;
         });
     }

@@ -15,14 +15,12 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.imageportal.dicom.DicomRejection;
+import org.imageportal.dicom.InstanceMetadata;
 import org.imageportal.dicom.Part10Instance;
 import org.imageportal.dicom.Part10Reader;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.studies.StudyRecords.StoredInstance;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 
 /**
  * The responses of WADO-RS (PS3.18 10.4), whoever asks (an account or a share link): studies, series and
@@ -244,28 +242,43 @@ class WadoResponses {
                 "the requested range is not satisfiable for an object of " + size + " bytes");
     }
 
-    /** DICOM JSON of the instances; BulkDataURIs point under {@code dicomwebRoot} (the URL ending in /dicomweb). */
+    /**
+     * DICOM JSON of the instances; BulkDataURIs point under {@code dicomwebRoot} (the URL ending in /dicomweb). Each
+     * instance's metadata comes from the index, where ingest keeps it sealed with the study's key; an instance
+     * stored before that is read from its image.
+     */
     Response metadata(List<StoredInstance> instances, String dicomwebRoot) {
-        // the first object is authenticated before committing to a 200
-        InputStream first = openVerified(instances.getFirst());
+        // the first is authenticated before committing to a 200
+        InstanceMetadata first = metadataOf(instances.getFirst());
         StreamingOutput body = out -> {
-            try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
-                json.writeStartArray();
-                for (int i = 0; i < instances.size(); i++) {
-                    StoredInstance instance = instances.get(i);
-                    try (InputStream in = i == 0 ? first : service.open(instance)) {
-                        Part10Instance parsed = Part10Reader.open(in, METADATA_LIMITS);
-                        parsed.writeMetadata(json, dicomwebRoot + "/studies/" + instance.studyUid()
-                                + "/series/" + instance.seriesUid() + "/instances/" + instance.sopInstanceUid()
-                                + "/bulkdata/7FE00010");
-                    } catch (DicomRejection e) {
-                        throw new IOException("a stored instance cannot be parsed", e);
-                    }
+            out.write('[');
+            for (int i = 0; i < instances.size(); i++) {
+                StoredInstance instance = instances.get(i);
+                if (i > 0) {
+                    out.write(',');
                 }
-                json.writeEndArray();
+                (i == 0 ? first : metadataOf(instance)).writeTo(out, dicomwebRoot + "/studies/"
+                        + instance.studyUid() + "/series/" + instance.seriesUid() + "/instances/"
+                        + instance.sopInstanceUid() + "/bulkdata/7FE00010");
             }
+            out.write(']');
         };
         return Response.ok(body).type(QidoResource.DICOM_JSON).build();
+    }
+
+    private InstanceMetadata metadataOf(StoredInstance instance) {
+        try {
+            if (instance.metadata() != null) {
+                return InstanceMetadata.of(service.openMetadata(instance));
+            }
+            try (InputStream in = service.open(instance)) {
+                return Part10Reader.open(in, METADATA_LIMITS).metadata();
+            }
+        } catch (IOException e) {
+            throw service.integrityFailure(instance, e);
+        } catch (DicomRejection | IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.INTERNAL, "a stored instance cannot be read");
+        }
     }
 
     /** Opens and authenticates the first segment, so that tampering found here is still a proper error response. */

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -131,18 +128,33 @@ class Part10ReaderTest {
     void metadataIsDicomJsonWithPixelDataAsBulkData() throws Exception {
         TestDicom dicom = TestDicom.ct(patient);
         Part10Instance instance = Part10Reader.open(new ByteArrayInputStream(dicom.bytes()), LIMITS);
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
-            instance.writeMetadata(json, "https://portal/bulk");
-        }
-        JsonNode node = new ObjectMapper().readTree(out.toString());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        // through the stored form, as retrieval gets it from the index
+        InstanceMetadata.of(instance.metadata().bytes()).writeTo(out, "https://portal/bulk?\"quoted\"");
+        JsonNode node = new ObjectMapper().readTree(out.toByteArray());
         assertThat(node.path("00100010").path("vr").asText()).isEqualTo("PN");
         assertThat(node.path("00100010").path("Value").get(0).path("Alphabetic").asText()).isEqualTo(patient.name());
         assertThat(node.path("0020000D").path("Value").get(0).asText()).isEqualTo(dicom.studyUid());
         assertThat(node.path("00280010").path("Value").get(0).isNumber()).isTrue();
         assertThat(node.path("00280030").path("Value").get(1).asDouble()).isEqualTo(0.7);
-        assertThat(node.path("7FE00010").path("BulkDataURI").asText()).isEqualTo("https://portal/bulk");
+        assertThat(node.path("7FE00010").path("BulkDataURI").asText()).isEqualTo("https://portal/bulk?\"quoted\"");
         assertThat(node.has("00020010")).as("file meta information is not part of the metadata").isFalse();
+        assertThat(node.path("7FE00010").path("vr").asText()).isEqualTo("OW");
+    }
+
+    @Test
+    void storedMetadataOfAnInstanceWithoutPixelDataStaysValidJson() throws Exception {
+        InstanceMetadata none = InstanceMetadata.of("--{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        none.writeTo(out, "https://portal/bulk");
+        assertThat(out.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("{}");
+        InstanceMetadata empty = InstanceMetadata.of("OB{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.reset();
+        empty.writeTo(out, "u");
+        assertThat(new ObjectMapper().readTree(out.toByteArray()).path("7FE00010").path("BulkDataURI").asText())
+                .isEqualTo("u");
+        assertThatThrownBy(() -> InstanceMetadata.of("XX{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static void assertRejected(byte[] file, DicomRejection.Reason reason) {

@@ -188,7 +188,11 @@ public class IngestService {
             Decision decision = decide(header, current, target);
             byte[] sha256 = instance.sha256();
             try {
-                IngestService.this.index(study, header, decision, key, size, sha256, actor).await().indefinitely();
+                // the metadata WADO-RS answers with, kept encrypted in the index so it is not read from the images
+                byte[] metadata = vault.sealValue(study.key(), study.id().toString(), key, METADATA,
+                        instance.metadata().bytes());
+                IngestService.this.index(study, header, decision, key, size, sha256, metadata, actor).await()
+                        .indefinitely();
             } catch (RuntimeException e) {
                 cleanUp(key, study);
                 if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -209,6 +213,9 @@ public class IngestService {
     }
 
     private static final int IN_FLIGHT = 3;
+
+    /** The purpose an instance's metadata is sealed under (see {@link StudyVault#sealValue}). */
+    public static final String METADATA = "metadata";
 
     // the batch reaches the repository only through these, as the rest of the service does
 
@@ -286,7 +293,7 @@ public class IngestService {
     }
 
     private Uni<Void> index(StudyKeyRow study, InstanceHeader header, Decision decision, ObjectKey key, long size,
-            byte[] sha256, Actor actor) {
+            byte[] sha256, byte[] metadata, Actor actor) {
         return repository.pool().withTransaction(tx -> {
             Uni<UUID> patient = switch (decision) {
                 case Accept accept when accept.patientRef() != null -> Uni.createFrom().item(accept.patientRef());
@@ -302,7 +309,7 @@ public class IngestService {
             // which is then held only until the commit
             return patient.chain(patientId -> repository.ensureSeries(tx, study.id(), header)
                     .chain(seriesId -> repository.insertInstance(tx, study.id(), seriesId, header, key, size, sha256,
-                            hold)
+                            metadata, hold)
                             .chain(instanceId -> (patientId == null
                                     ? Uni.createFrom().voidItem()
                                     : repository.linkStudy(tx, study.id(), patientId))
