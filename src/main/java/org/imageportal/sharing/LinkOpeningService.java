@@ -127,7 +127,7 @@ public class LinkOpeningService implements StudyLinks {
             if (bound != null && !bound.equals(signedInSubject)) {
                 return Uni.createFrom().item(new CodeOutcome.SignInRequired(row.getString("bound_name")));
             }
-            if (AccessCodes.matches(code, row.getString("code_hash"))) {
+            if (AccessCodes.matches(code, token, row.getString("code_hash"))) {
                 return links
                         .pool().withTransaction(tx -> links.open(tx, link.id(), clock.instant()).call(opened -> opened
                                 ? audit.record(tx, "link:" + link.id(), "link.opened", "success",

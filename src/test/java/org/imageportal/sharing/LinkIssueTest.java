@@ -91,8 +91,9 @@ class LinkIssueTest {
         String row = Dicomweb.queryString(db, "SELECT row_to_json(l)::text FROM portal.share_link l WHERE id = ?::uuid",
                 id);
         assertThat(row).doesNotContain(token).doesNotContain(code);
-        assertThat(AccessCodes.matches(code, Dicomweb.queryString(db,
-                "SELECT code_hash FROM portal.share_link WHERE id = ?::uuid", id))).isTrue();
+        String codeHash = Dicomweb.queryString(db, "SELECT code_hash FROM portal.share_link WHERE id = ?::uuid", id);
+        assertThat(codeHash).startsWith("pbkdf2-sha256-link$2000$");
+        assertThat(AccessCodes.matches(code, token, codeHash)).isTrue();
         // default expiry: 7 days
         assertThat(Instant.parse(issued.jsonPath().getString("expiresAt")))
                 .isBetween(Instant.now().plusSeconds(7 * 86400 - 120), Instant.now().plusSeconds(7 * 86400 + 5));
