@@ -157,22 +157,13 @@ public class StudyVault {
      */
     public byte[] sealValue(WrappedStudyKey studyKey, String studyRef, ObjectKey key, String purpose,
             byte[] plaintext) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plaintext.length + 64);
-        try (java.io.OutputStream encrypting = cipher(studyKey, studyRef).encrypting(out, valueRef(key, purpose))) {
-            encrypting.write(plaintext);
-        } catch (IOException e) {
-            throw new StorageException("cannot encrypt a value", e);
-        }
-        return out.toByteArray();
+        return cipher(studyKey, studyRef).seal(plaintext, valueRef(key, purpose));
     }
 
     /** The plaintext of {@link #sealValue}; an IOException if it fails authentication (or belongs elsewhere). */
     public byte[] openValue(WrappedStudyKey studyKey, String studyRef, ObjectKey key, String purpose,
             byte[] ciphertext) throws IOException {
-        try (InputStream in = cipher(studyKey, studyRef).decrypting(new ByteArrayInputStream(ciphertext),
-                valueRef(key, purpose))) {
-            return in.readAllBytes();
-        }
+        return cipher(studyKey, studyRef).open(ciphertext, valueRef(key, purpose));
     }
 
     private static String valueRef(ObjectKey key, String purpose) {

@@ -59,6 +59,33 @@ class EnvelopeCryptoTest {
     }
 
     @Test
+    void smallValuesSealedInOneCallAreTheStreamFormatAndAuthenticated() throws IOException {
+        EnvelopeCrypto.StudyCipher cipher = crypto.open(crypto.newStudyKey("s"), "s");
+        // one segment holds 1 MiB less its tag (16) and, in the first segment, the header (40)
+        int oneSegment = 1_048_576 - 16 - 40;
+        for (int size : new int[]{0, 1, 5_000, oneSegment, oneSegment + 1, 3_000_000}) {
+            byte[] data = size < 200 ? new byte[size] : plaintext(size);
+            byte[] sealed = cipher.seal(data, "i#metadata");
+            if (size <= oneSegment) {
+                assertThat(sealed.length).as("header and one tag").isEqualTo(size + 40 + 16);
+            }
+            // either way round: one-call values read as streams, streams read as values
+            assertThat(decrypt(cipher, sealed, "i#metadata")).isEqualTo(data);
+            assertThat(cipher.open(encrypt(cipher, data, "i#metadata"), "i#metadata")).isEqualTo(data);
+            assertThat(cipher.open(sealed, "i#metadata")).isEqualTo(data);
+            assertThatThrownBy(() -> cipher.open(sealed, "j#metadata")).as("bound to its name")
+                    .isInstanceOf(IOException.class);
+            byte[] flipped = sealed.clone();
+            flipped[flipped.length - 1] ^= 1;
+            assertThatThrownBy(() -> cipher.open(flipped, "i#metadata")).isInstanceOf(IOException.class);
+            byte[] cut = java.util.Arrays.copyOf(sealed, sealed.length - 1);
+            assertThatThrownBy(() -> cipher.open(cut, "i#metadata")).isInstanceOf(IOException.class);
+        }
+        assertThat(java.util.Arrays.equals(cipher.seal(new byte[10], "i"), cipher.seal(new byte[10], "i")))
+                .as("a fresh salt and nonce prefix each time").isFalse();
+    }
+
+    @Test
     void aFlippedByteFailsInsteadOfServingCorruptData() throws IOException {
         var cipher = crypto.open(crypto.newStudyKey("s"), "s");
         byte[] ciphertext = encrypt(cipher, plaintext(200_000), "i");
