@@ -23,6 +23,7 @@ import org.imageportal.sharing.LinkRepository.LinkRow;
 import org.imageportal.studies.access.StudyLinks;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -117,7 +118,8 @@ public class LinkOpeningService implements StudyLinks {
         if (throttled(client)) {
             return Uni.createFrom().item(new CodeOutcome.Throttled());
         }
-        return usable(token, false).chain(found -> {
+        // the slow hash runs on a worker thread, not on the event loop that delivered the row
+        return usable(token, false).emitOn(Infrastructure.getDefaultWorkerPool()).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(new CodeOutcome.Unavailable());
             }

@@ -114,7 +114,8 @@ public class AuditChainService {
     }
 
     private Uni<Verifier> walk(Verifier verifier, long afterSeq) {
-        return search.run(afterSeq, PAGE).chain(entries -> {
+        // hashing a page takes a while: on a worker thread, never on the event loop that delivered the rows
+        return search.run(afterSeq, PAGE).emitOn(Infrastructure.getDefaultWorkerPool()).chain(entries -> {
             for (Entry e : entries) {
                 if (!verifier.accept(e)) {
                     return Uni.createFrom().item(verifier);
