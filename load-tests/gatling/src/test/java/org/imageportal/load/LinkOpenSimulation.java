@@ -2,6 +2,7 @@ package org.imageportal.load;
 
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.csv;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.regex;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -18,7 +19,9 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
  * checked, the link looked up), the access code (slow hash compared, opening counted and audited, the patient
  * notified, the link session set), then the study's metadata under the link (decrypted from the store, disclosed).
  * The three together are reported as the group "link open"; the load is an open model of new recipients per
- * second. Links, codes and study UIDs come from the CSV that infra/portal load prepares.
+ * second. A warm-up phase at the same rate runs first and is reported apart as the group "warm-up" (both JVMs, the
+ * portal's and Gatling's own, compile their hot paths in the first seconds; a server runs for days). Links, codes
+ * and study UIDs come from the CSV that infra/portal load prepares.
  */
 public class LinkOpenSimulation extends Simulation {
 
@@ -26,22 +29,28 @@ public class LinkOpenSimulation extends Simulation {
     private static final String LINKS = System.getProperty("portal.links", "links.csv");
     private static final double RATE = Double.parseDouble(System.getProperty("load.rate", "50"));
     private static final int SECONDS = Integer.getInteger("load.seconds", 30);
+    private static final int WARM_UP = Integer.getInteger("load.warm-up", 15);
 
     private final HttpProtocolBuilder protocol = http.baseUrl(BASE).disableFollowRedirect()
             .acceptHeader("text/html,application/dicom+json").userAgentHeader("portal-load/link-open");
 
-    private final ScenarioBuilder openLink = scenario("share-link recipients")
-            .feed(csv(LINKS).circular())
-            .group("link open").on(
-                    exec(http("landing page").get("#{path}").check(status().is(200),
-                            regex("name=\"_csrf\" value=\"([^\"]+)\"").saveAs("csrf"))),
-                    exec(http("access code").post("#{path}").formParam("_csrf", "#{csrf}")
-                            .formParam("name", "Load Recipient").formParam("code", "#{code}").check(status().is(303))),
-                    exec(http("study metadata").get("#{path}/dicomweb/studies/#{study}/metadata")
-                            .header("Accept", "application/dicom+json").check(status().is(200))));
+    private final ScenarioBuilder warmUp = recipients("share-link recipients (warm-up)", "warm-up");
+    private final ScenarioBuilder openLink = recipients("share-link recipients", "link open");
+
+    private static ScenarioBuilder recipients(String name, String group) {
+        return scenario(name).feed(csv(LINKS).circular()).group(group).on(
+                exec(http("landing page").get("#{path}").check(status().is(200),
+                        regex("name=\"_csrf\" value=\"([^\"]+)\"").saveAs("csrf"))),
+                exec(http("access code").post("#{path}").formParam("_csrf", "#{csrf}")
+                        .formParam("name", "Load Recipient").formParam("code", "#{code}").check(status().is(303))),
+                exec(http("study metadata").get("#{path}/dicomweb/studies/#{study}/metadata")
+                        .header("Accept", "application/dicom+json").check(status().is(200))));
+    }
 
     {
-        setUp(openLink.injectOpen(constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS))))
+        setUp(warmUp.injectOpen(constantUsersPerSec(RATE).during(Duration.ofSeconds(Math.max(1, WARM_UP)))),
+                openLink.injectOpen(nothingFor(Duration.ofSeconds(Math.max(1, WARM_UP))),
+                        constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS))))
                 .protocols(protocol);
     }
 
