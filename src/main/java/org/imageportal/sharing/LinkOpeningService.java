@@ -19,11 +19,11 @@ import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.notifications.NotificationService;
 import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.platform.security.CookieSigners;
+import org.imageportal.platform.work.CpuPool;
 import org.imageportal.sharing.LinkRepository.LinkRow;
 import org.imageportal.studies.access.StudyLinks;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -78,11 +78,13 @@ public class LinkOpeningService implements StudyLinks {
     private final CookieSigners signers;
     private final NotificationService notifications;
     private final Clock clock;
+    private final CpuPool cpu;
     private final Map<String, Deque<Instant>> clientFailures = new ConcurrentHashMap<>();
 
     LinkOpeningService(LinkRepository links, LinkTokens tokens, AuditTrail audit, CookieSigners signers,
-            NotificationService notifications, Clock clock) {
+            NotificationService notifications, Clock clock, CpuPool cpu) {
         this.clock = clock;
+        this.cpu = cpu;
         this.notifications = notifications;
         this.links = links;
         this.tokens = tokens;
@@ -118,8 +120,8 @@ public class LinkOpeningService implements StudyLinks {
         if (throttled(client)) {
             return Uni.createFrom().item(new CodeOutcome.Throttled());
         }
-        // the slow hash runs on a worker thread, not on the event loop that delivered the row
-        return usable(token, false).emitOn(Infrastructure.getDefaultWorkerPool()).chain(found -> {
+        // the slow hash runs on the CPU pool, not on the event loop that delivered the row
+        return usable(token, false).emitOn(cpu.executor()).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(new CodeOutcome.Unavailable());
             }

@@ -11,6 +11,7 @@ import org.imageportal.disclosures.audit.AuditAnchor.Head;
 import org.imageportal.disclosures.audit.AuditChain.Break;
 import org.imageportal.disclosures.audit.AuditChain.Entry;
 import org.imageportal.disclosures.audit.AuditChain.Verifier;
+import org.imageportal.platform.work.CpuPool;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -58,8 +59,11 @@ public class AuditChainService {
     private final AuditAnchor anchors;
     private final AuditTrail audit;
     private final Clock clock;
+    private final CpuPool cpu;
 
-    AuditChainService(Pool pool, AuditSearchService search, AuditAnchor anchors, AuditTrail audit, Clock clock) {
+    AuditChainService(Pool pool, AuditSearchService search, AuditAnchor anchors, AuditTrail audit, Clock clock,
+            CpuPool cpu) {
+        this.cpu = cpu;
         this.pool = pool;
         this.search = search;
         this.anchors = anchors;
@@ -114,8 +118,8 @@ public class AuditChainService {
     }
 
     private Uni<Verifier> walk(Verifier verifier, long afterSeq) {
-        // hashing a page takes a while: on a worker thread, never on the event loop that delivered the rows
-        return search.run(afterSeq, PAGE).emitOn(Infrastructure.getDefaultWorkerPool()).chain(entries -> {
+        // hashing a page takes a while: on the CPU pool, never on the event loop that delivered the rows
+        return search.run(afterSeq, PAGE).emitOn(cpu.executor()).chain(entries -> {
             for (Entry e : entries) {
                 if (!verifier.accept(e)) {
                     return Uni.createFrom().item(verifier);
