@@ -15,7 +15,7 @@ class BenchmarkIT {
 
     @Test
     void aSmallRunMeasuresEverythingAndGetsEveryByteBack() throws Exception {
-        StudyBenchmark.Options options = new StudyBenchmark.Options(40, 128, 2, 10,
+        StudyBenchmark.Options options = new StudyBenchmark.Options(40, 128, 2, 10, 2,
                 Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app"), "quarkus-run.jar"));
         StudyBenchmark.Result result = StudyBenchmark.run(options);
         System.out.print(result.report(options));
@@ -26,6 +26,7 @@ class BenchmarkIT {
         assertThat(result.wadoMBps()).isPositive();
         assertThat(result.s3PutMBps()).isPositive();
         assertThat(result.s3GetMBps()).isPositive();
+        assertThat(result.rounds()).hasSize(2).allMatch(r -> r.contains("WADO-RS") && r.contains("raw GET"));
         assertThat(result.zip().dicomEntries()).isEqualTo(40);
         assertThat(result.zip().dicomdir()).isTrue();
         assertThat(result.zip().firstByteSeconds()).isPositive();
