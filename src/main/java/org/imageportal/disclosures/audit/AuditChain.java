@@ -98,6 +98,16 @@ public final class AuditChain {
 
         private long lastSeq;
         private byte[] lastHash = GENESIS;
+
+        /** From the first entry. */
+        public Verifier() {
+        }
+
+        /** From the entry after {@code seq}, whose hash is taken as given (an anchored head). */
+        public Verifier(long seq, byte[] hash) {
+            this.lastSeq = seq;
+            this.lastHash = hash.clone();
+        }
         private long checked;
         private Break broken;
 

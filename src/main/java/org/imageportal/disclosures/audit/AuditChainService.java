@@ -111,10 +111,58 @@ public class AuditChainService {
         });
     }
 
+    /**
+     * Moves the anchor forward, checking only the entries written since it: a full walk every few minutes would
+     * grow with the trail forever. Without an anchor, or when the trail no longer holds the anchored entry as it
+     * was, this is the full {@link #anchor()} (which refuses a broken trail). A change inside the anchored part is
+     * found by the full verification: on demand, and every {@code portal.audit.verify-every}. Returns the number of
+     * entries checked.
+     */
+    public Uni<Long> extendAnchor() {
+        return blocking(anchors::read).chain(anchored -> compare(anchored).chain(check -> {
+            if (check.state() != AnchorState.MATCHES) {
+                return anchor().replaceWith(-1L);
+            }
+            Head from = anchored.orElseThrow();
+            return walk(new Verifier(from.seq(), java.util.HexFormat.of().parseHex(from.hash())), from.seq())
+                    .chain(verifier -> {
+                        if (verifier.broken() != null) {
+                            LOG.errorf("audit chain not anchored: entry %d: %s", verifier.broken().seq(),
+                                    verifier.broken().reason());
+                            return audit.record("system", "audit.anchor", "refused", "audit",
+                                    Map.of("reason", "chain broken", "brokenAt", verifier.broken().seq()))
+                                    .replaceWith(verifier.checked());
+                        }
+                        if (verifier.lastSeq() == from.seq()) {
+                            return Uni.createFrom().item(0L);
+                        }
+                        Head head = new Head(verifier.lastSeq(), AuditChain.hex(verifier.lastHash()),
+                                clock.instant());
+                        return blocking(() -> {
+                            anchors.write(head);
+                            return verifier.checked();
+                        });
+                    });
+        }));
+    }
+
     @Scheduled(every = "${portal.audit.anchor-every}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> anchorPeriodically() {
-        return anchor().replaceWithVoid().onFailure().invoke(e -> LOG.error("audit chain anchoring failed", e))
-                .onFailure().recoverWithNull();
+        return extendAnchor().replaceWithVoid().onFailure()
+                .invoke(e -> LOG.error("audit chain anchoring failed", e)).onFailure().recoverWithNull();
+    }
+
+    /** The whole trail recomputed, recorded like a verification by a person; a broken chain is logged as an error. */
+    @Scheduled(every = "${portal.audit.verify-every}", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> verifyPeriodically() {
+        return verify("system").invoke(v -> {
+            if (!v.intact()) {
+                LOG.errorf("the audit chain is broken (%s)", v.firstBroken() != null
+                        ? "entry " + v.firstBroken().seq() + ": " + v.firstBroken().reason()
+                        : "anchor " + v.anchor().state());
+            }
+        }).replaceWithVoid().onFailure().invoke(e -> LOG.error("audit chain verification failed", e)).onFailure()
+                .recoverWithNull();
     }
 
     private Uni<Verifier> walk(Verifier verifier, long afterSeq) {

@@ -17,6 +17,13 @@ public interface AuditConfig {
     @WithDefault("10m")
     Duration anchorEvery();
 
+    /**
+     * How often the whole chain is recomputed on its own (the anchoring checks only the entries written since the
+     * last anchor; the audit page, the API and {@code infra/portal verify-audit} recompute it on demand).
+     */
+    @WithDefault("24h")
+    Duration verifyEvery();
+
     /** The portal's audit source id in exported audit messages (DICOM AuditSourceID, FHIR source.observer). */
     @WithDefault("image-portal")
     String sourceId();

@@ -45,6 +45,9 @@ class AuditChainTest {
     @Inject
     AuditTrail trail;
 
+    @Inject
+    AuditChainService chain;
+
     String officer;
     String patient;
 
@@ -191,6 +194,26 @@ class AuditChainTest {
         }
         given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
                 .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES"));
+    }
+
+    @Test
+    void theScheduledAnchoringChecksOnlyWhatWasWrittenSinceTheAnchor() throws Exception {
+        given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(200)
+                .body("anchor.state", equalTo("MATCHES"));
+        writeAwkwardEntries();
+        writeAwkwardEntries();
+        long checked = chain.extendAnchor().await().indefinitely();
+        long total = Long.parseLong(
+                org.imageportal.studies.Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.audit_event "
+                        + "WHERE seq > ?::bigint", "0"));
+        assertThat(checked).as("the four entries written since the anchor, and whatever else came in meanwhile")
+                .isGreaterThanOrEqualTo(4).isLessThan(total);
+        long head = Long.parseLong(
+                org.imageportal.studies.Dicomweb.queryString(db, "SELECT max(seq)::text FROM portal.audit_event "
+                        + "WHERE seq > ?::bigint", "0"));
+        assertThat(verify().getLong("anchor.seq")).as("the anchor moved forward").isGreaterThanOrEqualTo(head - 1);
+        assertThat(chain.extendAnchor().await().indefinitely()).as("nothing new: nothing checked")
+                .isLessThanOrEqualTo(2);
     }
 
     @Test
