@@ -3,7 +3,6 @@ package org.imageportal.dicom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +19,9 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.FileMetaInformation;
-import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
 
 /**
  * De-identification by PS3.15 Annex E, checked with an independent reader (dcmtk's dcmdump of the output): a study
@@ -96,23 +92,9 @@ class DeidentifierTest {
         Attribute secret = new com.pixelmed.dicom.LongStringAttribute(new AttributeTag(0x0009, 0x1001));
         secret.addValue("Secret Jane Doe");
         list.put(secret);
-        TestDicom.put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
-        TestDicom.unsignedShort(list, TagFromName.Rows, 8);
-        TestDicom.unsignedShort(list, TagFromName.Columns, 8);
-        TestDicom.unsignedShort(list, TagFromName.SamplesPerPixel, 1);
-        TestDicom.unsignedShort(list, TagFromName.BitsAllocated, 16);
-        TestDicom.unsignedShort(list, TagFromName.BitsStored, 12);
-        TestDicom.unsignedShort(list, TagFromName.HighBit, 11);
-        TestDicom.unsignedShort(list, TagFromName.PixelRepresentation, 0);
         short[] pixels = new short[64];
         java.util.Arrays.fill(pixels, (short) 1000);
-        OtherWordAttribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
-        pixelData.setValues(pixels);
-        list.put(pixelData);
-        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "PORTALTEST");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
-        return out.toByteArray();
+        return TestDicom.monochromePart10(list, 8, pixels);
     }
 
     private static byte[] phiRich() throws Exception {

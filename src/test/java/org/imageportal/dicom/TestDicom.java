@@ -162,30 +162,38 @@ public final class TestDicom {
             put(list, TagFromName.SeriesDescription, "AXIAL");
             put(list, TagFromName.InstanceNumber, Integer.toString(instanceNumber));
             put(list, TagFromName.ImageType, "ORIGINAL\\PRIMARY\\AXIAL");
-            put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
             put(list, TagFromName.PixelSpacing, "0.7\\0.7");
-            unsignedShort(list, TagFromName.Rows, size);
-            unsignedShort(list, TagFromName.Columns, size);
-            unsignedShort(list, TagFromName.SamplesPerPixel, 1);
-            unsignedShort(list, TagFromName.BitsAllocated, 16);
-            unsignedShort(list, TagFromName.BitsStored, 12);
-            unsignedShort(list, TagFromName.HighBit, 11);
-            unsignedShort(list, TagFromName.PixelRepresentation, 0);
             short[] pixels = new short[size * size];
             Random random = new Random(seed);
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (short) random.nextInt(4096);
             }
-            OtherWordAttribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
-            pixelData.setValues(pixels);
-            list.put(pixelData);
-            FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "PORTALTEST");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
-            return out.toByteArray();
+            return monochromePart10(list, size, pixels);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Completes {@code list} as a 12-bit MONOCHROME2 image of {@code size} x {@code size} pixels (image pixel module
+     * and native pixel data), adds the file meta information and writes the Part 10 file, explicit VR little endian.
+     */
+    static byte[] monochromePart10(AttributeList list, int size, short[] pixels) throws Exception {
+        put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
+        unsignedShort(list, TagFromName.Rows, size);
+        unsignedShort(list, TagFromName.Columns, size);
+        unsignedShort(list, TagFromName.SamplesPerPixel, 1);
+        unsignedShort(list, TagFromName.BitsAllocated, 16);
+        unsignedShort(list, TagFromName.BitsStored, 12);
+        unsignedShort(list, TagFromName.HighBit, 11);
+        unsignedShort(list, TagFromName.PixelRepresentation, 0);
+        OtherWordAttribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
+        pixelData.setValues(pixels);
+        list.put(pixelData);
+        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "PORTALTEST");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return out.toByteArray();
     }
 
     /** A DICOMDIR as a CD carries it: a Part 10 file whose media storage SOP class is the directory's. */
