@@ -97,17 +97,28 @@ public class AuditChainService {
     public Uni<Head> anchor() {
         return verify().chain(v -> {
             if (!v.intact()) {
-                LOG.errorf("audit chain not anchored: it is broken (%s)", v.firstBroken() != null
-                        ? "entry " + v.firstBroken().seq() + ": " + v.firstBroken().reason()
-                        : "anchor " + v.anchor().state());
-                return audit.record("system", "audit.anchor", "refused", "audit",
+                return refuseAnchor(v.firstBroken() != null ? where(v.firstBroken()) : "anchor " + v.anchor().state(),
                         Map.of("reason", "chain broken")).replaceWith((Head) null);
             }
-            Head head = new Head(v.headSeq(), v.headHash(), clock.instant());
-            return blocking(() -> {
-                anchors.write(head);
-                return head;
-            });
+            return store(new Head(v.headSeq(), v.headHash(), clock.instant()));
+        });
+    }
+
+    /** Logs and audits that the head was not anchored because the chain is broken ({@code where}). */
+    private Uni<Void> refuseAnchor(String where, Map<String, Object> detail) {
+        LOG.errorf("audit chain not anchored: it is broken (%s)", where);
+        return audit.record("system", "audit.anchor", "refused", "audit", detail).replaceWithVoid();
+    }
+
+    private static String where(Break broken) {
+        return "entry " + broken.seq() + ": " + broken.reason();
+    }
+
+    /** Writes the anchor (object I/O, on a worker thread). */
+    private Uni<Head> store(Head head) {
+        return blocking(() -> {
+            anchors.write(head);
+            return head;
         });
     }
 
@@ -127,21 +138,14 @@ public class AuditChainService {
             return walk(new Verifier(from.seq(), java.util.HexFormat.of().parseHex(from.hash())), from.seq())
                     .chain(verifier -> {
                         if (verifier.broken() != null) {
-                            LOG.errorf("audit chain not anchored: entry %d: %s", verifier.broken().seq(),
-                                    verifier.broken().reason());
-                            return audit.record("system", "audit.anchor", "refused", "audit",
-                                    Map.of("reason", "chain broken", "brokenAt", verifier.broken().seq()))
-                                    .replaceWith(verifier.checked());
+                            return refuseAnchor(where(verifier.broken()), Map.of("reason", "chain broken",
+                                    "brokenAt", verifier.broken().seq())).replaceWith(verifier.checked());
                         }
                         if (verifier.lastSeq() == from.seq()) {
                             return Uni.createFrom().item(0L);
                         }
-                        Head head = new Head(verifier.lastSeq(), AuditChain.hex(verifier.lastHash()),
-                                clock.instant());
-                        return blocking(() -> {
-                            anchors.write(head);
-                            return verifier.checked();
-                        });
+                        return store(new Head(verifier.lastSeq(), AuditChain.hex(verifier.lastHash()),
+                                clock.instant())).replaceWith(verifier.checked());
                     });
         }));
     }
@@ -158,7 +162,7 @@ public class AuditChainService {
         return verify("system").invoke(v -> {
             if (!v.intact()) {
                 LOG.errorf("the audit chain is broken (%s)", v.firstBroken() != null
-                        ? "entry " + v.firstBroken().seq() + ": " + v.firstBroken().reason()
+                        ? where(v.firstBroken())
                         : "anchor " + v.anchor().state());
             }
         }).replaceWithVoid().onFailure().invoke(e -> LOG.error("audit chain verification failed", e)).onFailure()
