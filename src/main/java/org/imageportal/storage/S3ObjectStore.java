@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
-import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -18,11 +17,15 @@ import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
 
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
-/** {@link ObjectStore} on any S3-compatible server, through the MinIO Java client. */
+/**
+ * {@link ObjectStore} on any S3-compatible server: writes, checks and deletes through the MinIO Java client, reads
+ * through {@link S3Reads} (Vert.x's HTTP client), the path every image leaves by.
+ */
 @ApplicationScoped
 @Startup
 public class S3ObjectStore implements ObjectStore {
@@ -34,10 +37,11 @@ public class S3ObjectStore implements ObjectStore {
 
     private final OkHttpClient http;
     private final MinioClient client;
+    private final S3Reads reads;
     private final String bucket;
     private volatile boolean bucketReady;
 
-    S3ObjectStore(StorageConfig config) {
+    S3ObjectStore(StorageConfig config, Vertx vertx) {
         // idle connections are dropped before S3 servers typically drop them (MinIO, Jetty: 30 s and more)
         http = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(16, 10, TimeUnit.SECONDS))
@@ -48,6 +52,7 @@ public class S3ObjectStore implements ObjectStore {
                 .build();
         this.client = MinioClient.builder().endpoint(config.endpoint()).region(config.region())
                 .credentials(config.accessKey(), config.secretKey()).httpClient(http).build();
+        this.reads = new S3Reads(vertx, config, 60_000);
         this.bucket = config.bucket();
         try {
             ensureBucket();
@@ -98,41 +103,46 @@ public class S3ObjectStore implements ObjectStore {
 
     @Override
     public InputStream get(ObjectKey key) {
-        return read("get failed", GetObjectArgs.builder().bucket(bucket).object(key.value()).build());
+        return read("get failed", key, null);
     }
 
     @Override
     public InputStream get(ObjectKey key, long offset, long length) {
-        return read("ranged get failed",
-                GetObjectArgs.builder().bucket(bucket).object(key.value()).offset(offset).length(length).build());
+        if (offset < 0 || length <= 0) {
+            throw new IllegalArgumentException("a range starts at 0 or later and holds at least one byte");
+        }
+        return read("ranged get failed", key, "bytes=" + offset + "-" + (offset + length - 1));
     }
 
     /**
      * Opens an object. A read is idempotent, so one that fails on the connection itself (a pooled keep-alive
-     * connection the store had already closed: "unexpected end of stream") is tried once more, after the idle
-     * pooled connections (likely closed the same way) are dropped, so on a new connection; an answer from the store
-     * (no such key, denied) is not retried.
+     * connection the store had already closed) is tried once more; an answer from the store (no such key, denied)
+     * is not retried.
      */
-    private InputStream read(String failure, GetObjectArgs args) {
+    private InputStream read(String failure, ObjectKey key, String range) {
         try {
-            return client.getObject(args);
+            return reads.open(bucket, key, range);
+        } catch (S3Reads.StoreAnswer answer) {
+            throw new StorageException(failure, answer);
         } catch (IOException first) {
-            http.connectionPool().evictAll();
             try {
-                return client.getObject(args);
-            } catch (Exception e) {
+                return reads.open(bucket, key, range);
+            } catch (IOException e) {
                 e.addSuppressed(first);
                 throw new StorageException(failure, e);
             }
-        } catch (Exception e) {
-            throw new StorageException(failure, e);
         }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        reads.close();
     }
 
     @Override
     public boolean exists(ObjectKey key) {
         try {
-            client.statObject(StatObjectArgs.builder().bucket(bucket).object(key.value()).build());
+            idempotent(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key.value()).build()));
             return true;
         } catch (ErrorResponseException e) {
             if ("NoSuchKey".equals(e.errorResponse().code())) {
@@ -147,9 +157,36 @@ public class S3ObjectStore implements ObjectStore {
     @Override
     public void delete(ObjectKey key) {
         try {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key.value()).build());
+            idempotent(() -> {
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key.value()).build());
+                return null;
+            });
         } catch (Exception e) {
             throw new StorageException("delete failed", e);
+        }
+    }
+
+    private interface StoreCall {
+
+        Object call() throws Exception;
+    }
+
+    /**
+     * Runs a request that may safely be repeated; one that fails on the connection itself (a pooled keep-alive
+     * connection the store had already closed: "unexpected end of stream") is tried once more after the idle pooled
+     * connections (likely closed the same way) are dropped, so on a new connection.
+     */
+    private void idempotent(StoreCall call) throws Exception {
+        try {
+            call.call();
+        } catch (IOException first) {
+            http.connectionPool().evictAll();
+            try {
+                call.call();
+            } catch (Exception e) {
+                e.addSuppressed(first);
+                throw e;
+            }
         }
     }
 

@@ -173,7 +173,7 @@ class WadoResponses {
         String boundary = UUID.randomUUID().toString();
         InputStream first = openVerified(instances.getFirst());
         StreamingOutput body = out -> {
-            try (ReadAhead ahead = new ReadAhead(instances, 1, READ_AHEAD, service::open)) {
+            try (ReadAhead ahead = new ReadAhead(instances, 1, READ_AHEAD, this::openVerified)) {
                 for (int i = 0; i < instances.size(); i++) {
                     StoredInstance instance = instances.get(i);
                     String head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/dicom; "
@@ -281,22 +281,15 @@ class WadoResponses {
         }
     }
 
-    /** Opens and authenticates the first segment, so that tampering found here is still a proper error response. */
+    /**
+     * Opens and authenticates the first segment, so that tampering found here is still a proper error response (and,
+     * opened ahead, the next instances are decrypted while the current one is sent).
+     */
     private InputStream openVerified(StoredInstance instance) {
         InputStream in = service.open(instance);
         try {
-            java.io.PushbackInputStream pushback = new java.io.PushbackInputStream(in, 1);
-            int first = pushback.read();
-            if (first >= 0) {
-                pushback.unread(first);
-            }
-            return pushback;
+            return ReadAhead.started(in);
         } catch (IOException e) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
             throw service.integrityFailure(instance, e);
         }
     }

@@ -27,6 +27,9 @@ class S3ObjectStoreTest {
     @Inject
     StorageConfig config;
 
+    @Inject
+    io.vertx.core.Vertx vertx;
+
     @Test
     void streamOfUnknownLengthRoundTripsAcrossMultipartParts() throws Exception {
         byte[] data = new byte[(int) S3ObjectStore.PART_SIZE + 123_457];
@@ -54,29 +57,7 @@ class S3ObjectStoreTest {
     void aReadOnAConnectionTheStoreHasClosedIsRetriedOnANewOne() throws Exception {
         java.net.URI endpoint = java.net.URI.create(config.endpoint());
         try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort())) {
-            StorageConfig viaRelay = new StorageConfig() {
-
-                public String endpoint() {
-                    return "http://127.0.0.1:" + relay.port();
-                }
-
-                public String region() {
-                    return config.region();
-                }
-
-                public String bucket() {
-                    return config.bucket();
-                }
-
-                public String accessKey() {
-                    return config.accessKey();
-                }
-
-                public String secretKey() {
-                    return config.secretKey();
-                }
-            };
-            S3ObjectStore direct = new S3ObjectStore(viaRelay);
+            S3ObjectStore direct = new S3ObjectStore(through(relay), vertx);
             ObjectKey key = ObjectKey.random("t");
             direct.put(key, new byte[]{1, 2, 3});
             // three reads at once leave three keep-alive connections in the pool
@@ -90,7 +71,76 @@ class S3ObjectStoreTest {
                 assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
             }
             direct.delete(key);
+            direct.close();
         }
+    }
+
+    /**
+     * A reader that stops early (a client that went away) gives its connection up: were it left in the pool's hands
+     * with the rest of the body unread, the pool (16 connections) would run dry after 16 such reads and every later
+     * read would wait until it timed out.
+     */
+    @Test
+    void readsAbandonedHalfwayDoNotHoldTheirConnections() throws Exception {
+        byte[] data = new byte[8 * S3Reads.HIGH_WATER];
+        new Random(11).nextBytes(data);
+        ObjectKey key = ObjectKey.random("t");
+        store.put(key, data);
+        for (int i = 0; i < 20; i++) {
+            try (InputStream in = store.get(key)) {
+                assertThat(in.readNBytes(1000)).isEqualTo(java.util.Arrays.copyOf(data, 1000));
+                Thread.sleep(30); // the body queues up to the high-water mark and its connection is paused
+            }
+        }
+        try (InputStream in = store.get(key)) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+        store.delete(key);
+    }
+
+    /** A connection lost in the middle of a body is an error for the reader, never a shorter object. */
+    @Test
+    void aConnectionLostMidBodyFailsTheReadInsteadOfEndingIt() throws Exception {
+        java.net.URI endpoint = java.net.URI.create(config.endpoint());
+        byte[] data = new byte[32 << 20];
+        new Random(13).nextBytes(data);
+        ObjectKey key = ObjectKey.random("t");
+        store.put(key, data);
+        try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort())) {
+            S3ObjectStore direct = new S3ObjectStore(through(relay), vertx);
+            try (InputStream in = direct.get(key)) {
+                assertThat(in.readNBytes(100_000)).isEqualTo(java.util.Arrays.copyOf(data, 100_000));
+                relay.dropConnections();
+                assertThatThrownBy(in::readAllBytes).isInstanceOf(java.io.IOException.class);
+            }
+            direct.close();
+        }
+        store.delete(key);
+    }
+
+    private StorageConfig through(TcpRelay relay) {
+        return new StorageConfig() {
+
+            public String endpoint() {
+                return "http://127.0.0.1:" + relay.port();
+            }
+
+            public String region() {
+                return config.region();
+            }
+
+            public String bucket() {
+                return config.bucket();
+            }
+
+            public String accessKey() {
+                return config.accessKey();
+            }
+
+            public String secretKey() {
+                return config.secretKey();
+            }
+        };
     }
 
     @Test
