@@ -95,7 +95,7 @@ public class LinkService {
         UUID studyId = ProblemException.idOrNotFound(request.studyId());
         String token = tokens.issue();
         String code = AccessCodes.generate();
-        String codeHash = AccessCodes.hash(code, token, config.codeHashIterations());
+        String codeHash = AccessCodes.hash(code, token, tokens);
         String purpose = request.purpose().name()
                 + (request.purposeText() == null || request.purposeText().isBlank()
                         ? ""

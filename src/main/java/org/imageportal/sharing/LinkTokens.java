@@ -78,6 +78,32 @@ public final class LinkTokens {
         return MessageDigest.isEqual(presented, mac(key, bytes)) ? Optional.of(hash(token)) : Optional.empty();
     }
 
+    /**
+     * HMAC-SHA-256 of {@code message} under the access-code key of the key that signed {@code token} (derived from it,
+     * so a code's check and a token's signature never share a key); empty if the token is not one of ours.
+     */
+    Optional<byte[]> codeMac(String token, byte[] message) {
+        if (verify(token).isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] signingKey = keys.get(Base64.getUrlDecoder().decode(token)[1] & 0xFF);
+        byte[] codeKey = hmac(signingKey, CODE_KEY_LABEL);
+        return Optional.of(hmac(codeKey, message));
+    }
+
+    private static final byte[] CODE_KEY_LABEL = "image-portal share-link access code v1"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private static byte[] hmac(byte[] key, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What is stored for a token: SHA-256 of it, hex. */
     public static String hash(String token) {
         try {

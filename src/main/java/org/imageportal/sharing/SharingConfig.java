@@ -34,14 +34,4 @@ public interface SharingConfig {
     /** The longest a link may last. */
     @WithDefault("P30D")
     Duration linkMaxExpiry();
-
-    /**
-     * PBKDF2 iterations for new links' access codes (at least 1,000). The code is hashed together with the link's
-     * token, which is never stored, so the count guards only a leak of the database <em>and</em> the link; each
-     * opening pays it once (about 0.25 ms per thousand on one core of the reference machine).
-     */
-    @WithDefault("2000")
-    @jakarta.validation.constraints.Min(value = AccessCodes.MIN_ITERATIONS, message = "access codes need at least 1000 PBKDF2 iterations")
-    @io.smallrye.config.WithName("code-hash-iterations")
-    int codeHashIterations();
 }
