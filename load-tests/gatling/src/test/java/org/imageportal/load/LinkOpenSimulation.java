@@ -3,6 +3,7 @@ package org.imageportal.load;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.csv;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.regex;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -16,12 +17,14 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 /**
  * Opening share links as recipients do, each virtual user a fresh browser: the landing page (the token's signature
- * checked, the link looked up), the access code (slow hash compared, opening counted and audited, the patient
- * notified, the link session set), then the study's metadata under the link (decrypted from the store, disclosed).
- * The three together are reported as the group "link open"; the load is an open model of new recipients per
- * second. A warm-up phase at the same rate runs first and is reported apart as the group "warm-up" (both JVMs, the
- * portal's and Gatling's own, compile their hot paths in the first seconds; a server runs for days). Links, codes
- * and study UIDs come from the CSV that infra/portal load prepares.
+ * checked, the link looked up), the access code (compared, opening counted and audited, the patient notified, the
+ * link session set), then the study's metadata under the link (decrypted from the index, disclosed). The three
+ * together are reported as the group "link open"; the load is an open model of new recipients per second. A warm-up
+ * phase runs first and is reported apart as the group "warm-up": the rate climbs from a tenth to the full rate over
+ * its first half and stays there for the second (both JVMs, the portal's and Gatling's own, compile their hot paths
+ * in the first minute, and a server that meets its full load cold, with an open-model load that never waits, queues
+ * more than it can ever catch up; a server runs for days). Links, codes and study UIDs come from the CSV that
+ * infra/portal load prepares.
  */
 public class LinkOpenSimulation extends Simulation {
 
@@ -48,8 +51,10 @@ public class LinkOpenSimulation extends Simulation {
     }
 
     {
-        setUp(warmUp.injectOpen(constantUsersPerSec(RATE).during(Duration.ofSeconds(Math.max(1, WARM_UP)))),
-                openLink.injectOpen(nothingFor(Duration.ofSeconds(Math.max(1, WARM_UP))),
+        Duration half = Duration.ofMillis(Math.max(1000, WARM_UP * 500L));
+        setUp(warmUp.injectOpen(rampUsersPerSec(RATE / 10).to(RATE).during(half),
+                constantUsersPerSec(RATE).during(half)),
+                openLink.injectOpen(nothingFor(half.multipliedBy(2)),
                         constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS))))
                 .protocols(protocol);
     }
