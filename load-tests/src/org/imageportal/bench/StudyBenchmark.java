@@ -50,7 +50,7 @@ public final class StudyBenchmark {
             int size = 512;
             int parallel = 4;
             int warmUp = 1000;
-            int rounds = 3;
+            int rounds = 10;
             Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
