@@ -48,9 +48,13 @@ public class ProblemResponses {
         String accept = request == null ? null : request.getHeader(HttpHeaders.ACCEPT);
         Response.ResponseBuilder builder = Response.status(problem.status());
         if (wantsHtml(path, accept)) {
-            String html = errorPage.data("problem", withInstance).render();
-            return builder.type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html).build();
+            return builder.type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page(withInstance)).build();
         }
         return builder.type(Problem.MEDIA_TYPE).entity(withInstance).build();
+    }
+
+    /** The error page for people. */
+    public String page(Problem problem) {
+        return errorPage.data("problem", problem).render();
     }
 }

@@ -1,0 +1,18 @@
+package org.imageportal.platform.http;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How much work the portal takes on at once. */
+@ConfigMapping(prefix = "portal.http")
+public interface HttpLimitsConfig {
+
+    /**
+     * Requests in progress at once (health and metrics not counted); one more is answered at once with 503 and
+     * Retry-After instead of waiting in a queue. Under an overload, waiting requests only grow: each one's answer
+     * comes later, and a portal that has fallen behind never catches up. 0 turns the limit off.
+     */
+    @WithDefault("256")
+    @jakarta.validation.constraints.Min(0)
+    int maxInFlight();
+}
