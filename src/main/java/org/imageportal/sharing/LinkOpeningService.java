@@ -139,13 +139,13 @@ public class LinkOpeningService implements StudyLinks {
                     if (AccessCodes.matches(code, token, row.getString("code_hash"), tokens)) {
                         return links
                                 .pool()
+                                // the audit entry last: appending to the chain holds a lock until commit
                                 .withTransaction(tx -> links.open(tx, link.id(), clock.instant()).call(opened -> opened
-                                        ? audit.record(tx, "link:" + link.id(), "link.opened", "success",
-                                                "patient:" + link.patientRef(), Map.of("link", link.id().toString(),
-                                                        "claimedName", claimedName))
-                                                .chain(() -> notifications.record(tx, link.patientRef(),
-                                                        Kind.LINK_OPENED,
-                                                        openedMessage(link, claimedName)))
+                                        ? notifications.record(tx, link.patientRef(), Kind.LINK_OPENED,
+                                                openedMessage(link, claimedName))
+                                                .chain(() -> audit.record(tx, "link:" + link.id(), "link.opened",
+                                                        "success", "patient:" + link.patientRef(), Map.of("link",
+                                                                link.id().toString(), "claimedName", claimedName)))
                                         : Uni.createFrom().voidItem()))
                                 .invoke(opened -> {
                                     if (opened) {

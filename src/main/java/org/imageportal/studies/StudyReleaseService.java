@@ -107,11 +107,14 @@ public class StudyReleaseService {
                         link.auditActor()));
     }
 
-    /** The audit event and the disclosure record in one transaction: if either fails, nothing is released. */
+    /**
+     * The audit event and the disclosure record in one transaction: if either fails, nothing is released. The audit
+     * entry is written last: appending to the chain takes a lock held until commit, so it is held for the commit only.
+     */
     private Uni<Void> disclose(String auditActor, UUID studyId, String auditAction, Map<String, Object> detail,
             Function<StudyCatalogRepository.DisclosureFacts, DisclosureLog.Disclosure> disclosure) {
-        return catalog.disclosureFacts(studyId).chain(facts -> catalog.pool().withTransaction(tx -> audit
-                .record(tx, auditActor, auditAction, "success", "study:" + studyId, detail)
-                .chain(() -> disclosures.record(tx, disclosure.apply(facts)))));
+        return catalog.disclosureFacts(studyId).chain(facts -> catalog.pool().withTransaction(tx -> disclosures
+                .record(tx, disclosure.apply(facts))
+                .chain(() -> audit.record(tx, auditActor, auditAction, "success", "study:" + studyId, detail))));
     }
 }
