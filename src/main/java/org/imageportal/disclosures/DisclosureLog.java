@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.disclosures.audit.AuditTrail;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -41,13 +43,17 @@ public class DisclosureLog {
      * but listed in the full access report.
      */
     public Uni<Void> record(SqlClient tx, Disclosure d) {
-        return tx.preparedQuery("INSERT INTO portal.disclosure (patient_ref, study_ref, recipient_kind, recipient_ref, "
-                + "recipient_name, recipient_claimed, action, description, purpose, basis, category, exception) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'EXCEPTED', $11)")
-                .execute(Tuple.from(java.util.Arrays.asList(d.patient(), d.study(), d.kind().name(),
-                        d.recipientRef(), d.recipientName(), d.claimedName(), d.action().name(),
-                        new JsonObject(d.description()), d.purpose(), d.basis(),
-                        Exemption.forSharePurpose(d.purpose()).name())))
-                .replaceWithVoid();
+        AuditTrail.Change insert = insert(d);
+        return tx.preparedQuery(insert.sql()).execute(Tuple.from(insert.params())).replaceWithVoid();
+    }
+
+    /** The statement that records {@code d}, to be made together with its audit event. */
+    public AuditTrail.Change insert(Disclosure d) {
+        return new AuditTrail.Change("INSERT INTO portal.disclosure (patient_ref, study_ref, recipient_kind, "
+                + "recipient_ref, recipient_name, recipient_claimed, action, description, purpose, basis, category, "
+                + "exception) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'EXCEPTED', $11)",
+                java.util.Arrays.asList(d.patient(), d.study(), d.kind().name(), d.recipientRef(), d.recipientName(),
+                        d.claimedName(), d.action().name(), new JsonObject(d.description()), d.purpose(), d.basis(),
+                        Exemption.forSharePurpose(d.purpose()).name()));
     }
 }

@@ -108,13 +108,13 @@ public class StudyReleaseService {
     }
 
     /**
-     * The audit event and the disclosure record in one transaction: if either fails, nothing is released. The audit
-     * entry is written last: appending to the chain takes a lock held until commit, so it is held for the commit only.
+     * The disclosure record and the audit event in one statement (so one implicit transaction): if either fails,
+     * nothing is released.
      */
     private Uni<Void> disclose(String auditActor, UUID studyId, String auditAction, Map<String, Object> detail,
             Function<StudyCatalogRepository.DisclosureFacts, DisclosureLog.Disclosure> disclosure) {
-        return catalog.disclosureFacts(studyId).chain(facts -> catalog.pool().withTransaction(tx -> disclosures
-                .record(tx, disclosure.apply(facts))
-                .chain(() -> audit.record(tx, auditActor, auditAction, "success", "study:" + studyId, detail))));
+        return catalog.disclosureFacts(studyId).chain(facts -> audit.recordWith(catalog.pool(),
+                disclosures.insert(disclosure.apply(facts)), auditActor, auditAction, "success", "study:" + studyId,
+                detail));
     }
 }

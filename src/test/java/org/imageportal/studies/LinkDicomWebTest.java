@@ -226,8 +226,15 @@ class LinkDicomWebTest {
             }
         }
         assertThat(disclosures(link)).isEqualTo("0");
+        assertThat(retrievalsAudited(link)).as("the audit entry goes with the disclosure").isEqualTo("0");
         assertThat(as(session).get(study + "/metadata").statusCode()).isEqualTo(200);
         assertThat(disclosures(link)).isEqualTo("1");
+        assertThat(retrievalsAudited(link)).isEqualTo("1");
+    }
+
+    private String retrievalsAudited(Issued link) throws Exception {
+        return Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.audit_event WHERE actor = ? "
+                + "AND action = 'study.retrieve' AND outcome = 'success'", "link:" + link.id());
     }
 
     @Test

@@ -25,6 +25,31 @@ public class AuditTrail {
         this.pool = pool;
     }
 
+    /** A data change as one SQL statement (parameters $1..$n) with its parameters, to be made together with an event. */
+    public record Change(String sql, java.util.List<Object> params) {
+
+        public Change {
+            params = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(params));
+        }
+    }
+
+    /**
+     * Makes {@code change} and records the event in one statement (a data-modifying WITH), so in one round trip and one
+     * implicit transaction: both or neither. Appending to the chain takes a lock held until commit; inside one
+     * statement it is held only while PostgreSQL inserts and commits, never while a reply travels to the portal and
+     * the next statement back (which, under load, made audited transactions queue behind each other).
+     */
+    public Uni<Void> recordWith(SqlClient client, Change change, String actor, String action, String outcome,
+            String entity, Map<String, Object> detail) {
+        int n = change.params().size();
+        String sql = "WITH change AS (" + change.sql() + ") INSERT INTO portal.audit_event (actor, action, outcome, "
+                + "entity, detail) VALUES ($" + (n + 1) + ", $" + (n + 2) + ", $" + (n + 3) + ", $" + (n + 4) + ", $"
+                + (n + 5) + ")";
+        java.util.List<Object> params = new java.util.ArrayList<>(change.params());
+        params.addAll(java.util.Arrays.asList(actor, action, outcome, entity, new JsonObject(detail)));
+        return client.preparedQuery(sql).execute(Tuple.from(params)).replaceWithVoid();
+    }
+
     /** Records in the caller's transaction. */
     public Uni<Void> record(SqlClient tx, String actor, String action, String outcome, String entity,
             Map<String, Object> detail) {
