@@ -137,16 +137,13 @@ public class LinkOpeningService implements StudyLinks {
                         return Uni.createFrom().item(new CodeOutcome.SignInRequired(row.getString("bound_name")));
                     }
                     if (AccessCodes.matches(code, token, row.getString("code_hash"), tokens)) {
-                        return links
-                                .pool()
-                                // the audit entry last: appending to the chain holds a lock until commit
-                                .withTransaction(tx -> links.open(tx, link.id(), clock.instant()).call(opened -> opened
-                                        ? notifications.record(tx, link.patientRef(), Kind.LINK_OPENED,
-                                                openedMessage(link, claimedName))
-                                                .chain(() -> audit.record(tx, "link:" + link.id(), "link.opened",
-                                                        "success", "patient:" + link.patientRef(), Map.of("link",
-                                                                link.id().toString(), "claimedName", claimedName)))
-                                        : Uni.createFrom().voidItem()))
+                        // the opening counted, the patient notified and the audit entry, in one statement
+                        return audit
+                                .recordIf(links.pool(), links.opening(link.id(), clock.instant()),
+                                        notifications.recordIfDone(link.patientRef(), Kind.LINK_OPENED,
+                                                openedMessage(link, claimedName)),
+                                        "link:" + link.id(), "link.opened", "success", "patient:" + link.patientRef(),
+                                        Map.of("link", link.id().toString(), "claimedName", claimedName))
                                 .invoke(opened -> {
                                     if (opened) {
                                         notifications.email(link.patientRef());

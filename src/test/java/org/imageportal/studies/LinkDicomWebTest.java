@@ -232,6 +232,29 @@ class LinkDicomWebTest {
         assertThat(retrievalsAudited(link)).isEqualTo("1");
     }
 
+    /** Counting an opening, notifying the patient and auditing it are one statement: all of it or none of it. */
+    @Test
+    void anOpeningIsCountedNotifiedAndAuditedTogetherOrNotAtAll() throws Exception {
+        Issued link = ShareLinks.issue(patientToken, linkedId, Map.of());
+        try (Connection owner = DbOwner.connect()) {
+            owner.createStatement().execute("REVOKE INSERT ON portal.notification FROM " + DbOwner.appRole());
+            try {
+                assertThat(ShareLinks.postCode(link, link.code(), null).statusCode()).isEqualTo(500);
+            } finally {
+                owner.createStatement().execute("GRANT INSERT ON portal.notification TO " + DbOwner.appRole());
+            }
+        }
+        assertThat(openingsCountedAndAudited(link)).isEqualTo("0|0");
+        assertThat(ShareLinks.postCode(link, link.code(), null).statusCode()).isEqualTo(303);
+        assertThat(openingsCountedAndAudited(link)).isEqualTo("1|1");
+    }
+
+    private String openingsCountedAndAudited(Issued link) throws Exception {
+        return Dicomweb.queryString(db, "SELECT l.opens || '|' || (SELECT count(*) FROM portal.audit_event a "
+                + "WHERE a.actor = 'link:' || l.id AND a.action = 'link.opened') FROM portal.share_link l "
+                + "WHERE l.id = ?::uuid", link.id());
+    }
+
     private String retrievalsAudited(Issued link) throws Exception {
         return Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.audit_event WHERE actor = ? "
                 + "AND action = 'study.retrieve' AND outcome = 'success'", "link:" + link.id());

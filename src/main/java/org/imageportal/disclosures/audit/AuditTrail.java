@@ -50,6 +50,31 @@ public class AuditTrail {
         return client.preparedQuery(sql).execute(Tuple.from(params)).replaceWithVoid();
     }
 
+    /** What {@link #recordIf} calls the rows its condition returned, for the change made alongside to select from. */
+    public static final String DONE = "done";
+
+    /**
+     * Makes {@code condition} (an UPDATE ... RETURNING), and only for the rows it returned {@code alongside} (an INSERT
+     * ... SELECT ... FROM {@value #DONE}, its own parameters numbered from $1) and the event, all in one statement:
+     * one round trip, one implicit transaction, the chain's lock held only while PostgreSQL inserts and commits. True
+     * if the condition returned a row.
+     */
+    public Uni<Boolean> recordIf(SqlClient client, Change condition, Change alongside, String actor, String action,
+            String outcome, String entity, Map<String, Object> detail) {
+        int n = condition.params().size();
+        int m = alongside.params().size();
+        String shifted = java.util.regex.Pattern.compile("\\$(\\d+)").matcher(alongside.sql())
+                .replaceAll(p -> "\\$" + (Integer.parseInt(p.group(1)) + n));
+        String sql = "WITH " + DONE + " AS (" + condition.sql() + "), alongside AS (" + shifted + ") INSERT INTO "
+                + "portal.audit_event (actor, action, outcome, entity, detail) SELECT $" + (n + m + 1) + "::text, $"
+                + (n + m + 2) + "::text, $" + (n + m + 3) + "::text, $" + (n + m + 4) + "::text, $" + (n + m + 5)
+                + "::jsonb FROM " + DONE;
+        java.util.List<Object> params = new java.util.ArrayList<>(condition.params());
+        params.addAll(alongside.params());
+        params.addAll(java.util.Arrays.asList(actor, action, outcome, entity, new JsonObject(detail)));
+        return client.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> rows.rowCount() > 0);
+    }
+
     /** Records in the caller's transaction. */
     public Uni<Void> record(SqlClient tx, String actor, String action, String outcome, String entity,
             Map<String, Object> detail) {
