@@ -7,14 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.disclosures.audit.AuditTrail;
 
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Writes disclosure records: who received which of a patient's images, when, for what purpose, under which
- * authority. Always in the transaction of the release it records, so a release without its record cannot happen.
+ * authority. Always made in one statement with the release's audit event, so a release without its record cannot
+ * happen.
  */
 @ApplicationScoped
 public class DisclosureLog {
@@ -38,16 +36,10 @@ public class DisclosureLog {
     }
 
     /**
-     * Records the disclosure in the caller's transaction; a failure fails the release. A share is made at the
-     * patient's direction, so its disclosures are excepted from the accounting ({@link Exemption#forSharePurpose})
-     * but listed in the full access report.
+     * The statement that records {@code d}, to be made together with its audit event (AuditTrail.recordWith): a failure
+     * fails the release. A share is made at the patient's direction, so its disclosures are excepted from the
+     * accounting ({@link Exemption#forSharePurpose}) but listed in the full access report.
      */
-    public Uni<Void> record(SqlClient tx, Disclosure d) {
-        AuditTrail.Change insert = insert(d);
-        return tx.preparedQuery(insert.sql()).execute(Tuple.from(insert.params())).replaceWithVoid();
-    }
-
-    /** The statement that records {@code d}, to be made together with its audit event. */
     public AuditTrail.Change insert(Disclosure d) {
         return new AuditTrail.Change("INSERT INTO portal.disclosure (patient_ref, study_ref, recipient_kind, "
                 + "recipient_ref, recipient_name, recipient_claimed, action, description, purpose, basis, category, "

@@ -42,12 +42,10 @@ public class AuditTrail {
     public Uni<Void> recordWith(SqlClient client, Change change, String actor, String action, String outcome,
             String entity, Map<String, Object> detail) {
         int n = change.params().size();
-        String sql = "WITH change AS (" + change.sql() + ") INSERT INTO portal.audit_event (actor, action, outcome, "
-                + "entity, detail) VALUES ($" + (n + 1) + ", $" + (n + 2) + ", $" + (n + 3) + ", $" + (n + 4) + ", $"
-                + (n + 5) + ")";
-        java.util.List<Object> params = new java.util.ArrayList<>(change.params());
-        params.addAll(java.util.Arrays.asList(actor, action, outcome, entity, new JsonObject(detail)));
-        return client.preparedQuery(sql).execute(Tuple.from(params)).replaceWithVoid();
+        String sql = "WITH change AS (" + change.sql() + ") INSERT INTO " + EVENT_COLUMNS + " VALUES ("
+                + eventParameters(n) + ")";
+        return client.preparedQuery(sql).execute(withEvent(change.params(), actor, action, outcome, entity, detail))
+                .replaceWithVoid();
     }
 
     /** What {@link #recordIf} calls the rows its condition returned, for the change made alongside to select from. */
@@ -62,17 +60,30 @@ public class AuditTrail {
     public Uni<Boolean> recordIf(SqlClient client, Change condition, Change alongside, String actor, String action,
             String outcome, String entity, Map<String, Object> detail) {
         int n = condition.params().size();
-        int m = alongside.params().size();
-        String shifted = java.util.regex.Pattern.compile("\\$(\\d+)").matcher(alongside.sql())
+        String shifted = PARAMETER.matcher(alongside.sql())
                 .replaceAll(p -> "\\$" + (Integer.parseInt(p.group(1)) + n));
         String sql = "WITH " + DONE + " AS (" + condition.sql() + "), alongside AS (" + shifted + ") INSERT INTO "
-                + "portal.audit_event (actor, action, outcome, entity, detail) SELECT $" + (n + m + 1) + "::text, $"
-                + (n + m + 2) + "::text, $" + (n + m + 3) + "::text, $" + (n + m + 4) + "::text, $" + (n + m + 5)
-                + "::jsonb FROM " + DONE;
+                + EVENT_COLUMNS + " SELECT " + eventParameters(n + alongside.params().size()) + " FROM " + DONE;
         java.util.List<Object> params = new java.util.ArrayList<>(condition.params());
         params.addAll(alongside.params());
+        return client.preparedQuery(sql).execute(withEvent(params, actor, action, outcome, entity, detail))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    private static final String EVENT_COLUMNS = "portal.audit_event (actor, action, outcome, entity, detail)";
+    private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("\\$(\\d+)");
+
+    /** The event's five values as parameters numbered after {@code after}, typed (a SELECT list infers no types). */
+    private static String eventParameters(int after) {
+        return "$" + (after + 1) + "::text, $" + (after + 2) + "::text, $" + (after + 3) + "::text, $" + (after + 4)
+                + "::text, $" + (after + 5) + "::jsonb";
+    }
+
+    private static Tuple withEvent(java.util.List<Object> before, String actor, String action, String outcome,
+            String entity, Map<String, Object> detail) {
+        java.util.List<Object> params = new java.util.ArrayList<>(before);
         params.addAll(java.util.Arrays.asList(actor, action, outcome, entity, new JsonObject(detail)));
-        return client.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> rows.rowCount() > 0);
+        return Tuple.from(params);
     }
 
     /** Records in the caller's transaction. */
