@@ -21,6 +21,9 @@ import org.imageportal.platform.security.SecurityConfig;
 import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.access.StudyLinks;
 import org.imageportal.studies.access.StudyLinks.LinkBasis;
+import org.jboss.resteasy.reactive.RestMulti;
+
+import io.smallrye.mutiny.Uni;
 
 /**
  * DICOMweb under a share link, for the viewer of a recipient without an account: the link's token in the path and
@@ -54,7 +57,11 @@ public class LinkDicomWebResource {
     String session;
 
     private LinkBasis link() {
-        return links.basis(token, session).await().indefinitely().orElseThrow(ProblemException::notFound);
+        return linkNow().await().indefinitely();
+    }
+
+    private Uni<LinkBasis> linkNow() {
+        return links.basis(token, session).map(found -> found.orElseThrow(ProblemException::notFound));
     }
 
     private List<StoredInstance> find(String study, String series, String instance) {
@@ -111,8 +118,11 @@ public class LinkDicomWebResource {
     @GET
     @Path("/studies/{study}/metadata")
     @Operation(summary = "WADO-RS under a share link: metadata of a study (DICOM JSON)")
-    public Response studyMetadata(@PathParam("study") String study) {
-        return responses.metadata(find(study, null, null), root());
+    public RestMulti<byte[]> studyMetadata(@PathParam("study") String study) {
+        // the viewer's first request under a link, on the event loop (see WadoResponses.metadataParts)
+        return RestMulti.fromUniResponse(linkNow().chain(link -> service.retrievable(link, study, null, null))
+                .chain(found -> responses.metadataParts(found, root())), parts -> parts,
+                parts -> Map.of("Content-Type", List.of(QidoResource.DICOM_JSON)));
     }
 
     @GET

@@ -22,6 +22,10 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.studies.StudyRecords.StoredInstance;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
 /**
  * The responses of WADO-RS (PS3.18 10.4), whoever asks (an account or a share link): studies, series and
  * instances as multipart/related application/dicom, and their metadata as DICOM JSON. Images are decrypted while
@@ -36,6 +40,8 @@ class WadoResponses {
     private static final int BUFFER = 256 * 1024;
     /** Objects opened ahead of the one being sent (see {@link ReadAhead}). */
     private static final int READ_AHEAD = 2;
+    /** At most this many instances' metadata are written in memory on the event loop (a few KiB each). */
+    static final int METADATA_AT_ONCE = 16;
     private static final Part10Reader.Limits METADATA_LIMITS = new Part10Reader.Limits(Long.MAX_VALUE, 64 << 20);
 
     @Inject
@@ -250,20 +256,68 @@ class WadoResponses {
     Response metadata(List<StoredInstance> instances, String dicomwebRoot) {
         // the first is authenticated before committing to a 200
         InstanceMetadata first = metadataOf(instances.getFirst());
-        StreamingOutput body = out -> {
-            out.write('[');
-            for (int i = 0; i < instances.size(); i++) {
-                StoredInstance instance = instances.get(i);
-                if (i > 0) {
+        StreamingOutput body = out -> writeMetadata(instances, first, dicomwebRoot, out);
+        return Response.ok(body).type(QidoResource.DICOM_JSON).build();
+    }
+
+    /**
+     * The same for an endpoint on the event loop, as the parts of a streamed body. A few instances whose metadata
+     * the index holds (a recipient's first request, a short series) are decrypted and written at once, in memory, so
+     * that any failure is still a problem response. More, or an instance to be read from the store, are written on a
+     * worker thread a batch at a time as the client takes them (memory stays flat); the first is authenticated before
+     * the 200 is committed, a later failure cuts the connection.
+     */
+    Uni<Multi<byte[]>> metadataParts(List<StoredInstance> instances, String dicomwebRoot) {
+        if (instances.size() > METADATA_AT_ONCE || instances.stream().anyMatch(i -> i.metadata() == null)) {
+            int batches = (instances.size() + METADATA_AT_ONCE - 1) / METADATA_AT_ONCE;
+            return Uni.createFrom().item(() -> metadataOf(instances.getFirst()))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .map(first -> Multi.createFrom().range(0, batches).emitOn(Infrastructure.getDefaultWorkerPool())
+                            .map(batch -> metadataBatch(instances, batch * METADATA_AT_ONCE,
+                                    Math.min(instances.size(), (batch + 1) * METADATA_AT_ONCE), first,
+                                    dicomwebRoot)));
+        }
+        return Uni.createFrom().item(() -> Multi.createFrom().item(metadataBatch(instances, 0, instances.size(),
+                metadataOf(instances.getFirst()), dicomwebRoot)));
+    }
+
+    /** Instances [from, to) of the JSON array, with its opening and closing bracket where they fall. */
+    private byte[] metadataBatch(List<StoredInstance> instances, int from, int to, InstanceMetadata first,
+            String dicomwebRoot) {
+        var out = new java.io.ByteArrayOutputStream(4096 * (to - from) + 2);
+        try {
+            out.write(from == 0 ? '[' : ',');
+            for (int i = from; i < to; i++) {
+                if (i > from) {
                     out.write(',');
                 }
-                (i == 0 ? first : metadataOf(instance)).writeTo(out, dicomwebRoot + "/studies/"
-                        + instance.studyUid() + "/series/" + instance.seriesUid() + "/instances/"
-                        + instance.sopInstanceUid() + "/bulkdata/7FE00010");
+                writeMetadata(instances.get(i), i == 0 ? first : metadataOf(instances.get(i)), dicomwebRoot, out);
             }
-            out.write(']');
-        };
-        return Response.ok(body).type(QidoResource.DICOM_JSON).build();
+            if (to == instances.size()) {
+                out.write(']');
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // writes to memory do not fail
+        }
+        return out.toByteArray();
+    }
+
+    private void writeMetadata(List<StoredInstance> instances, InstanceMetadata first, String dicomwebRoot,
+            OutputStream out) throws IOException {
+        out.write('[');
+        for (int i = 0; i < instances.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            writeMetadata(instances.get(i), i == 0 ? first : metadataOf(instances.get(i)), dicomwebRoot, out);
+        }
+        out.write(']');
+    }
+
+    private static void writeMetadata(StoredInstance instance, InstanceMetadata metadata, String dicomwebRoot,
+            OutputStream out) throws IOException {
+        metadata.writeTo(out, dicomwebRoot + "/studies/" + instance.studyUid() + "/series/" + instance.seriesUid()
+                + "/instances/" + instance.sopInstanceUid() + "/bulkdata/7FE00010");
     }
 
     private InstanceMetadata metadataOf(StoredInstance instance) {

@@ -29,7 +29,8 @@ import org.imageportal.studies.access.StudyLinks;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 
@@ -75,19 +76,24 @@ public class LinkPages {
     Actors actors;
 
     @Inject
-    SecurityIdentity identity;
+    CurrentIdentityAssociation identities;
+
+    /*
+     * The landing page and the access code are what every recipient goes through, so they run on the event loop
+     * (each is a token check, a lookup or one statement, and a small page): no hand-over to a worker thread and back
+     * for every database answer.
+     */
 
     @GET
     @Path("/{token}")
-    public Response landing(@PathParam("token") String token) {
-        return openings.boundTo(token).await().indefinitely()
-                .map(bound -> page(200, Templates.landing(token, "", bound))).orElseGet(LinkPages::unavailable);
+    public Uni<Response> landing(@PathParam("token") String token) {
+        return landing(token, 200, "");
     }
 
     @POST
     @Path("/{token}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response code(@PathParam("token") String token, @FormParam("code") String code,
+    public Uni<Response> code(@PathParam("token") String token, @FormParam("code") String code,
             @FormParam("name") String name) {
         String claimed = name == null ? "" : name.strip();
         if (claimed.isEmpty() || claimed.length() > 200) {
@@ -95,25 +101,27 @@ public class LinkPages {
                     + "what they shared.");
         }
         // a link bound to a physician opens only for that physician, signed in with password and one-time code
-        String signedIn = actors.of(identity).filter(a -> a.has(Role.PROVIDER) && a.satisfiesMfaRule())
-                .map(Actor::subject).orElse(null);
-        CodeOutcome outcome = openings.tryCode(token, code == null ? "" : code.strip(), claimed,
-                context.request().remoteAddress().hostAddress(), signedIn).await().indefinitely();
-        return switch (outcome) {
-            case CodeOutcome.Accepted accepted -> {
-                Cookies.set(context, StudyLinks.SESSION_COOKIE, accepted.session(), "/s/" + token,
-                        LinkOpeningService.sessionSeconds(), CookieSameSite.STRICT);
-                yield Response.seeOther(URI.create("/s/" + token + "/study")).header("Cache-Control", "no-store")
-                        .build();
-            }
-            case CodeOutcome.Wrong wrong -> landing(token, 400, "That code is not right. " + wrong.remaining()
-                    + (wrong.remaining() == 1 ? " attempt is" : " attempts are") + " left before the link is locked.");
-            case CodeOutcome.SignInRequired required -> landing(token, 403, "This link opens only for "
-                    + required.physician() + ", signed in to the portal. Sign in first, then open the link again.");
-            case CodeOutcome.Throttled throttled -> landing(token, 429,
-                    "Too many wrong codes from this connection. Try again in a quarter of an hour.");
-            case CodeOutcome.Unavailable unavailable -> unavailable();
-        };
+        String client = context.request().remoteAddress().hostAddress();
+        return identities.getDeferredIdentity().map(id -> actors.of(id)
+                .filter(a -> a.has(Role.PROVIDER) && a.satisfiesMfaRule()).map(Actor::subject).orElse(null))
+                .chain(signedIn -> openings.tryCode(token, code == null ? "" : code.strip(), claimed, client, signedIn))
+                .chain(outcome -> switch (outcome) {
+                    case CodeOutcome.Accepted accepted -> {
+                        Cookies.set(context, StudyLinks.SESSION_COOKIE, accepted.session(), "/s/" + token,
+                                LinkOpeningService.sessionSeconds(), CookieSameSite.STRICT);
+                        yield Uni.createFrom().item(Response.seeOther(URI.create("/s/" + token + "/study"))
+                                .header("Cache-Control", "no-store").build());
+                    }
+                    case CodeOutcome.Wrong wrong -> landing(token, 400, "That code is not right. "
+                            + wrong.remaining() + (wrong.remaining() == 1 ? " attempt is" : " attempts are")
+                            + " left before the link is locked.");
+                    case CodeOutcome.SignInRequired required -> landing(token, 403, "This link opens only for "
+                            + required.physician()
+                            + ", signed in to the portal. Sign in first, then open the link again.");
+                    case CodeOutcome.Throttled throttled -> landing(token, 429,
+                            "Too many wrong codes from this connection. Try again in a quarter of an hour.");
+                    case CodeOutcome.Unavailable unavailable -> Uni.createFrom().item(unavailable());
+                });
     }
 
     @GET
@@ -157,10 +165,10 @@ public class LinkPages {
     }
 
     /** The landing page again with a message (and who the link is bound to), or unavailable if it ended. */
-    private Response landing(String token, int status, String message) {
-        return openings.boundTo(token).await().indefinitely()
+    private Uni<Response> landing(String token, int status, String message) {
+        return openings.boundTo(token).map(found -> found
                 .map(bound -> page(status, Templates.landing(token, message, bound)))
-                .orElseGet(LinkPages::unavailable);
+                .orElseGet(LinkPages::unavailable));
     }
 
     private static Response unavailable() {

@@ -102,6 +102,31 @@ public final class Dicomweb {
         }
     }
 
+    /** An instance's sealed metadata as the index holds it (null for an instance stored before it did). */
+    public static byte[] metadataColumn(DataSource db, String sopInstanceUid) throws Exception {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT metadata FROM portal.instance WHERE sop_instance_uid = ?")) {
+            s.setString(1, sopInstanceUid);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getBytes(1) : null;
+            }
+        }
+    }
+
+    /** Replaces an instance's sealed metadata in the index (tampering, or a row from before it held metadata). */
+    public static void setMetadataColumn(DataSource db, String sopInstanceUid, byte[] value) throws Exception {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "UPDATE portal.instance SET metadata = ? WHERE sop_instance_uid = ?")) {
+            s.setBytes(1, value);
+            s.setString(2, sopInstanceUid);
+            if (s.executeUpdate() != 1) {
+                throw new IllegalStateException("no instance " + sopInstanceUid);
+            }
+        }
+    }
+
     /** Links the patient known under this Patient ID to a portal account (what the front desk will do). */
     public static void linkAccount(DataSource db, String patientId, String subject) throws Exception {
         try (Connection c = db.getConnection();

@@ -79,6 +79,67 @@ class LinkDicomWebTest {
                 "link:" + link.id());
     }
 
+    /**
+     * A recipient's first request runs on the event loop and writes a small study's metadata at once; an instance
+     * whose metadata the index does not hold (stored before it did) sends the answer to a worker thread that reads
+     * the store and streams. Both give the same answer, and a tampered entry is a problem, never a partial answer.
+     */
+    @Test
+    void studyMetadataIsTheSameWrittenAtOnceOrStreamedFromTheStore() throws Exception {
+        Issued link = ShareLinks.issue(patientToken, linkedId, Map.of());
+        String session = ShareLinks.openSession(link);
+        String path = link.path() + "/dicomweb/studies/" + linked.getFirst().studyUid() + "/metadata";
+        String second = linked.get(1).sopInstanceUid();
+        byte[] sealed = Dicomweb.metadataColumn(db, second);
+        assertThat(sealed).isNotNull();
+
+        Response atOnce = as(session).get(path);
+        assertThat(atOnce.statusCode()).isEqualTo(200);
+        assertThat(atOnce.contentType()).startsWith("application/dicom+json");
+        List<Object> expected = atOnce.jsonPath().getList("$");
+        assertThat(expected).hasSize(3);
+        try {
+            Dicomweb.setMetadataColumn(db, second, null);
+            Response streamed = as(session).get(path);
+            assertThat(streamed.statusCode()).isEqualTo(200);
+            assertThat(streamed.contentType()).startsWith("application/dicom+json");
+            assertThat(streamed.jsonPath().getList("$")).isEqualTo(expected);
+
+            byte[] flipped = sealed.clone();
+            flipped[flipped.length / 2] ^= 0x01;
+            Dicomweb.setMetadataColumn(db, second, flipped);
+            as(session).get(path).then().statusCode(500).contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("integrity"));
+        } finally {
+            Dicomweb.setMetadataColumn(db, second, sealed);
+        }
+        assertThat(as(session).get(path).jsonPath().getList("$")).isEqualTo(expected);
+    }
+
+    /** A study larger than what is written at once streams its metadata in batches, each instance once, in order. */
+    @Test
+    void aLargerStudysMetadataStreamsInBatches() throws Exception {
+        String study = TestDicom.newUid();
+        String series = TestDicom.newUid();
+        int count = 2 * WadoResponses.METADATA_AT_ONCE + 3;
+        List<byte[]> all = new ArrayList<>();
+        List<String> uids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            TestDicom d = TestDicom.ct(patient).study(study).series(series).number(i).seed(100 + i).size(16);
+            all.add(d.bytes());
+            uids.add(d.sopInstanceUid());
+        }
+        Dicomweb.stow(TestRealm.ingestToken(), all).then().statusCode(200);
+        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?", study);
+        Issued link = ShareLinks.issue(patientToken, studyId, Map.of());
+        Response metadata = as(ShareLinks.openSession(link)).get(link.path() + "/dicomweb/studies/" + study
+                + "/metadata");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.contentType()).startsWith("application/dicom+json");
+        assertThat(metadata.jsonPath().getList("'00080018'.Value.flatten()", String.class))
+                .containsExactlyElementsOf(uids);
+    }
+
     @Test
     void theLinkReachesItsStudyOnlyAndEveryReleaseIsDisclosed() throws Exception {
         Issued link = ShareLinks.issue(patientToken, linkedId, Map.of());

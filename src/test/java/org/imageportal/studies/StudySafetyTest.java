@@ -258,7 +258,7 @@ class StudySafetyTest {
         TestDicom.Patient someone = TestDicom.Patient.random();
         TestDicom one = TestDicom.ct(someone).number(1).seed(31);
         Dicomweb.stow(ingest, List.of(one.bytes())).then().statusCode(200);
-        byte[] sealed = metadataColumn(one.sopInstanceUid());
+        byte[] sealed = Dicomweb.metadataColumn(db, one.sopInstanceUid());
         assertThat(sealed).as("ingest keeps the metadata in the index").isNotNull();
         assertThat(Dicomweb.indexOf(sealed, someone.name().getBytes(StandardCharsets.US_ASCII), 0)).isEqualTo(-1);
         assertThat(Dicomweb.indexOf(sealed, one.sopInstanceUid().getBytes(StandardCharsets.US_ASCII), 0))
@@ -267,12 +267,12 @@ class StudySafetyTest {
         String fromIndex = given().auth().oauth2(frontdesk).get(path).then().statusCode(200).extract().asString();
 
         // an instance stored before the index kept metadata is read from its image, with the same answer
-        setMetadataColumn(one.sopInstanceUid(), null);
+        Dicomweb.setMetadataColumn(db, one.sopInstanceUid(), null);
         String fromImage = given().auth().oauth2(frontdesk).get(path).then().statusCode(200).extract().asString();
         assertThat(fromIndex).isEqualTo(fromImage).contains(someone.name());
 
         // with the metadata back in the index, the image is not needed for it at all
-        setMetadataColumn(one.sopInstanceUid(), sealed);
+        Dicomweb.setMetadataColumn(db, one.sopInstanceUid(), sealed);
         Files.delete(Dicomweb.bucketDir().resolve(Dicomweb.objectKey(db, one.sopInstanceUid())));
         assertThat(given().auth().oauth2(frontdesk).get(path).then().statusCode(200).extract().asString())
                 .isEqualTo(fromIndex);
@@ -285,38 +285,19 @@ class StudySafetyTest {
         TestDicom two = TestDicom.ct(someone).study(one.studyUid()).series(one.seriesUid()).number(2).seed(33);
         Dicomweb.stow(ingest, List.of(one.bytes(), two.bytes())).then().statusCode(200);
         String instance = "/dicomweb/studies/" + one.studyUid() + "/series/" + one.seriesUid() + "/instances/";
-        byte[] sealed = metadataColumn(one.sopInstanceUid());
+        byte[] sealed = Dicomweb.metadataColumn(db, one.sopInstanceUid());
         byte[] flipped = sealed.clone();
         flipped[flipped.length / 2] ^= 0x01;
-        setMetadataColumn(one.sopInstanceUid(), flipped);
+        Dicomweb.setMetadataColumn(db, one.sopInstanceUid(), flipped);
         given().auth().oauth2(frontdesk).get(instance + one.sopInstanceUid() + "/metadata").then().statusCode(500)
                 .contentType("application/problem+json")
                 .body("detail", org.hamcrest.Matchers.containsString("integrity"));
 
         // the other instance's metadata under this instance's row: sealed to another object, so refused
-        setMetadataColumn(one.sopInstanceUid(), metadataColumn(two.sopInstanceUid()));
+        Dicomweb.setMetadataColumn(db, one.sopInstanceUid(), Dicomweb.metadataColumn(db, two.sopInstanceUid()));
         given().auth().oauth2(frontdesk).get(instance + one.sopInstanceUid() + "/metadata").then().statusCode(500)
                 .contentType("application/problem+json");
         given().auth().oauth2(frontdesk).get(instance + two.sopInstanceUid() + "/metadata").then().statusCode(200)
                 .body("[0].'00080018'.Value[0]", org.hamcrest.Matchers.equalTo(two.sopInstanceUid()));
-    }
-
-    private byte[] metadataColumn(String sopInstanceUid) throws Exception {
-        try (var c = db.getConnection();
-                var s = c.prepareStatement("SELECT metadata FROM portal.instance WHERE sop_instance_uid = ?")) {
-            s.setString(1, sopInstanceUid);
-            try (var r = s.executeQuery()) {
-                return r.next() ? r.getBytes(1) : null;
-            }
-        }
-    }
-
-    private void setMetadataColumn(String sopInstanceUid, byte[] value) throws Exception {
-        try (var c = db.getConnection();
-                var s = c.prepareStatement("UPDATE portal.instance SET metadata = ? WHERE sop_instance_uid = ?")) {
-            s.setBytes(1, value);
-            s.setString(2, sopInstanceUid);
-            assertThat(s.executeUpdate()).isEqualTo(1);
-        }
     }
 }
