@@ -40,7 +40,7 @@ class WadoResponses {
     private static final int BUFFER = 256 * 1024;
     /** Objects opened ahead of the one being sent (see {@link ReadAhead}). */
     private static final int READ_AHEAD = 2;
-    /** At most this many instances' metadata are written in memory on the event loop (a few KiB each). */
+    /** Metadata is written this many instances at a time (a few KiB each); up to this many at once on the loop. */
     static final int METADATA_AT_ONCE = 16;
     private static final Part10Reader.Limits METADATA_LIMITS = new Part10Reader.Limits(Long.MAX_VALUE, 64 << 20);
 
@@ -256,7 +256,12 @@ class WadoResponses {
     Response metadata(List<StoredInstance> instances, String dicomwebRoot) {
         // the first is authenticated before committing to a 200
         InstanceMetadata first = metadataOf(instances.getFirst());
-        StreamingOutput body = out -> writeMetadata(instances, first, dicomwebRoot, out);
+        StreamingOutput body = out -> {
+            for (int from = 0; from < instances.size(); from += METADATA_AT_ONCE) {
+                out.write(metadataBatch(instances, from, Math.min(instances.size(), from + METADATA_AT_ONCE), first,
+                        dicomwebRoot));
+            }
+        };
         return Response.ok(body).type(QidoResource.DICOM_JSON).build();
     }
 
@@ -291,7 +296,10 @@ class WadoResponses {
                 if (i > from) {
                     out.write(',');
                 }
-                writeMetadata(instances.get(i), i == 0 ? first : metadataOf(instances.get(i)), dicomwebRoot, out);
+                StoredInstance instance = instances.get(i);
+                (i == 0 ? first : metadataOf(instance)).writeTo(out, dicomwebRoot + "/studies/" + instance.studyUid()
+                        + "/series/" + instance.seriesUid() + "/instances/" + instance.sopInstanceUid()
+                        + "/bulkdata/7FE00010");
             }
             if (to == instances.size()) {
                 out.write(']');
@@ -300,24 +308,6 @@ class WadoResponses {
             throw new java.io.UncheckedIOException(e); // writes to memory do not fail
         }
         return out.toByteArray();
-    }
-
-    private void writeMetadata(List<StoredInstance> instances, InstanceMetadata first, String dicomwebRoot,
-            OutputStream out) throws IOException {
-        out.write('[');
-        for (int i = 0; i < instances.size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            writeMetadata(instances.get(i), i == 0 ? first : metadataOf(instances.get(i)), dicomwebRoot, out);
-        }
-        out.write(']');
-    }
-
-    private static void writeMetadata(StoredInstance instance, InstanceMetadata metadata, String dicomwebRoot,
-            OutputStream out) throws IOException {
-        metadata.writeTo(out, dicomwebRoot + "/studies/" + instance.studyUid() + "/series/" + instance.seriesUid()
-                + "/instances/" + instance.sopInstanceUid() + "/bulkdata/7FE00010");
     }
 
     private InstanceMetadata metadataOf(StoredInstance instance) {
