@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
+import org.imageportal.storage.crypto.DecryptingStream;
 import org.imageportal.studies.StudyRecords.StoredInstance;
 
 /**
@@ -46,11 +47,14 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * {@code in}, after one byte was read from it and put back: a decrypting stream has then fetched, decrypted and
-     * authenticated its first segment. Closes {@code in} when that fails.
+     * {@code in}, once its first segment was fetched, decrypted and authenticated (for another stream: after one byte
+     * was read from it and put back). Closes {@code in} when that fails.
      */
     static InputStream started(InputStream in) throws IOException {
         try {
+            if (in instanceof DecryptingStream decrypting) {
+                return decrypting.started();
+            }
             java.io.PushbackInputStream pushback = new java.io.PushbackInputStream(in, 1);
             int first = pushback.read();
             if (first >= 0) {

@@ -339,6 +339,10 @@ class WadoResponses {
     }
 
     private void copy(StoredInstance instance, InputStream in, OutputStream out, long max) throws IOException {
+        if (max == Long.MAX_VALUE) {
+            copyAll(instance, in, out);
+            return;
+        }
         try (in) {
             byte[] buffer = new byte[BUFFER];
             long left = max;
@@ -355,6 +359,55 @@ class WadoResponses {
                 }
                 out.write(buffer, 0, n);
                 left -= n;
+            }
+        }
+    }
+
+    /**
+     * All of {@code in}: a decrypting stream writes its segments to {@code out} from its own buffer. A failure to
+     * read is an integrity failure (the connection is cut), a failure to write is the client's and is passed on.
+     */
+    private void copyAll(StoredInstance instance, InputStream in, OutputStream out) throws IOException {
+        ClientSink sink = new ClientSink(out);
+        try (in) {
+            try {
+                in.transferTo(sink);
+            } catch (IOException e) {
+                if (e == sink.failure) {
+                    throw e;
+                }
+                throw service.integrityFailure(instance, e);
+            }
+        }
+    }
+
+    /** The response body, remembering a failure of its own so that it is not taken for the object's. */
+    private static final class ClientSink extends OutputStream {
+
+        private final OutputStream out;
+        private IOException failure;
+
+        ClientSink(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
             }
         }
     }

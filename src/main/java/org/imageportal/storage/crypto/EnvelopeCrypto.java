@@ -163,6 +163,10 @@ public final class EnvelopeCrypto {
          */
         public InputStream decrypting(InputStream ciphertext, String objectRef) {
             try {
+                if (aead instanceof AesGcmHkdfStreaming streaming
+                        && streaming.getCiphertextSegmentSize() == SEGMENT_BUFFERS_SIZE) {
+                    return new DecryptingStream(streaming, objectAd(studyRef, objectRef), ciphertext, SEGMENT_BUFFERS);
+                }
                 return aead.newDecryptingStream(ciphertext, objectAd(studyRef, objectRef));
             } catch (GeneralSecurityException | IOException e) {
                 throw new CryptoException("cannot start decryption", e);
@@ -176,8 +180,7 @@ public final class EnvelopeCrypto {
         public byte[] seal(byte[] plaintext, String objectRef) {
             try {
                 if (aead instanceof AesGcmHkdfStreaming streaming
-                        && plaintext.length <= streaming.getPlaintextSegmentSize() - streaming.getHeaderLength()
-                                - streaming.getCiphertextOffset()) {
+                        && plaintext.length <= streaming.getPlaintextSegmentSize() - streaming.getCiphertextOffset()) {
                     StreamSegmentEncrypter encrypter = streaming
                             .newStreamSegmentEncrypter(objectAd(studyRef, objectRef));
                     ByteBuffer header = encrypter.getHeader();
@@ -198,7 +201,7 @@ public final class EnvelopeCrypto {
 
         /** The plaintext of {@link #seal} (or of any small object); an IOException if it fails authentication. */
         public byte[] open(byte[] ciphertext, String objectRef) throws IOException {
-            if (aead instanceof AesGcmHkdfStreaming streaming && streaming.getCiphertextOffset() == 0
+            if (aead instanceof AesGcmHkdfStreaming streaming && streaming.getFirstSegmentOffset() == 0
                     && ciphertext.length >= streaming.getHeaderLength() + TAG_BYTES
                     && ciphertext.length <= streaming.getCiphertextSegmentSize()) {
                 try {
@@ -222,4 +225,8 @@ public final class EnvelopeCrypto {
 
     /** The GCM tag closing each segment. */
     private static final int TAG_BYTES = 16;
+    /** The ciphertext segment size of {@code AES256_GCM_HKDF_1MB}, every study key's parameters. */
+    private static final int SEGMENT_BUFFERS_SIZE = 1 << 20;
+    /** Buffers for about three downloads at once (one image being sent and two decrypted ahead each): 16 MiB. */
+    private static final SegmentBuffers SEGMENT_BUFFERS = new SegmentBuffers(SEGMENT_BUFFERS_SIZE, TAG_BYTES, 8);
 }

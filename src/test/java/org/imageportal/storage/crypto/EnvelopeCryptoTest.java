@@ -56,6 +56,9 @@ class EnvelopeCryptoTest {
         assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain("DICM")
                 .doesNotContain("DOE^JANE");
         assertThat(decrypt(crypto.open(key, "study-1"), ciphertext, "inst-1")).isEqualTo(data);
+        // the portal's own reader of the format, with pooled segment buffers (DecryptingStreamTest)
+        assertThat(cipher.decrypting(new ByteArrayInputStream(ciphertext), "inst-1"))
+                .isInstanceOf(DecryptingStream.class);
     }
 
     @Test
