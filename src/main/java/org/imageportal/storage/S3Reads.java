@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.minio.Signer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,7 +26,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 import okhttp3.HttpUrl;
-import okhttp3.Request;
 
 /**
  * Object reads (GET) on Vert.x's HTTP client, signed with AWS Signature V4 in headers (never in the URL). Images
@@ -42,20 +38,18 @@ final class S3Reads implements AutoCloseable {
 
     static final int HIGH_WATER = 1 << 20;
     private static final int LOW_WATER = HIGH_WATER / 4;
-    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private final Vertx vertx;
     private final HttpClient http;
     private final HttpUrl endpoint;
     private final boolean tls;
     private final String hostHeader;
-    private final StorageConfig config;
+    private final SigV4 signer;
     private final long timeoutMillis;
 
     S3Reads(Vertx vertx, StorageConfig config, long timeoutMillis) {
         this.vertx = vertx;
-        this.config = config;
+        this.signer = new SigV4(config.accessKey(), config.secretKey(), config.region());
         this.timeoutMillis = timeoutMillis;
         this.endpoint = HttpUrl.get(config.endpoint());
         this.tls = endpoint.isHttps();
@@ -76,15 +70,12 @@ final class S3Reads implements AutoCloseable {
             throw new IllegalStateException("object reads block: not on an event loop");
         }
         HttpUrl url = endpoint.newBuilder().addPathSegment(bucket).addPathSegments(key.value()).build();
-        Request signed = sign(url, range);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(endpoint.host())
                 .setPort(endpoint.port()).setSsl(tls).setURI(url.encodedPath());
         // Vert.x sends the Host header itself, from the same host and port (the default port left out, as signed)
-        signed.headers().forEach(header -> {
-            if (!header.getFirst().equalsIgnoreCase("Host")) {
-                options.addHeader(header.getFirst(), header.getSecond());
-            }
-        });
+        for (SigV4.Header header : signer.get(hostHeader, url.encodedPath(), range, Instant.now())) {
+            options.addHeader(header.name(), header.value());
+        }
         Body body = new Body();
         // everything about one request runs on one context, so the response's handlers are in place before any of
         // its body is delivered (a listener on another context would run later: a small body could be over by then)
@@ -121,21 +112,6 @@ final class S3Reads implements AutoCloseable {
             Thread.currentThread().interrupt();
             opened.onSuccess(Body::close);
             throw new InterruptedIOException("interrupted while opening an object");
-        }
-    }
-
-    private Request sign(HttpUrl url, String range) throws IOException {
-        Request.Builder request = new Request.Builder().url(url).get().header("Host", hostHeader)
-                .header("x-amz-date", ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE))
-                .header("x-amz-content-sha256", EMPTY_SHA256);
-        if (range != null) {
-            request.header("Range", range);
-        }
-        try {
-            return Signer.signV4S3(request.build(), config.region(), config.accessKey(), config.secretKey(),
-                    EMPTY_SHA256);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("request signing failed", e);
         }
     }
 
