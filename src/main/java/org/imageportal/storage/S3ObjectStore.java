@@ -17,14 +17,13 @@ import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.quarkus.runtime.Startup;
-import io.vertx.core.Vertx;
 
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /**
  * {@link ObjectStore} on any S3-compatible server: writes, checks and deletes through the MinIO Java client, reads
- * through {@link S3Reads} (Vert.x's HTTP client), the path every image leaves by.
+ * through {@link S3Reads} (blocking HTTP/1.1 on the caller's thread), the path every image leaves by.
  */
 @ApplicationScoped
 @Startup
@@ -41,7 +40,7 @@ public class S3ObjectStore implements ObjectStore {
     private final String bucket;
     private volatile boolean bucketReady;
 
-    S3ObjectStore(StorageConfig config, Vertx vertx) {
+    S3ObjectStore(StorageConfig config) {
         // idle connections are dropped before S3 servers typically drop them (MinIO, Jetty: 30 s and more)
         http = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(16, 10, TimeUnit.SECONDS))
@@ -52,7 +51,7 @@ public class S3ObjectStore implements ObjectStore {
                 .build();
         this.client = MinioClient.builder().endpoint(config.endpoint()).region(config.region())
                 .credentials(config.accessKey(), config.secretKey()).httpClient(http).build();
-        this.reads = new S3Reads(vertx, config, 60_000);
+        this.reads = new S3Reads(config, 60_000);
         this.bucket = config.bucket();
         try {
             ensureBucket();
