@@ -49,12 +49,19 @@ final class S3Reads implements AutoCloseable {
     private final String hostHeader;
     private final SigV4 signer;
     private final int timeoutMillis;
+    /** For an https endpoint; null: the JVM's default context (its trust store). */
+    private final SSLContext tlsContext;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
     private volatile boolean closed;
 
     S3Reads(StorageConfig config, int timeoutMillis) {
+        this(config, timeoutMillis, null);
+    }
+
+    S3Reads(StorageConfig config, int timeoutMillis, SSLContext tlsContext) {
         this.timeoutMillis = timeoutMillis;
+        this.tlsContext = tlsContext;
         this.endpoint = HttpUrl.get(config.endpoint());
         this.tls = endpoint.isHttps();
         URI uri = endpoint.uri();
@@ -138,31 +145,29 @@ final class S3Reads implements AutoCloseable {
     }
 
     private Connection connect() throws IOException {
-        Socket socket;
-        if (tls) {
-            try {
-                SSLSocket ssl = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket();
-                SSLParameters parameters = ssl.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
-                ssl.setSSLParameters(parameters);
-                socket = ssl;
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IOException("TLS is not available", e);
-            }
-        } else {
-            socket = new Socket();
-        }
+        Socket plain = new Socket();
         try {
-            socket.setTcpNoDelay(true);
-            socket.setReceiveBufferSize(256 * 1024);
-            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), Math.min(timeoutMillis, 3_000));
-            socket.setSoTimeout(timeoutMillis);
-            if (socket instanceof SSLSocket ssl) {
-                ssl.startHandshake();
+            plain.setTcpNoDelay(true);
+            plain.setReceiveBufferSize(256 * 1024);
+            plain.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), Math.min(timeoutMillis, 3_000));
+            plain.setSoTimeout(timeoutMillis);
+            if (!tls) {
+                return new Connection(plain);
             }
-            return new Connection(socket);
+            SSLContext context = tlsContext != null ? tlsContext : SSLContext.getDefault();
+            // layered with the endpoint's name, which the certificate must carry (and SNI names)
+            SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(),
+                    true);
+            SSLParameters parameters = ssl.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(parameters);
+            ssl.startHandshake();
+            return new Connection(ssl);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            plain.close();
+            throw new IOException("TLS is not available", e);
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            plain.close();
             throw e;
         }
     }

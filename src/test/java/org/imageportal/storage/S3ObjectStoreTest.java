@@ -115,11 +115,65 @@ class S3ObjectStoreTest {
         store.delete(key);
     }
 
+    /**
+     * An https endpoint (TLS ended in front of the store by a relay with a certificate made for 127.0.0.1): the
+     * object arrives whole over TLS; the same certificate reached under another name, or not trusted, is refused.
+     */
+    @Test
+    void readsOverTlsCheckTheCertificateAndTheName(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("store.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "store", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=object-store", "-ext", "SAN=ip:127.0.0.1", "-validity", "1", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "test-only", "-keypass", "test-only").redirectErrorStream(true)
+                .start();
+        String output = new String(keytool.getInputStream().readAllBytes());
+        assertThat(keytool.waitFor()).as(output).isZero();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance(keystore.toFile(), "test-only".toCharArray());
+        var keyManagers = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        keyManagers.init(keys, "test-only".toCharArray());
+        javax.net.ssl.SSLContext server = javax.net.ssl.SSLContext.getInstance("TLS");
+        server.init(keyManagers.getKeyManagers(), null, null);
+        var trustManagers = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(keys);
+        javax.net.ssl.SSLContext trusting = javax.net.ssl.SSLContext.getInstance("TLS");
+        trusting.init(null, trustManagers.getTrustManagers(), null);
+
+        byte[] data = new byte[3 << 20];
+        new Random(17).nextBytes(data);
+        ObjectKey key = ObjectKey.random("t");
+        store.put(key, data);
+        java.net.URI endpoint = java.net.URI.create(config.endpoint());
+        try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort(),
+                server.getServerSocketFactory())) {
+            try (S3Reads reads = new S3Reads(at("https://127.0.0.1:" + relay.port()), 10_000, trusting)) {
+                for (int i = 0; i < 2; i++) { // the second on the kept connection
+                    try (InputStream in = reads.open(config.bucket(), key, null)) {
+                        assertThat(in.readAllBytes()).isEqualTo(data);
+                    }
+                }
+            }
+            try (S3Reads otherName = new S3Reads(at("https://localhost:" + relay.port()), 10_000, trusting)) {
+                assertThatThrownBy(() -> otherName.open(config.bucket(), key, null))
+                        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            }
+            try (S3Reads untrusting = new S3Reads(at("https://127.0.0.1:" + relay.port()), 10_000, null)) {
+                assertThatThrownBy(() -> untrusting.open(config.bucket(), key, null))
+                        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            }
+        }
+        store.delete(key);
+    }
+
     private StorageConfig through(TcpRelay relay) {
+        return at("http://127.0.0.1:" + relay.port());
+    }
+
+    private StorageConfig at(String url) {
         return new StorageConfig() {
 
             public String endpoint() {
-                return "http://127.0.0.1:" + relay.port();
+                return url;
             }
 
             public String region() {

@@ -22,12 +22,14 @@ public final class TcpRelay implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final javax.net.ServerSocketFactory listeners;
     private volatile ServerSocket server;
 
-    private TcpRelay(int port, String targetHost, int targetPort) {
+    private TcpRelay(int port, String targetHost, int targetPort, javax.net.ServerSocketFactory listeners) {
         this.port = port;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
+        this.listeners = listeners;
     }
 
     /**
@@ -52,7 +54,7 @@ public final class TcpRelay implements AutoCloseable {
 
     /** Starts a relay on the port reserved under {@code name}. */
     public static TcpRelay listen(String name, String host, int port) {
-        TcpRelay relay = new TcpRelay(reservePort(name), host, port);
+        TcpRelay relay = new TcpRelay(reservePort(name), host, port, javax.net.ServerSocketFactory.getDefault());
         relay.restore();
         return relay;
     }
@@ -62,7 +64,12 @@ public final class TcpRelay implements AutoCloseable {
      * probed port); for relays whose port the application's configuration does not need in advance.
      */
     public static TcpRelay listen(String host, int port) {
-        TcpRelay relay = new TcpRelay(0, host, port);
+        return listen(host, port, javax.net.ServerSocketFactory.getDefault());
+    }
+
+    /** The same, accepting connections from {@code listeners} (e.g. TLS ones, ending TLS in front of the service). */
+    public static TcpRelay listen(String host, int port, javax.net.ServerSocketFactory listeners) {
+        TcpRelay relay = new TcpRelay(0, host, port, listeners);
         relay.restore();
         relay.port = relay.server.getLocalPort();
         return relay;
@@ -77,7 +84,7 @@ public final class TcpRelay implements AutoCloseable {
             return;
         }
         try {
-            ServerSocket socket = new ServerSocket();
+            ServerSocket socket = listeners.createServerSocket();
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             server = socket;
