@@ -1,6 +1,5 @@
 package org.imageportal.storage;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +21,9 @@ import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /**
- * {@link ObjectStore} on any S3-compatible server: writes, checks and deletes through the MinIO Java client, reads
- * through {@link S3Reads} (blocking HTTP/1.1 on the caller's thread), the path every image leaves by.
+ * {@link ObjectStore} on any S3-compatible server: streamed (multipart) writes, checks and deletes through the MinIO
+ * Java client; reads, the path every image leaves by, and whole-object writes through {@link S3Http} (blocking
+ * HTTP/1.1 on the caller's thread).
  */
 @ApplicationScoped
 @Startup
@@ -34,15 +34,15 @@ public class S3ObjectStore implements ObjectStore {
     /** Multipart part size for streams of unknown length. */
     static final long PART_SIZE = 16L * 1024 * 1024;
 
-    private final OkHttpClient http;
+    private final OkHttpClient okHttp;
     private final MinioClient client;
-    private final S3Reads reads;
+    private final S3Http http;
     private final String bucket;
     private volatile boolean bucketReady;
 
     S3ObjectStore(StorageConfig config) {
         // idle connections are dropped before S3 servers typically drop them (MinIO, Jetty: 30 s and more)
-        http = new OkHttpClient.Builder()
+        okHttp = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(16, 10, TimeUnit.SECONDS))
                 .connectTimeout(3, TimeUnit.SECONDS)
                 .readTimeout(60, TimeUnit.SECONDS)
@@ -50,8 +50,8 @@ public class S3ObjectStore implements ObjectStore {
                 .retryOnConnectionFailure(false)
                 .build();
         this.client = MinioClient.builder().endpoint(config.endpoint()).region(config.region())
-                .credentials(config.accessKey(), config.secretKey()).httpClient(http).build();
-        this.reads = new S3Reads(config, 60_000);
+                .credentials(config.accessKey(), config.secretKey()).httpClient(okHttp).build();
+        this.http = new S3Http(config, 60_000);
         this.bucket = config.bucket();
         try {
             ensureBucket();
@@ -92,10 +92,8 @@ public class S3ObjectStore implements ObjectStore {
     public void put(ObjectKey key, byte[] content) {
         ensureBucket();
         try {
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key.value())
-                    .stream(new ByteArrayInputStream(content), content.length, -1)
-                    .contentType("application/octet-stream").build());
-        } catch (Exception e) {
+            http.put(bucket, key, content);
+        } catch (IOException e) {
             throw new StorageException("put failed", e);
         }
     }
@@ -120,12 +118,12 @@ public class S3ObjectStore implements ObjectStore {
      */
     private InputStream read(String failure, ObjectKey key, String range) {
         try {
-            return reads.open(bucket, key, range);
-        } catch (S3Reads.StoreAnswer answer) {
+            return http.open(bucket, key, range);
+        } catch (S3Http.StoreAnswer answer) {
             throw new StorageException(failure, answer);
         } catch (IOException first) {
             try {
-                return reads.open(bucket, key, range);
+                return http.open(bucket, key, range);
             } catch (IOException e) {
                 e.addSuppressed(first);
                 throw new StorageException(failure, e);
@@ -135,7 +133,7 @@ public class S3ObjectStore implements ObjectStore {
 
     @jakarta.annotation.PreDestroy
     void close() {
-        reads.close();
+        http.close();
     }
 
     @Override
@@ -179,7 +177,7 @@ public class S3ObjectStore implements ObjectStore {
         try {
             call.call();
         } catch (IOException first) {
-            http.connectionPool().evictAll();
+            okHttp.connectionPool().evictAll();
             try {
                 call.call();
             } catch (Exception e) {

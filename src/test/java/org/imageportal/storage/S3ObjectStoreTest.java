@@ -51,7 +51,7 @@ class S3ObjectStoreTest {
      * fail the next request on them with "unexpected end of stream"; a read is tried again on a fresh connection.
      */
     @Test
-    void aReadOnAConnectionTheStoreHasClosedIsRetriedOnANewOne() throws Exception {
+    void aRequestOnAConnectionTheStoreHasClosedIsRetriedOnANewOne() throws Exception {
         java.net.URI endpoint = java.net.URI.create(config.endpoint());
         try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort())) {
             S3ObjectStore direct = new S3ObjectStore(through(relay));
@@ -66,6 +66,16 @@ class S3ObjectStoreTest {
             relay.dropConnections(); // every pooled connection is closed under the client
             try (InputStream in = direct.get(key)) {
                 assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+            }
+            // a whole-object write, idempotent as well, on kept connections closed the same way
+            try (InputStream a = direct.get(key); InputStream b = direct.get(key)) {
+                assertThat(a.readAllBytes()).containsExactly(1, 2, 3);
+                assertThat(b.readAllBytes()).containsExactly(1, 2, 3);
+            }
+            relay.dropConnections();
+            direct.put(key, new byte[]{4, 5});
+            try (InputStream in = direct.get(key)) {
+                assertThat(in.readAllBytes()).containsExactly(4, 5);
             }
             direct.delete(key);
             direct.close();
@@ -146,18 +156,18 @@ class S3ObjectStoreTest {
         java.net.URI endpoint = java.net.URI.create(config.endpoint());
         try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort(),
                 server.getServerSocketFactory())) {
-            try (S3Reads reads = new S3Reads(at("https://127.0.0.1:" + relay.port()), 10_000, trusting)) {
+            try (S3Http reads = new S3Http(at("https://127.0.0.1:" + relay.port()), 10_000, trusting)) {
                 for (int i = 0; i < 2; i++) { // the second on the kept connection
                     try (InputStream in = reads.open(config.bucket(), key, null)) {
                         assertThat(in.readAllBytes()).isEqualTo(data);
                     }
                 }
             }
-            try (S3Reads otherName = new S3Reads(at("https://localhost:" + relay.port()), 10_000, trusting)) {
+            try (S3Http otherName = new S3Http(at("https://localhost:" + relay.port()), 10_000, trusting)) {
                 assertThatThrownBy(() -> otherName.open(config.bucket(), key, null))
                         .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
             }
-            try (S3Reads untrusting = new S3Reads(at("https://127.0.0.1:" + relay.port()), 10_000, null)) {
+            try (S3Http untrusting = new S3Http(at("https://127.0.0.1:" + relay.port()), 10_000, null)) {
                 assertThatThrownBy(() -> untrusting.open(config.bucket(), key, null))
                         .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
             }

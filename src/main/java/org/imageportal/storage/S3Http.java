@@ -36,7 +36,7 @@ import okhttp3.HttpUrl;
  * drop them: MinIO, Jetty 30 s and more); a reused connection that the store had closed all the same is found when
  * the request fails before the response's head, and the request is then sent once more on a new connection.
  */
-final class S3Reads implements AutoCloseable {
+final class S3Http implements AutoCloseable {
 
     private static final long IDLE_MILLIS = 10_000;
     private static final int MAX_IDLE = 16;
@@ -55,11 +55,11 @@ final class S3Reads implements AutoCloseable {
     private final AtomicInteger idleCount = new AtomicInteger();
     private volatile boolean closed;
 
-    S3Reads(StorageConfig config, int timeoutMillis) {
+    S3Http(StorageConfig config, int timeoutMillis) {
         this(config, timeoutMillis, null);
     }
 
-    S3Reads(StorageConfig config, int timeoutMillis, SSLContext tlsContext) {
+    S3Http(StorageConfig config, int timeoutMillis, SSLContext tlsContext) {
         this.timeoutMillis = timeoutMillis;
         this.tlsContext = tlsContext;
         this.endpoint = HttpUrl.get(config.endpoint());
@@ -73,51 +73,102 @@ final class S3Reads implements AutoCloseable {
 
     /** Opens {@code key} ({@code range} null for all of it, else e.g. "bytes=0-99"); blocks until the head arrives. */
     InputStream open(String bucket, ObjectKey key, String range) throws IOException {
+        String path = pathOf(bucket, key);
+        Exchange exchange = exchange(request("GET", path, signer.get(hostHeader, path, range, Instant.now()), -1),
+                null);
+        Head head = exchange.head();
+        if (head.status() != 200 && head.status() != 206) {
+            throw answer(exchange.connection(), head);
+        }
+        if (head.contentLength() < 0) {
+            exchange.connection().close();
+            throw new IOException("the object store answered without a Content-Length");
+        }
+        return new Body(exchange.connection(), head.contentLength(), head.keepAlive());
+    }
+
+    /**
+     * Stores {@code content} under {@code key} in one request, its payload not hashed into the signature: the MinIO
+     * client hashes every byte it sends over http (SHA-256 for the signature), a seventh of the portal's CPU during
+     * ingest. The objects are ciphertext whose every segment carries an authentication tag, checked on every read,
+     * so a payload altered on its way is found then. PUT is idempotent: a reused connection that had been closed
+     * is retried on a new one.
+     */
+    void put(String bucket, ObjectKey key, byte[] content) throws IOException {
+        String path = pathOf(bucket, key);
+        Exchange exchange = exchange(request("PUT", path, signer.putUnsigned(hostHeader, path, Instant.now()),
+                content.length), content);
+        Head head = exchange.head();
+        if (head.status() != 200) {
+            throw answer(exchange.connection(), head);
+        }
+        Connection connection = exchange.connection();
+        if (head.contentLength() >= 0 && head.contentLength() <= ERROR_BODY_LIMIT) {
+            try {
+                connection.readFully(new byte[(int) head.contentLength()]);
+            } catch (IOException e) {
+                connection.close(); // stored: only the rest of the answer is missing
+                return;
+            }
+            if (head.keepAlive()) {
+                release(connection);
+                return;
+            }
+        }
+        connection.close();
+    }
+
+    private String pathOf(String bucket, ObjectKey key) throws IOException {
         if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("object reads block: not on an event loop");
+            throw new IllegalStateException("object store requests block: not on an event loop");
         }
         if (closed) {
             throw new IOException("the object store client is closed");
         }
-        String path = endpoint.newBuilder().addPathSegment(bucket).addPathSegments(key.value()).build().encodedPath();
-        StringBuilder request = new StringBuilder(512).append("GET ").append(path).append(" HTTP/1.1\r\nHost: ")
-                .append(hostHeader).append("\r\n");
-        for (SigV4.Header header : signer.get(hostHeader, path, range, Instant.now())) {
+        return endpoint.newBuilder().addPathSegment(bucket).addPathSegments(key.value()).build().encodedPath();
+    }
+
+    private byte[] request(String method, String path, java.util.List<SigV4.Header> signed, long contentLength) {
+        StringBuilder request = new StringBuilder(512).append(method).append(' ').append(path)
+                .append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n");
+        for (SigV4.Header header : signed) {
             request.append(header.name()).append(": ").append(header.value()).append("\r\n");
         }
-        byte[] bytes = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        if (contentLength >= 0) {
+            request.append("Content-Length: ").append(contentLength).append("\r\n");
+        }
+        return request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private record Exchange(Connection connection, Head head) {
+    }
+
+    /** Sends a request and reads its answer's head, on a kept connection if there is one, else on a new one. */
+    private Exchange exchange(byte[] request, byte[] body) throws IOException {
         Connection reused = takeIdle();
         if (reused != null) {
             try {
-                return send(reused, bytes);
-            } catch (StoreAnswer answer) {
-                throw answer;
+                return send(reused, request, body);
             } catch (IOException stale) {
                 // the store closed it while it was idle (and likely the others of that time too): start afresh
                 closeIdle();
             }
         }
-        return send(connect(), bytes);
+        return send(connect(), request, body);
     }
 
-    private InputStream send(Connection connection, byte[] request) throws IOException {
-        Head head;
+    private static Exchange send(Connection connection, byte[] request, byte[] body) throws IOException {
         try {
             connection.out.write(request);
+            if (body != null) {
+                connection.out.write(body);
+            }
             connection.out.flush();
-            head = connection.readHead();
+            return new Exchange(connection, connection.readHead());
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
         }
-        if (head.status() != 200 && head.status() != 206) {
-            throw answer(connection, head);
-        }
-        if (head.contentLength() < 0) {
-            connection.close();
-            throw new IOException("the object store answered without a Content-Length");
-        }
-        return new Body(connection, head.contentLength(), head.keepAlive());
     }
 
     /** The store's refusal (no such key, denied), with its error code when its XML body tells it. */
