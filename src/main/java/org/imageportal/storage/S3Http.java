@@ -25,12 +25,14 @@ import io.vertx.core.Context;
 import okhttp3.HttpUrl;
 
 /**
- * Object reads (GET) over plain blocking HTTP/1.1 connections, signed with AWS Signature V4 in headers (never in the
- * URL), read on the caller's thread: a virtual or worker thread. Images leave the portal at the speed of these reads.
- * The body is read from the socket straight into the caller's buffer (the segment buffer of the decrypting stream):
- * no event-loop hop, no intermediate buffer, no queue between threads, which on a 2-core machine cost about a third
- * of the portal's CPU while it served a study through Vert.x's client (and the MinIO client, before that, reads
- * through OkHttp in 8 KiB steps). Memory is the caller's buffer and 8 KiB per connection whatever the object's size.
+ * Requests to the object store over plain blocking HTTP/1.1 connections on the caller's thread (a virtual or worker
+ * thread, never an event loop): object reads (GET), the path every image leaves by, and whole-object writes (PUT),
+ * signed with AWS Signature V4 in headers (never in the URL). A body is read from the socket straight into the
+ * caller's buffer (the segment buffer of the decrypting stream): no event-loop hop, no intermediate buffer, no queue
+ * between threads, which on a 2-core machine cost about a third of the portal's CPU while it served a study through
+ * Vert.x's client (and the MinIO client, before that, reads through OkHttp in 8 KiB steps). Memory is the caller's
+ * buffer and 8 KiB per connection whatever the object's size. An https endpoint must present a certificate for its
+ * host name.
  * <p>
  * Keep-alive connections are reused, the most recent first, until {@value #IDLE_MILLIS} ms idle (before S3 servers
  * drop them: MinIO, Jetty 30 s and more); a reused connection that the store had closed all the same is found when
