@@ -104,20 +104,7 @@ final class S3Http implements AutoCloseable {
         if (head.status() != 200) {
             throw answer(exchange.connection(), head);
         }
-        Connection connection = exchange.connection();
-        if (head.contentLength() >= 0 && head.contentLength() <= ERROR_BODY_LIMIT) {
-            try {
-                connection.readFully(new byte[(int) head.contentLength()]);
-            } catch (IOException e) {
-                connection.close(); // stored: only the rest of the answer is missing
-                return;
-            }
-            if (head.keepAlive()) {
-                release(connection);
-                return;
-            }
-        }
-        connection.close();
+        smallBody(exchange.connection(), head); // stored: a failure now only loses the rest of the answer
     }
 
     private String pathOf(String bucket, ObjectKey key) throws IOException {
@@ -175,26 +162,33 @@ final class S3Http implements AutoCloseable {
 
     /** The store's refusal (no such key, denied), with its error code when its XML body tells it. */
     private StoreAnswer answer(Connection connection, Head head) {
-        String code = null;
-        try {
-            if (head.contentLength() >= 0 && head.contentLength() <= ERROR_BODY_LIMIT) {
-                byte[] body = new byte[(int) head.contentLength()];
-                connection.readFully(body);
-                Matcher m = ERROR_CODE.matcher(new String(body, StandardCharsets.UTF_8));
-                code = m.find() ? m.group(1) : null;
-                if (head.keepAlive()) {
-                    release(connection);
-                    connection = null;
-                }
-            }
-        } catch (IOException e) {
-            // the code is only a detail of the answer
-        } finally {
-            if (connection != null) {
-                connection.close();
-            }
+        byte[] body = smallBody(connection, head);
+        Matcher m = ERROR_CODE.matcher(body == null ? "" : new String(body, StandardCharsets.UTF_8));
+        return new StoreAnswer(head.status(), m.find() ? m.group(1) : null);
+    }
+
+    /**
+     * The body of a short answer (an error, a PUT's acknowledgement), after which the connection is kept for reuse
+     * if it may be; null, and the connection closed, when the body is longer than that, has no length or fails.
+     */
+    private byte[] smallBody(Connection connection, Head head) {
+        if (head.contentLength() < 0 || head.contentLength() > ERROR_BODY_LIMIT) {
+            connection.close();
+            return null;
         }
-        return new StoreAnswer(head.status(), code);
+        byte[] body = new byte[(int) head.contentLength()];
+        try {
+            connection.readFully(body);
+        } catch (IOException e) {
+            connection.close();
+            return null;
+        }
+        if (head.keepAlive()) {
+            release(connection);
+        } else {
+            connection.close();
+        }
+        return body;
     }
 
     private Connection connect() throws IOException {

@@ -112,22 +112,14 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Opens an object. A read is idempotent, so one that fails on the connection itself (a pooled keep-alive
-     * connection the store had already closed) is tried once more; an answer from the store (no such key, denied)
-     * is not retried.
+     * Opens an object. A read that fails on a kept connection the store had already closed is sent again on a new
+     * one by {@link S3Http}; an answer from the store (no such key, denied) is not retried.
      */
     private InputStream read(String failure, ObjectKey key, String range) {
         try {
             return http.open(bucket, key, range);
-        } catch (S3Http.StoreAnswer answer) {
-            throw new StorageException(failure, answer);
-        } catch (IOException first) {
-            try {
-                return http.open(bucket, key, range);
-            } catch (IOException e) {
-                e.addSuppressed(first);
-                throw new StorageException(failure, e);
-            }
+        } catch (IOException e) {
+            throw new StorageException(failure, e);
         }
     }
 

@@ -40,7 +40,6 @@ public final class DecryptingStream extends InputStream {
     private int limit;
     /** The plaintext buffer holds the object's last segment. */
     private boolean last;
-    private boolean done;
     private IOException failure;
     private boolean closed;
 
@@ -120,8 +119,8 @@ public final class DecryptingStream extends InputStream {
     private boolean ready() throws IOException {
         checkOpen();
         while (position == limit) {
-            if (done || last) {
-                finish();
+            if (last) {
+                release(); // the end of the plaintext: the buffers go back before the caller closes
                 return false;
             }
             try {
@@ -198,12 +197,6 @@ public final class DecryptingStream extends InputStream {
             total += n;
         }
         return total;
-    }
-
-    /** The end of the plaintext was reached: the buffers go back to the pool before the caller closes. */
-    private void finish() {
-        done = true;
-        release();
     }
 
     private void release() {
