@@ -26,7 +26,12 @@ public class GrantLookupService implements StudyGrants {
 
     @Override
     public Uni<StudyScope.Granted> sharedWith(String providerSubject) {
-        return grants.activeScope(providerSubject, clock.instant());
+        return grants.activeScope(providerSubject, clock.instant(), false);
+    }
+
+    @Override
+    public Uni<StudyScope.Granted> downloadableBy(String providerSubject) {
+        return grants.activeScope(providerSubject, clock.instant(), true);
     }
 
     @Override

@@ -63,10 +63,15 @@ public class GrantRepository {
                 + "WHERE id = $1 AND revoked_at IS NULL").execute(Tuple.of(id, by)).map(rows -> rows.rowCount() == 1);
     }
 
-    /** What the physician's active grants cover: whole studies, or chosen series of a study. */
-    Uni<StudyScope.Granted> activeScope(String providerSubject, Instant now) {
+    /**
+     * What the physician's active grants cover: whole studies, or chosen series of a study; with
+     * {@code downloadsOnly}, only what grants that allow downloads cover (a view-only grant on a whole study must
+     * not widen a download grant on one of its series).
+     */
+    Uni<StudyScope.Granted> activeScope(String providerSubject, Instant now, boolean downloadsOnly) {
         return pool.preparedQuery("SELECT g.study_ref, g.series_uids FROM portal.share_grant g JOIN portal.provider p "
-                + "ON p.id = g.provider_ref WHERE p.account_subject = $1 AND " + ACTIVE.formatted(2))
+                + "ON p.id = g.provider_ref WHERE p.account_subject = $1 AND " + ACTIVE.formatted(2)
+                + (downloadsOnly ? " AND g.can_download" : ""))
                 .execute(Tuple.of(providerSubject, now.atOffset(ZoneOffset.UTC))).map(rows -> {
                     Set<UUID> studies = new HashSet<>();
                     Set<UUID> whole = new HashSet<>();

@@ -110,20 +110,31 @@ public class StudyArchiveService {
      * theirs. The download is audited before any byte is sent.
      */
     public Uni<Archive> prepare(Actor actor, UUID studyId) {
-        return policy.scope(actor, StudyAction.RETRIEVE).chain(scope -> {
-            if (scope instanceof StudyScope.Denied) {
-                return Uni.createFrom().failure(ProblemException.notFound());
+        return policy.scope(actor, StudyAction.DOWNLOAD).chain(scope -> archiveIn(scope, studyId).chain(found -> {
+            if (found.isPresent()) {
+                Archive archive = found.get();
+                return releases.record(actor, scope, studyId, archive.files().size(), "study.download",
+                        DisclosureLog.Action.DOWNLOAD).replaceWith(archive);
             }
-            return catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId))
-                    .chain(found -> found.map(study -> catalog.archiveFiles(study.id())
-                            .map(files -> new Archive(study, files.stream()
-                                    .filter(f -> !(scope instanceof StudyScope.Granted granted)
-                                            || granted.covers(study.id(), f.seriesUid()))
-                                    .toList())))
-                            .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())))
-                    .call(archive -> releases.record(actor, scope, archive.study().id(), archive.files().size(),
-                            "study.download", DisclosureLog.Action.DOWNLOAD));
-        });
+            // not downloadable: refused (403) where the actor may view the study, unknown (404) otherwise
+            return policy.scope(actor, StudyAction.RETRIEVE).chain(view -> archiveIn(view, studyId)).chain(
+                    viewable -> viewable.isEmpty()
+                            ? Uni.createFrom().failure(ProblemException.notFound())
+                            : releases.refuseDownload(actor, studyId));
+        }));
+    }
+
+    /** The study with the files the scope covers, if the scope reaches it. */
+    private Uni<Optional<Archive>> archiveIn(StudyScope scope, UUID studyId) {
+        if (scope instanceof StudyScope.Denied) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId))
+                .chain(found -> found.isEmpty()
+                        ? Uni.createFrom().item(Optional.<Archive>empty())
+                        : catalog.archiveFiles(found.get().id()).map(files -> Optional.of(new Archive(found.get(),
+                                files.stream().filter(f -> !(scope instanceof StudyScope.Granted granted)
+                                        || granted.covers(found.get().id(), f.seriesUid())).toList()))));
     }
 
     /**

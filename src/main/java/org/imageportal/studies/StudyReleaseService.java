@@ -66,6 +66,14 @@ public class StudyReleaseService {
         });
     }
 
+    /** A download the actor may not make although they may view the study: audited as refused, then 403. */
+    <T> Uni<T> refuseDownload(Actor actor, UUID studyId) {
+        return audit.record(actor.subject(), "study.download", "refused", "study:" + studyId,
+                Map.of("reason", "viewing only")).chain(
+                        () -> Uni.createFrom().failure(
+                                new ProblemException(ProblemType.FORBIDDEN, "this share allows viewing only")));
+    }
+
     /**
      * A release under break-glass: audited with the opening's id (so it is flagged and reaches the review and the
      * patient's full access report); a use within the practice, not a disclosure. Viewing only: a copy is not

@@ -322,4 +322,43 @@ class GrantTest {
         assertThat(given().auth().oauth2(patient).get(root + "/metadata").jsonPath().getList("$")).hasSize(2);
         given().auth().oauth2(patient).post("/api/sharing/grants/" + grant + "/revocation").then().statusCode(200);
     }
+
+    @Test
+    void aViewGrantOnTheWholeStudyDoesNotWidenADownloadGrantOnOneSeries() throws Exception {
+        String studyUid = TestDicom.newUid();
+        TestDicom axial = TestDicom.ct(mine).study(studyUid).seed(71);
+        TestDicom scout = TestDicom.ct(mine).study(studyUid).seriesNumber(2).seed(72);
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(axial.bytes(), scout.bytes())).then().statusCode(200);
+        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?", studyUid);
+        String view = share(patient, grantOf(studyId, xId)).then().statusCode(201).extract().path("id");
+        Map<String, Object> oneSeries = grantOf(studyId, xId);
+        oneSeries.put("seriesUids", List.of(scout.seriesUid()));
+        oneSeries.put("download", true);
+        String download = share(patient, oneSeries).then().statusCode(201).extract().path("id");
+
+        // both series can be viewed, only the one series can be taken away
+        assertThat(given().auth().oauth2(x).get("/dicomweb/studies/" + studyUid + "/metadata").jsonPath()
+                .getList("$")).hasSize(2);
+        byte[] zip = given().auth().oauth2(x).get("/api/studies/" + studyId + "/archive").then().statusCode(200)
+                .extract().asByteArray();
+        List<String> dicomEntries = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.getName().startsWith("DICOM/") && !e.getName().endsWith("/")) {
+                    dicomEntries.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        assertThat(dicomEntries).hasSize(1);
+        assertThat(dicomEntries.getFirst()).contains(scout.sopInstanceUid()).doesNotContain(axial.sopInstanceUid());
+        assertThat(Dicomweb.queryString(db, "SELECT action FROM portal.disclosure WHERE basis = ?",
+                "grant:" + download)).isEqualTo("DOWNLOAD");
+
+        // with the download grant revoked, the view grant alone allows no copy
+        given().auth().oauth2(patient).post("/api/sharing/grants/" + download + "/revocation").then().statusCode(200);
+        given().auth().oauth2(x).get("/api/studies/" + studyId + "/archive").then().statusCode(403);
+        given().auth().oauth2(patient).post("/api/sharing/grants/" + view + "/revocation").then().statusCode(200);
+        given().auth().oauth2(x).get("/api/studies/" + studyId + "/archive").then().statusCode(404);
+    }
 }

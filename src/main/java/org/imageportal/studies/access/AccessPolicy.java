@@ -47,6 +47,7 @@ public class AccessPolicy {
                     : new StudyScope.Denied());
             case REVIEW_QUARANTINE -> fixed(actor.has(Role.FRONTDESK) ? new StudyScope.All() : new StudyScope.Denied());
             case DELETE -> fixed(actor.has(Role.PRIVACY_OFFICER) ? new StudyScope.All() : new StudyScope.Denied());
+            case DOWNLOAD -> downloadScope(actor);
             case QUERY, RETRIEVE -> actor.has(Role.BREAK_GLASS)
                     ? readScope(actor, action).chain(scope -> emergency.openStudies(actor.subject())
                             .map(open -> withEmergency(scope, open)))
@@ -90,6 +91,17 @@ public class AccessPolicy {
         return fixed(new StudyScope.Denied());
     }
 
+    /** What may be taken away as a copy: patients and the desk as they retrieve; physicians under download grants. */
+    private Uni<StudyScope> downloadScope(Actor actor) {
+        if (actor.has(Role.FRONTDESK) || actor.has(Role.PATIENT)) {
+            return readScope(actor, StudyAction.RETRIEVE);
+        }
+        if (actor.has(Role.PROVIDER)) {
+            return grants.downloadableBy(actor.subject()).map(StudyScope.class::cast);
+        }
+        return fixed(new StudyScope.Denied());
+    }
+
     /**
      * A share link's recipient (no account; the access code was their second factor): the linked study, or only its
      * linked series, to query and retrieve; downloads only if the link allows them; nothing else.
@@ -97,6 +109,9 @@ public class AccessPolicy {
     public StudyScope linkScope(StudyLinks.LinkBasis link, StudyAction action) {
         return switch (action) {
             case QUERY, RETRIEVE -> new StudyScope.Linked(link.studyId(), link.seriesUids());
+            case DOWNLOAD -> link.canDownload()
+                    ? new StudyScope.Linked(link.studyId(), link.seriesUids())
+                    : new StudyScope.Denied();
             case STORE, REVIEW_QUARANTINE, DELETE -> new StudyScope.Denied();
         };
     }

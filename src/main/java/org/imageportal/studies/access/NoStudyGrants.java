@@ -20,6 +20,11 @@ class NoStudyGrants implements StudyGrants {
     }
 
     @Override
+    public Uni<StudyScope.Granted> downloadableBy(String providerSubject) {
+        return sharedWith(providerSubject);
+    }
+
+    @Override
     public Uni<Optional<GrantBasis>> basis(String providerSubject, UUID studyId) {
         return Uni.createFrom().item(Optional.empty());
     }

@@ -6,6 +6,11 @@ public enum StudyAction {
     QUERY,
     /** Read images or metadata (WADO-RS, downloads, viewer). */
     RETRIEVE,
+    /**
+     * Take a copy away (the ZIP archive): what {@link #RETRIEVE} reaches, narrowed to grants and links that allow
+     * downloads; never under break-glass.
+     */
+    DOWNLOAD,
     /** Add instances (STOW-RS, uploads). */
     STORE,
     /** See, release or delete instances held in quarantine. */

@@ -14,6 +14,9 @@ public interface StudyGrants {
     /** What is currently shared with the provider whose Keycloak subject this is (studies, or some series). */
     Uni<StudyScope.Granted> sharedWith(String providerSubject);
 
+    /** What the provider may download now: only what grants that allow downloads cover. */
+    Uni<StudyScope.Granted> downloadableBy(String providerSubject);
+
     /** The grant under which the provider may reach the study now (for the disclosure record), if any. */
     Uni<Optional<GrantBasis>> basis(String providerSubject, UUID studyId);
 
