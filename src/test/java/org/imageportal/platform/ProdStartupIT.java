@@ -29,6 +29,7 @@ class ProdStartupIT {
             "PORTAL_S3_SECRET_KEY, portal.storage.secret-key",
             "PORTAL_COOKIE_KEY, portal.security.cookie-key",
             "PORTAL_LINK_KEYS, portal.sharing.link-keys",
+            "PORTAL_AUDIT_ANCHOR_KEY, portal.audit.anchor-key",
             "PORTAL_SESSION_SECRET, quarkus.oidc.token-state-manager.encryption-secret",
             "PORTAL_KEYCLOAK_URL, portal.identity.keycloak-url",
             "PORTAL_KC_API_CLIENT_SECRET, portal.identity.admin-client-secret",

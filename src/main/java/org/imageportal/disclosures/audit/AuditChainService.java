@@ -32,6 +32,10 @@ public class AuditChainService {
 
     private static final Logger LOG = Logger.getLogger(AuditChainService.class);
     private static final int PAGE = 2000;
+    /** The audit action of the first anchoring, after which an anchor must always exist. */
+    static final String FIRST_ANCHOR = "audit.anchor";
+    /** Advisory lock id under which one portal instance at a time anchors. */
+    private static final long ANCHOR_LOCK = 0x706f7274616c4131L;
 
     /** How the trail compares with the anchor kept outside the database. */
     public enum AnchorState {
@@ -42,7 +46,11 @@ public class AuditChainService {
         /** The trail ends before the anchored entry: entries were cut off the end. */
         TRUNCATED,
         /** The trail holds a different hash at the anchored position: it was rewritten. */
-        REWRITTEN
+        REWRITTEN,
+        /** The stored anchor does not carry the portal's signature: it was written by someone else. */
+        FORGED,
+        /** There is no anchor although the trail records that one was made: it was deleted. */
+        MISSING
     }
 
     /** The anchor as compared. */
@@ -95,13 +103,32 @@ public class AuditChainService {
      * trail, so cutting entries and anchoring again does not hide the cut.
      */
     public Uni<Head> anchor() {
+        return exclusively(this::anchorNow);
+    }
+
+    private Uni<Head> anchorNow() {
         return verify().chain(v -> {
             if (!v.intact()) {
                 return refuseAnchor(v.firstBroken() != null ? where(v.firstBroken()) : "anchor " + v.anchor().state(),
                         Map.of("reason", "chain broken")).replaceWith((Head) null);
             }
-            return store(new Head(v.headSeq(), v.headHash(), clock.instant()));
+            Uni<Head> stored = store(new Head(v.headSeq(), v.headHash(), clock.instant()));
+            return v.anchor().state() == AnchorState.NONE
+                    ? stored.call(head -> audit.record("system", FIRST_ANCHOR, "success", "audit",
+                            Map.of("seq", head.seq())))
+                    : stored;
         });
+    }
+
+    /**
+     * Runs an anchoring while no other portal instance anchors (a transaction-scoped advisory lock in PostgreSQL),
+     * so two instances never race a newer anchor with an older one. Busy elsewhere: nothing is done (null).
+     */
+    private <T> Uni<T> exclusively(java.util.function.Supplier<Uni<T>> work) {
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS mine")
+                .execute(Tuple.of(ANCHOR_LOCK)).chain(rows -> rows.iterator().next().getBoolean("mine")
+                        ? work.get()
+                        : Uni.createFrom().nullItem()));
     }
 
     /** Logs and audits that the head was not anchored because the chain is broken ({@code where}). */
@@ -114,9 +141,13 @@ public class AuditChainService {
         return "entry " + broken.seq() + ": " + broken.reason();
     }
 
-    /** Writes the anchor (object I/O, on a worker thread). */
-    private Uni<Head> store(Head head) {
+    /** Writes the anchor (object I/O, on a worker thread), never over a newer one; returns what is anchored. */
+    Uni<Head> store(Head head) {
         return blocking(() -> {
+            Optional<Head> current = anchors.read();
+            if (current.isPresent() && current.get().signed() && current.get().seq() > head.seq()) {
+                return current.get();
+            }
             anchors.write(head);
             return head;
         });
@@ -130,9 +161,13 @@ public class AuditChainService {
      * entries checked.
      */
     public Uni<Long> extendAnchor() {
+        return exclusively(this::extendNow).map(checked -> checked == null ? 0L : checked);
+    }
+
+    private Uni<Long> extendNow() {
         return blocking(anchors::read).chain(anchored -> compare(anchored).chain(check -> {
             if (check.state() != AnchorState.MATCHES) {
-                return anchor().replaceWith(-1L);
+                return anchorNow().replaceWith(-1L);
             }
             Head from = anchored.orElseThrow();
             return walk(new Verifier(from.seq(), java.util.HexFormat.of().parseHex(from.hash())), from.seq())
@@ -183,9 +218,21 @@ public class AuditChainService {
 
     private Uni<AnchorCheck> compare(Optional<Head> anchored) {
         if (anchored.isEmpty()) {
-            return Uni.createFrom().item(new AnchorCheck(AnchorState.NONE, null, null, null));
+            return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM portal.audit_event WHERE action = $1 "
+                    + "AND outcome = 'success') AS made").execute(Tuple.of(FIRST_ANCHOR)).map(rows -> new AnchorCheck(
+                            rows.iterator().next().getBoolean("made") ? AnchorState.MISSING : AnchorState.NONE, null,
+                            null, null));
         }
         Head head = anchored.get();
+        if (!head.signed()) {
+            return Uni.createFrom().item(new AnchorCheck(AnchorState.FORGED, null, null, null));
+        }
+        if (head.seq() == 0) {
+            // anchored while the trail was still empty: the genesis, which every trail follows
+            return Uni.createFrom().item(new AnchorCheck(AuditChain.hex(AuditChain.GENESIS).equals(head.hash())
+                    ? AnchorState.MATCHES
+                    : AnchorState.REWRITTEN, head.seq(), head.hash(), head.at()));
+        }
         return pool.preparedQuery("SELECT (SELECT max(seq) FROM portal.audit_event) AS head, "
                 + "(SELECT hash FROM portal.audit_event WHERE seq = $1) AS hash").execute(Tuple.of(head.seq()))
                 .map(rows -> {

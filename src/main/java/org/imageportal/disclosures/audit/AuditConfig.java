@@ -24,6 +24,12 @@ public interface AuditConfig {
     @WithDefault("24h")
     Duration verifyEvery();
 
+    /**
+     * The key that signs the anchor (HMAC-SHA256; base64 of at least 32 random bytes). A secret: it must not be
+     * readable by whoever can write to the database or the bucket. PORTAL_AUDIT_ANCHOR_KEY.
+     */
+    String anchorKey();
+
     /** The portal's audit source id in exported audit messages (DICOM AuditSourceID, FHIR source.observer). */
     @WithDefault("image-portal")
     String sourceId();

@@ -48,6 +48,12 @@ class AuditChainTest {
     @Inject
     AuditChainService chain;
 
+    @Inject
+    AuditAnchor anchors;
+
+    @Inject
+    org.imageportal.storage.ObjectStore store;
+
     String officer;
     String patient;
 
@@ -221,6 +227,81 @@ class AuditChainTest {
         given().get("/api/audit/verify").then().statusCode(401);
         given().auth().oauth2(patient).get("/api/audit/verify").then().statusCode(403);
         given().auth().oauth2(patient).post("/api/audit/anchor").then().statusCode(403);
+    }
+
+    @Test
+    void aTrailAnchoredWhileStillEmptyVerifiesAndTheAnchorMovesOn() {
+        // what a new installation's first anchoring writes: the genesis, before any entry exists
+        anchors.write(new AuditAnchor.Head(0, AuditChain.hex(AuditChain.GENESIS), java.time.Instant.now()));
+        try {
+            verify();
+            given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                    .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES"));
+            long checked = chain.extendAnchor().await().indefinitely();
+            assertThat(checked).as("every entry since the genesis checked").isPositive();
+            assertThat(verify().getLong("anchor.seq")).isPositive();
+        } finally {
+            chain.anchor().await().indefinitely();
+        }
+    }
+
+    @Test
+    void anAnchorWithoutThePortalsSignatureIsForged() {
+        JsonPath anchored = given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(200)
+                .extract().jsonPath();
+        // the head exactly as it is, written by someone without the signing key
+        String unsigned = new io.vertx.core.json.JsonObject().put("seq", anchored.getLong("anchor.seq"))
+                .put("hash", anchored.getString("anchor.hash")).put("at", java.time.Instant.now().toString())
+                .put("mac", "00".repeat(32)).encode();
+        store.put(AuditAnchor.KEY, unsigned.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                    .body("intact", equalTo(false)).body("anchor.state", equalTo("FORGED"));
+            given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(409);
+            store.put(AuditAnchor.KEY, "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                    .body("intact", equalTo(false)).body("anchor.state", equalTo("FORGED"));
+        } finally {
+            anchors.write(new AuditAnchor.Head(anchored.getLong("anchor.seq"), anchored.getString("anchor.hash"),
+                    java.time.Instant.now()));
+        }
+        given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES"));
+    }
+
+    @Test
+    void aDeletedAnchorIsNoticedOnceOneWasMade() {
+        JsonPath anchored = given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(200)
+                .extract().jsonPath();
+        store.delete(AuditAnchor.KEY);
+        try {
+            given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                    .body("intact", equalTo(false)).body("anchor.state", equalTo("MISSING"));
+            given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(409);
+        } finally {
+            anchors.write(new AuditAnchor.Head(anchored.getLong("anchor.seq"), anchored.getString("anchor.hash"),
+                    java.time.Instant.now()));
+        }
+    }
+
+    @Test
+    void anOlderHeadNeverReplacesANewerAnchor() {
+        writeAwkwardEntries();
+        AuditAnchor.Head newer = chain.anchor().await().indefinitely();
+        AuditAnchor.Head older = new AuditAnchor.Head(newer.seq() - 1, "00".repeat(32), java.time.Instant.now());
+        // what a second instance that verified a moment earlier would write
+        assertThat(chain.store(older).await().indefinitely().seq()).isEqualTo(newer.seq());
+        assertThat(anchors.read().orElseThrow().seq()).isEqualTo(newer.seq());
+        // anchorings from many callers at once: the anchor ends at the newest head any of them saw
+        List<io.smallrye.mutiny.Uni<Long>> runs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            writeAwkwardEntries();
+            runs.add(chain.extendAnchor());
+        }
+        io.smallrye.mutiny.Uni.join().all(runs).andCollectFailures().await().indefinitely();
+        chain.extendAnchor().await().indefinitely();
+        given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
+                .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES"));
     }
 
     private static List<Object[]> rows(Connection owner, long fromSeq, long toSeq) throws SQLException {
