@@ -67,7 +67,27 @@ class WadoResponses {
             throw new ProblemException(ProblemType.BAD_REQUEST,
                     "frames are given as a comma-separated list of frame numbers starting at 1, e.g. frames/1,3");
         }
-        return java.util.Arrays.stream(frames.split(",")).mapToInt(Integer::parseInt).toArray();
+        String[] listed = frames.split(",");
+        if (listed.length > MAX_FRAMES_PER_REQUEST) {
+            throw new ProblemException(ProblemType.BAD_REQUEST,
+                    "at most " + MAX_FRAMES_PER_REQUEST + " frames can be asked for at once");
+        }
+        int[] numbers = new int[listed.length];
+        for (int i = 0; i < listed.length; i++) {
+            numbers[i] = parseFrame(listed[i]);
+        }
+        return numbers;
+    }
+
+    /** The most frames one request may list: a multi-frame's frames are fetched in pages, never all at once. */
+    static final int MAX_FRAMES_PER_REQUEST = 512;
+
+    private static int parseFrame(String number) {
+        try {
+            return Integer.parseInt(number);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(ProblemType.BAD_REQUEST, "frame numbers are between 1 and " + Integer.MAX_VALUE);
+        }
     }
 
     /**
@@ -221,12 +241,12 @@ class WadoResponses {
         long start;
         long end;
         if (m.group(1).isEmpty()) {
-            long suffix = Long.parseLong(m.group(2));
+            long suffix = position(m.group(2), size);
             start = Math.max(0, size - suffix);
             end = size - 1;
         } else {
-            start = Long.parseLong(m.group(1));
-            end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+            start = position(m.group(1), size);
+            end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, position(m.group(2), size));
         }
         if (start >= size || end < start) {
             throw rangeNotSatisfiable(size);
@@ -241,6 +261,15 @@ class WadoResponses {
         return Response.status(206).entity(body).type("application/dicom")
                 .header("Content-Range", "bytes " + start + "-" + end + "/" + size).header("Content-Length", length)
                 .header("Accept-Ranges", "bytes").build();
+    }
+
+    /** A byte position of a Range header; digits beyond what a long holds are past any object's end. */
+    private static long position(String digits, long size) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static ProblemException rangeNotSatisfiable(long size) {

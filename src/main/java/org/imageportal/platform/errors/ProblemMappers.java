@@ -82,13 +82,47 @@ public class ProblemMappers {
                 List.of()), request);
     }
 
+    /** A JSON body that cannot be read: where it fails, never what it holds. */
+    @ServerExceptionMapper({com.fasterxml.jackson.core.JsonProcessingException.class,
+            com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+            com.fasterxml.jackson.databind.exc.InvalidFormatException.class})
+    public Response unreadableJson(com.fasterxml.jackson.core.JsonProcessingException e, HttpServerRequest request) {
+        String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                ? m.getPath().getLast().getFieldName()
+                : null;
+        String reason = e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException
+                && e.getOriginalMessage().contains("control character")
+                        ? "contains a control character (such as NUL) that cannot be accepted"
+                        : "is not valid JSON of the expected shape";
+        Problem problem = Problem.of(ProblemType.BAD_REQUEST, "The request body " + reason + ".");
+        return responses.respond(field == null
+                ? problem
+                : problem.withViolations(List.of(new Problem.Violation(field, reason))), request);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
+        if (unstorableText(e)) {
+            // the last line of defence for text checked nowhere before: PostgreSQL refused a NUL
+            return responses.respond(Problem.of(ProblemType.BAD_REQUEST,
+                    "Some text contains a character (such as NUL) that cannot be stored."), request);
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s %s", errorId, request.method(),
                 ProblemResponses.redacted(request.path()));
         return responses.respond(Problem.of(ProblemType.INTERNAL,
                 "The error was logged. Quote the error id if you contact support.").withErrorId(errorId), request);
+    }
+
+    /** PostgreSQL's refusal of a NUL character or an escape it cannot store (SQLSTATE 22021, 22P05). */
+    private static boolean unstorableText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg
+                    && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String lastNode(String path) {

@@ -15,4 +15,12 @@ public interface HttpLimitsConfig {
     @WithDefault("256")
     @jakarta.validation.constraints.Min(0)
     int maxInFlight();
+
+    /**
+     * The largest url-encoded form accepted (sign-in codes, sharing forms, desk forms); a larger one is refused with
+     * 413 before its body is read. File uploads are multipart and limited by the ingest settings instead.
+     */
+    @WithDefault("65536")
+    @jakarta.validation.constraints.Min(1024)
+    long maxFormBytes();
 }

@@ -8,12 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.imageportal.platform.errors.Problem;
-import org.imageportal.platform.errors.ProblemResponses;
 import org.imageportal.platform.errors.ProblemType;
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -35,13 +31,11 @@ public class OverloadGuard {
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY);
     private final int limit;
-    private final ProblemResponses problems;
-    private final ObjectMapper json;
+    private final EdgeGuard edge;
 
-    OverloadGuard(HttpLimitsConfig config, ProblemResponses problems, ObjectMapper json) {
+    OverloadGuard(HttpLimitsConfig config, EdgeGuard edge) {
         this.limit = config.maxInFlight();
-        this.problems = problems;
-        this.json = json;
+        this.edge = edge;
     }
 
     void register(@Observes Router router) {
@@ -74,18 +68,9 @@ public class OverloadGuard {
         if (now - last >= WARN_EVERY && lastWarning.compareAndSet(last, now)) {
             LOG.warnf("overloaded: %d requests in progress, %d refused with 503 so far", limit, refused);
         }
-        Problem problem = Problem.of(ProblemType.UNAVAILABLE, "the portal is busy; please try again in a moment")
-                .withInstance(ProblemResponses.redacted(path));
-        context.response().setStatusCode(503).putHeader("Retry-After", "1");
-        if (ProblemResponses.wantsHtml(path, context.request().getHeader("Accept"))) {
-            context.response().putHeader("Content-Type", "text/html; charset=UTF-8").end(problems.page(problem));
-            return;
-        }
-        try {
-            context.response().putHeader("Content-Type", Problem.MEDIA_TYPE).end(json.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            context.response().end();
-        }
+        context.response().putHeader("Retry-After", "1");
+        edge.send(context, Problem.of(ProblemType.UNAVAILABLE, "the portal is busy; please try again in a moment"),
+                false);
     }
 
     /** Requests in progress now (for tests and diagnostics). */

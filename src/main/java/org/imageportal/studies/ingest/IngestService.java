@@ -24,6 +24,7 @@ import org.imageportal.dicom.Part10Instance;
 import org.imageportal.dicom.Part10Reader;
 import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
+import org.imageportal.platform.http.TextInputFilter;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.StudyVault;
 import org.imageportal.studies.StudyRepository;
@@ -120,6 +121,12 @@ public class IngestService {
                 return;
             }
             InstanceHeader header = instance.header();
+            if (!storable(header)) {
+                add(new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
+                        IngestOutcome.CANNOT_UNDERSTAND,
+                        "a text attribute contains a control character (such as NUL) that cannot be indexed"));
+                return;
+            }
             if (target.studyUid().isPresent() && !target.studyUid().get().equals(header.studyInstanceUid())) {
                 add(new IngestOutcome.Failed(header.sopClassUid(), header.sopInstanceUid(),
                         IngestOutcome.DOES_NOT_MATCH,
@@ -213,6 +220,23 @@ public class IngestService {
     }
 
     private static final int IN_FLIGHT = 3;
+
+    /** Whether every text value of the header (including the patient's) can be kept in the index. */
+    static boolean storable(Record header) {
+        for (java.lang.reflect.RecordComponent component : header.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(header);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (value instanceof String text && !TextInputFilter.storable(text)
+                    || value instanceof Record nested && !storable(nested)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** The purpose an instance's metadata is sealed under (see {@link StudyVault#sealValue}). */
     public static final String METADATA = "metadata";
