@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -52,7 +53,9 @@ import com.pixelmed.dicom.ValueRepresentation;
  * <li>Patient Identity Removed YES, De-identification Method and its code sequence naming the profile and the
  * options.</li>
  * </ul>
- * Works on a whole instance in memory (teaching and research copies, not the streaming path). Plain Java.
+ * Works on a whole instance in memory (teaching and research copies, not the streaming path), whose structure and
+ * geometry are checked before the toolkit parses it. Compressed pixel data is kept as it is, in its transfer syntax;
+ * native pixel data is written explicit VR little endian. Plain Java.
  */
 public final class Deidentifier {
 
@@ -88,17 +91,24 @@ public final class Deidentifier {
 
     private static final String BASIC_PROFILE = "113100";
     private static final String CLEAN_PIXEL_DATA = "113101";
+    private static final Part10Reader.Limits INGEST_LIMITS = new Part10Reader.Limits(Long.MAX_VALUE,
+            Integer.MAX_VALUE);
     private static final Date REFERENCE = Date.from(LocalDate.of(2000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant());
 
     private Deidentifier() {
     }
 
     public static Result deidentify(byte[] part10, Settings settings) throws DicomRejection {
+        // the toolkit allocates values at their declared length: the structure is checked first, within the array
+        String transferSyntax = Part10Reader.checkStructure(part10, Part10Reader.Limits.DEFAULT_MAX_FRAMES);
         try {
             AttributeList list = new AttributeList();
+            // compressed pixel data stays as it is: decoding would size images by the sender's values
+            list.setDecompressPixelData(false);
             try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(part10))) {
                 list.read(in);
             }
+            ImageGeometry geometry = geometry(list, transferSyntax);
             String patientId = value(list, TagFromName.PatientID);
             List<String> known = knownIdentifiers(list);
 
@@ -108,7 +118,7 @@ public final class Deidentifier {
                 if (settings.blackout().isEmpty()) {
                     return new Result(null, risk, null, null, null);
                 }
-                if (!blackOut(list, settings.blackout())) {
+                if (!blackOut(list, geometry, transferSyntax, settings.blackout())) {
                     return new Result(null, risk + "; its pixel data is compressed, so it cannot be blacked out", null,
                             null, null);
                 }
@@ -154,13 +164,15 @@ public final class Deidentifier {
 
             String sopClass = value(list, TagFromName.SOPClassUID);
             String sopInstance = value(list, TagFromName.SOPInstanceUID);
-            FileMetaInformation.addFileMetaInformation(list, sopClass, sopInstance,
-                    TransferSyntax.ExplicitVRLittleEndian, "IMAGEPORTAL");
+            String outputSyntax = Part10Reader.NATIVE.contains(transferSyntax)
+                    ? TransferSyntax.ExplicitVRLittleEndian
+                    : transferSyntax;
+            FileMetaInformation.addFileMetaInformation(list, sopClass, sopInstance, outputSyntax, "IMAGEPORTAL");
             ByteArrayOutputStream out = new ByteArrayOutputStream(part10.length);
-            list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
+            list.write(out, outputSyntax, true, true);
             return new Result(out.toByteArray(), null, value(list, TagFromName.StudyInstanceUID),
                     value(list, TagFromName.SeriesInstanceUID), sopInstance);
-        } catch (IOException | DicomException e) {
+        } catch (IOException | DicomException | RuntimeException e) {
             throw new DicomRejection(DicomRejection.Reason.NOT_DICOM,
                     "the instance could not be read for de-identification ("
                             + e.getClass().getSimpleName() + ")");
@@ -182,42 +194,32 @@ public final class Deidentifier {
         return null;
     }
 
-    /** Zeroes the rectangles in every frame of native pixel data; false if the pixel data is compressed. */
-    private static boolean blackOut(AttributeList list, List<Rectangle> rectangles) throws DicomException {
+    /** The pixel geometry checked as at ingest (null without pixel data): readers size buffers by it. */
+    private static ImageGeometry geometry(AttributeList list, String transferSyntax) throws DicomRejection {
         Attribute pixels = list.get(TagFromName.PixelData);
-        String syntax = value(list, TagFromName.TransferSyntaxUID);
-        if (pixels == null || !(syntax.isEmpty() || syntax.equals(TransferSyntax.ExplicitVRLittleEndian)
-                || syntax.equals(TransferSyntax.ImplicitVRLittleEndian))) {
+        if (pixels == null) {
+            return null;
+        }
+        long length = Part10Reader.NATIVE.contains(transferSyntax) ? pixels.getVL() : -1;
+        return Part10Reader.checkGeometry(list, transferSyntax, new Part10Reader.PixelData(true, pixels
+                .getVRAsString(), length), INGEST_LIMITS);
+    }
+
+    /** Zeroes the rectangles in every frame of native pixel data; false if the pixel data is compressed. */
+    private static boolean blackOut(AttributeList list, ImageGeometry geometry, String syntax,
+            List<Rectangle> rectangles) throws DicomException {
+        Attribute pixels = list.get(TagFromName.PixelData);
+        if (pixels == null || geometry == null || !Part10Reader.NATIVE.contains(syntax)) {
             return false;
         }
-        int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
-        int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
-        int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
-        int frames = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1);
-        int bits = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 16);
         boolean planar = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PlanarConfiguration, 0) == 1;
-        if (bits == 16) {
+        if (geometry.bitsAllocated() == 16) {
             short[] values = pixels.getShortValues();
-            for (int f = 0; f < frames; f++) {
-                for (Rectangle r : rectangles) {
-                    zero(values, f, rows, columns, samples, planar, r);
-                }
-            }
+            zero(values.length, geometry, planar, rectangles, i -> values[i] = 0);
             pixels.setValues(values);
-        } else if (bits == 8) {
+        } else if (geometry.bitsAllocated() == 8) {
             byte[] values = pixels.getByteValues();
-            short[] wide = new short[values.length];
-            for (int i = 0; i < values.length; i++) {
-                wide[i] = values[i];
-            }
-            for (int f = 0; f < frames; f++) {
-                for (Rectangle r : rectangles) {
-                    zero(wide, f, rows, columns, samples, planar, r);
-                }
-            }
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (byte) wide[i];
-            }
+            zero(values.length, geometry, planar, rectangles, i -> values[i] = 0);
             pixels.setValues(values);
         } else {
             return false;
@@ -226,17 +228,26 @@ public final class Deidentifier {
         return true;
     }
 
-    private static void zero(short[] values, int frame, int rows, int columns, int samples, boolean planar,
-            Rectangle r) {
-        int frameSize = rows * columns * samples;
-        for (int y = Math.max(0, r.y()); y < Math.min(rows, r.y() + r.height()); y++) {
-            for (int x = Math.max(0, r.x()); x < Math.min(columns, r.x() + r.width()); x++) {
-                for (int s = 0; s < samples; s++) {
-                    int index = planar
-                            ? frame * frameSize + s * rows * columns + y * columns + x
-                            : frame * frameSize + (y * columns + x) * samples + s;
-                    if (index < values.length) {
-                        values[index] = 0;
+    /** Calls {@code clear} with the index of every sample inside a rectangle, in the frames the value holds. */
+    private static void zero(int length, ImageGeometry g, boolean planar, List<Rectangle> rectangles,
+            IntConsumer clear) {
+        long plane = g.framePixels();
+        long frameSize = plane * g.samples();
+        long frames = Math.min(g.frames(), length / frameSize);
+        for (long f = 0; f < frames; f++) {
+            for (Rectangle r : rectangles) {
+                long bottom = Math.min(g.rows(), (long) r.y() + r.height());
+                long right = Math.min(g.columns(), (long) r.x() + r.width());
+                for (long y = Math.max(0, r.y()); y < bottom; y++) {
+                    for (long x = Math.max(0, r.x()); x < right; x++) {
+                        for (int s = 0; s < g.samples(); s++) {
+                            long index = planar
+                                    ? f * frameSize + s * plane + y * g.columns() + x
+                                    : f * frameSize + (y * g.columns() + x) * g.samples() + s;
+                            if (index < length) {
+                                clear.accept((int) index);
+                            }
+                        }
                     }
                 }
             }

@@ -8,7 +8,11 @@ public final class DicomRejection extends Exception {
 
     /** The kinds of refusal; each maps to one STOW-RS failure reason. */
     public enum Reason {
-        /** Not a DICOM Part 10 file at all (no preamble and {@code DICM} prefix, or unreadable). */
+        /**
+         * Not a DICOM Part 10 file at all (no preamble and {@code DICM} prefix, or unreadable), or its structure is
+         * broken: an odd or overlong length, an invalid value representation, an unclosed or too deeply nested
+         * sequence, an item or delimiter out of place.
+         */
         NOT_DICOM,
         /** The file ends before its declared content does. */
         TRUNCATED,

@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Keeps every byte the header parser consumes, so that the instance can later be stored exactly as received
+ * Keeps every byte the header reader consumes, so that the instance can later be stored exactly as received
  * (header bytes, then the rest of the source), without reading the source twice or buffering pixel data.
  */
 final class HeaderCapture extends FilterInputStream {
@@ -163,15 +163,5 @@ final class HeaderCapture extends FilterInputStream {
 
     int length() {
         return length;
-    }
-
-    /** The last four captured bytes as a little-endian group/element tag, or -1. */
-    long lastTagLittleEndian() {
-        if (length < 4) {
-            return -1;
-        }
-        int group = (buffer[length - 4] & 0xff) | (buffer[length - 3] & 0xff) << 8;
-        int element = (buffer[length - 2] & 0xff) | (buffer[length - 1] & 0xff) << 8;
-        return ((long) group << 16) | element;
     }
 }

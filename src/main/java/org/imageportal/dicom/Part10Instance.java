@@ -9,10 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.AttributeTag;
-import com.pixelmed.dicom.TagFromName;
 
 /**
  * One instance whose header has been read and checked. {@link #content()} streams the file exactly as received
@@ -29,18 +26,20 @@ public final class Part10Instance {
     private final byte[] headerBytes;
     private final InputStream rest;
     private final Part10Reader.PixelData pixelData;
+    private final ImageGeometry geometry;
     private final Part10Reader.Limits limits;
     private final MessageDigest digest;
     private long size = -1;
     private boolean consumed;
 
     Part10Instance(InstanceHeader header, AttributeList attributes, byte[] headerBytes, InputStream rest,
-            Part10Reader.PixelData pixelData, Part10Reader.Limits limits) {
+            Part10Reader.PixelData pixelData, ImageGeometry geometry, Part10Reader.Limits limits) {
         this.header = header;
         this.attributes = attributes;
         this.headerBytes = headerBytes;
         this.rest = rest;
         this.pixelData = pixelData;
+        this.geometry = geometry;
         this.limits = limits;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
@@ -84,32 +83,29 @@ public final class Part10Instance {
 
     /**
      * The frame layout of the pixel data when it is native, from Rows, Columns, Samples per Pixel, Bits Allocated and
-     * Number of Frames; empty when there is no pixel data, it is encapsulated (compressed) or the attributes do not
-     * describe its length.
+     * Number of Frames (checked when the header was read); empty when there is no pixel data, it is encapsulated
+     * (compressed) or its frames do not each start on a byte.
      */
     public Optional<NativeFrames> nativeFrames() {
-        if (!pixelData.present() || pixelData.length() < 0) {
+        if (!pixelData.present() || pixelData.length() < 0 || geometry == null
+                || !Part10Reader.NATIVE.contains(header.transferSyntaxUid())) {
             return Optional.empty();
         }
-        long rows = integer(TagFromName.Rows, 0);
-        long columns = integer(TagFromName.Columns, 0);
-        long samples = integer(TagFromName.SamplesPerPixel, 1);
-        long bits = integer(TagFromName.BitsAllocated, 0);
-        long frames = integer(TagFromName.NumberOfFrames, 1);
-        long frameBytes = (rows * columns * samples * bits + 7) / 8;
-        if (frameBytes <= 0 || frames <= 0 || frames > Integer.MAX_VALUE || frames * frameBytes > pixelData.length()) {
+        long frameBytes = geometry.frameBytes();
+        if (frameBytes > pixelData.length() / geometry.frames()) {
             return Optional.empty();
         }
-        return Optional.of(new NativeFrames(frameBytes, (int) frames, pixelData.length()));
+        return Optional.of(new NativeFrames(frameBytes, geometry.frames(), pixelData.length()));
     }
 
-    private long integer(AttributeTag tag, long absent) {
-        String value = Attribute.getSingleStringValueOrEmptyString(attributes, tag).strip();
-        try {
-            return value.isEmpty() ? absent : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    /** The checked pixel geometry, or null when there is no pixel data. */
+    ImageGeometry geometry() {
+        return geometry;
+    }
+
+    /** The header as parsed (everything before the pixel data). */
+    AttributeList attributes() {
+        return attributes;
     }
 
     /**

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pixelmed.dicom.TransferSyntax;
 
 class Part10ReaderTest {
 
@@ -155,6 +156,125 @@ class Part10ReaderTest {
                 .isEqualTo("u");
         assertThatThrownBy(() -> InstanceMetadata.of("XX{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void geometryLargerThanPixelDataIsRefused() throws Exception {
+        // Rows = Columns = 8192 of 16 bits declared over 2 bytes of native pixel data: under a kilobyte
+        byte[] file = TestDicom.monochromeGeometry(TransferSyntax.ExplicitVRLittleEndian, 8192, 8192, 1, 16, null, 2);
+        assertThat(file.length).isLessThan(1024);
+        warmUp();
+        long before = allocatedByThisThread();
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file), LIMITS))
+                .isInstanceOfSatisfying(DicomRejection.class, e -> {
+                    assertThat(e.reason()).isEqualTo(DicomRejection.Reason.INVALID_ATTRIBUTE);
+                    assertThat(e.getMessage()).contains("pixel data is shorter than Rows x Columns");
+                });
+        assertThat(PreviewImage.png(new ByteArrayInputStream(file))).isEmpty();
+        assertThatThrownBy(() -> Deidentifier.deidentify(file, new Deidentifier.Settings(java.util.Set.of(),
+                new byte[32], java.util.List.of()))).isInstanceOf(DicomRejection.class);
+        assertThat(allocatedByThisThread() - before).as("bytes allocated").isLessThan(4L << 20);
+    }
+
+    @Test
+    void hugeDeclaredLengthIsRefusedWithoutAllocating() throws Exception {
+        // an OB element declaring 768 MiB just before the pixel data: under a kilobyte in all
+        byte[] valid = TestDicom.ct(patient).size(4).bytes();
+        int pixelData = valid.length - 32 - 12;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(valid, 0, pixelData);
+        out.writeBytes(new byte[]{0x42, 0x00, 0x11, 0x00, 'O', 'B', 0, 0, 0, 0, 0, 0x30});
+        out.write(valid, pixelData, valid.length - pixelData);
+        byte[] file = out.toByteArray();
+        assertThat(file.length).isLessThan(1024);
+        warmUp();
+
+        long before = allocatedByThisThread();
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file), LIMITS))
+                .isInstanceOfSatisfying(DicomRejection.class,
+                        e -> assertThat(e.reason()).isEqualTo(DicomRejection.Reason.TOO_LARGE));
+        // with a header limit above the declared length, the length is still not allocated: the file ends first
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file),
+                new Part10Reader.Limits(Long.MAX_VALUE, 1 << 30))).isInstanceOfSatisfying(DicomRejection.class,
+                        e -> assertThat(e.reason()).isEqualTo(DicomRejection.Reason.TRUNCATED));
+        assertThat(PreviewImage.png(new ByteArrayInputStream(file))).isEmpty();
+        assertThatThrownBy(() -> Deidentifier.deidentify(file, new Deidentifier.Settings(java.util.Set.of(),
+                new byte[32], java.util.List.of()))).isInstanceOfSatisfying(DicomRejection.class,
+                        e -> assertThat(e.reason()).isEqualTo(DicomRejection.Reason.TRUNCATED));
+        assertThat(allocatedByThisThread() - before).as("bytes allocated").isLessThan(4L << 20);
+    }
+
+    @Test
+    void brokenStructureIsRefusedWithTheRuleItBreaks() throws Exception {
+        byte[] valid = TestDicom.ct(patient).size(4).bytes();
+        int pixelData = valid.length - 32 - 12;
+        // an undefined length on a text element, an odd length, a VR that is none, and an unclosed sequence
+        byte[][] inserts = {{0x10, 0x00, 0x00, 0x40, 'U', 'T', 0, 0, -1, -1, -1, -1},
+                {0x08, 0x00, 0x30, 0x10, 'L', 'O', 3, 0, 'a', 'b', 'c'}, {0x10, 0x00, 0x00, 0x40, 'l', 't', 0, 0},
+                {0x40, 0x00, 0x30, (byte) 0xA7, 'S', 'Q', 0, 0, -1, -1, -1, -1, (byte) 0xFE, (byte) 0xFF, 0,
+                        (byte) 0xE0, -1, -1, -1, -1}};
+        String[] messages = {"that is not a sequence has an undefined length", "odd length",
+                "no valid value representation", "ends inside its header"};
+        for (int i = 0; i < inserts.length; i++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write(valid, 0, pixelData);
+            out.writeBytes(inserts[i]);
+            if (i < 3) {
+                out.write(valid, pixelData, valid.length - pixelData);
+            }
+            byte[] file = out.toByteArray();
+            String expected = messages[i];
+            assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file), LIMITS))
+                    .isInstanceOfSatisfying(DicomRejection.class, e -> assertThat(e.getMessage()).contains(expected));
+        }
+    }
+
+    @Test
+    void sequencesNestedTooDeeplyAreRefused() throws Exception {
+        byte[] valid = TestDicom.ct(patient).size(4).bytes();
+        int pixelData = valid.length - 32 - 12;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(valid, 0, pixelData);
+        byte[] open = {0x40, 0x00, 0x30, (byte) 0xA7, 'S', 'Q', 0, 0, -1, -1, -1, -1, (byte) 0xFE, (byte) 0xFF, 0,
+                (byte) 0xE0, -1, -1, -1, -1};
+        byte[] close = {(byte) 0xFE, (byte) 0xFF, 0x0D, (byte) 0xE0, 0, 0, 0, 0, (byte) 0xFE, (byte) 0xFF,
+                (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
+        for (int depth = 0; depth <= DataSetWalker.MAX_DEPTH; depth++) {
+            out.writeBytes(open);
+        }
+        for (int depth = 0; depth <= DataSetWalker.MAX_DEPTH; depth++) {
+            out.writeBytes(close);
+        }
+        out.write(valid, pixelData, valid.length - pixelData);
+        byte[] file = out.toByteArray();
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file), LIMITS))
+                .isInstanceOfSatisfying(DicomRejection.class, e -> assertThat(e.getMessage()).contains("nested"));
+    }
+
+    @Test
+    void framesAndFrameSizeAreCapped() {
+        byte[] file = TestDicom.monochromeGeometry(TransferSyntax.ExplicitVRLittleEndian, 64, 64, 1, 8, "4",
+                64 * 64 * 4);
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file),
+                new Part10Reader.Limits(1 << 20, 64 * 1024, 1000, 10))).isInstanceOfSatisfying(DicomRejection.class,
+                        e -> assertThat(e.reason()).isEqualTo(DicomRejection.Reason.TOO_LARGE));
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file),
+                new Part10Reader.Limits(1 << 20, 64 * 1024, 1 << 20, 3))).isInstanceOfSatisfying(
+                        DicomRejection.class, e -> assertThat(e.getMessage()).contains("more than 3 frames"));
+    }
+
+    /** Loads the classes the measured code uses, so that their loading is not counted. */
+    private void warmUp() throws Exception {
+        byte[] file = TestDicom.ct(patient).size(4).bytes();
+        Part10Reader.open(new ByteArrayInputStream(file), LIMITS).content().readAllBytes();
+        PreviewImage.png(new ByteArrayInputStream(file));
+        Deidentifier.deidentify(file, new Deidentifier.Settings(java.util.Set.of(), new byte[32], java.util.List.of()));
+    }
+
+    private static long allocatedByThisThread() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assertThat(threads.isThreadAllocatedMemoryEnabled()).as("allocation is measured per thread").isTrue();
+        return threads.getCurrentThreadAllocatedBytes();
     }
 
     private static void assertRejected(byte[] file, DicomRejection.Reason reason) {

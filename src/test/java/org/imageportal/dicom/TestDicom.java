@@ -196,6 +196,62 @@ public final class TestDicom {
         return out.toByteArray();
     }
 
+    /**
+     * A small CT whose image pixel module says what it is told (valid or not), with {@code pixelBytes} bytes of
+     * native pixel data, written in {@code syntax}: for checks that declared geometry is not trusted.
+     */
+    static byte[] monochromeGeometry(String syntax, int rows, int columns, int samples, int bits, String frames,
+            int pixelBytes) {
+        try {
+            AttributeList overrides = new AttributeList();
+            unsignedShort(overrides, TagFromName.Rows, rows);
+            unsignedShort(overrides, TagFromName.Columns, columns);
+            unsignedShort(overrides, TagFromName.SamplesPerPixel, samples);
+            unsignedShort(overrides, TagFromName.BitsAllocated, bits);
+            if (frames != null) {
+                put(overrides, TagFromName.NumberOfFrames, frames);
+            }
+            return monochromeGeometry(syntax, overrides, pixelBytes);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** As above, the 16 x 16 12-bit image pixel module changed by {@code overrides}. */
+    static byte[] monochromeGeometry(String syntax, AttributeList overrides, int pixelBytes) {
+        try {
+            AttributeList list = new AttributeList();
+            put(list, TagFromName.SOPClassUID, SOPClass.CTImageStorage);
+            put(list, TagFromName.SOPInstanceUID, "1.2.826.0.1.3680043.9.7777.98.3");
+            put(list, TagFromName.StudyInstanceUID, "1.2.826.0.1.3680043.9.7777.98.1");
+            put(list, TagFromName.SeriesInstanceUID, "1.2.826.0.1.3680043.9.7777.98.2");
+            put(list, TagFromName.PatientID, "MRNGEOMETRY");
+            put(list, TagFromName.PatientName, "Geometry^Gina");
+            put(list, TagFromName.Modality, "CT");
+            put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
+            unsignedShort(list, TagFromName.Rows, 16);
+            unsignedShort(list, TagFromName.Columns, 16);
+            unsignedShort(list, TagFromName.SamplesPerPixel, 1);
+            unsignedShort(list, TagFromName.BitsAllocated, 16);
+            unsignedShort(list, TagFromName.BitsStored, 12);
+            unsignedShort(list, TagFromName.HighBit, 11);
+            unsignedShort(list, TagFromName.PixelRepresentation, 0);
+            for (Attribute a : overrides.values()) {
+                list.put(a);
+            }
+            com.pixelmed.dicom.OtherByteAttribute pixelData = new com.pixelmed.dicom.OtherByteAttribute(
+                    TagFromName.PixelData);
+            pixelData.setValues(new byte[pixelBytes]);
+            list.put(pixelData);
+            FileMetaInformation.addFileMetaInformation(list, syntax, "PORTALTEST");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            list.write(out, syntax, true, true);
+            return out.toByteArray();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A DICOMDIR as a CD carries it: a Part 10 file whose media storage SOP class is the directory's. */
     public static byte[] dicomdir() {
         try {
