@@ -52,9 +52,20 @@ public class SessionGuards {
     @Inject
     CookieSigners signers;
 
+    @Inject
+    PageSessions sessions;
+
     @ServerRequestFilter(priority = 50)
     public Uni<Response> check(RoutingContext context) {
-        return identities.getDeferredIdentity().map(identity -> decide(identity, context));
+        return identities.getDeferredIdentity().chain(identity -> {
+            Optional<String> sid = PageSessions.sid(identity);
+            if (sid.isEmpty()) {
+                return Uni.createFrom().item(decide(identity, context));
+            }
+            return sessions.ended(sid.get()).map(ended -> ended
+                    ? endPageSession(context, "signed-out", sessions.logoutUri(context))
+                    : decide(identity, context));
+        });
     }
 
     private Response decide(SecurityIdentity identity, RoutingContext context) {
@@ -66,7 +77,7 @@ public class SessionGuards {
         if (!actor.get().satisfiesMfaRule()) {
             LOG.infof("refused a session without MFA (subject %s)", actor.get().subject());
             if (pageSession) {
-                return endPageSession(context, "mfa");
+                return endPageSession(context, "mfa", sessions.logoutUri(context));
             }
             return responses.respond(Problem.of(ProblemType.MFA_REQUIRED,
                     "Sign in with your password and the one-time code from your authenticator app."),
@@ -91,7 +102,7 @@ public class SessionGuards {
         }
         if (now - lastSeen > timeout) {
             LOG.debugf("page session idle for %d s, ending it", now - lastSeen);
-            return endPageSession(context, "idle");
+            return endPageSession(context, "idle", sessions.logoutUri(context));
         }
         String value = sid + "." + now;
         Cookies.set(context, ACTIVITY_COOKIE, value + "." + signers.signer().sign(ACTIVITY_PURPOSE, value), -1,
@@ -120,9 +131,9 @@ public class SessionGuards {
     }
 
     /** Ends the session here and at Keycloak; the signed-out page then tells the person why. */
-    private static Response endPageSession(RoutingContext context, String reason) {
+    private static Response endPageSession(RoutingContext context, String reason, String logout) {
         Cookies.set(context, SIGNOUT_REASON_COOKIE, reason, Duration.ofMinutes(10).toSeconds(), CookieSameSite.LAX);
         Cookies.clear(context, ACTIVITY_COOKIE);
-        return Response.seeOther(java.net.URI.create("/logout")).build();
+        return Response.seeOther(java.net.URI.create(logout)).build();
     }
 }

@@ -1,17 +1,21 @@
 package org.imageportal.web;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
+import org.imageportal.identity.PageSessions;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.security.Cookies;
 
@@ -19,6 +23,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /** The pages everyone sees: the front door, the home page after sign-in, each role's workspace, sign-out. */
@@ -38,6 +43,8 @@ public class HomePages {
         static native TemplateInstance signedOut(String reason);
 
         static native TemplateInstance signinProblem();
+
+        static native TemplateInstance signingOut(String logout);
     }
 
     @Inject
@@ -48,6 +55,12 @@ public class HomePages {
 
     @Inject
     RoutingContext context;
+
+    @Inject
+    PageSessions sessions;
+
+    @Inject
+    AuditTrail audit;
 
     @GET
     @PermitAll
@@ -89,6 +102,23 @@ public class HomePages {
     @RolesAllowed(Role.PRIVACY_OFFICER_NAME)
     public TemplateInstance privacy() {
         return workspace(Role.PRIVACY_OFFICER);
+    }
+
+    /**
+     * Sign-out: the session is ended for every portal instance at once, then at Keycloak (through the framework's
+     * logout address). A POST with the form's CSRF token, so no other site can sign anyone out.
+     */
+    @POST
+    @Path("signout")
+    @Authenticated
+    public Uni<TemplateInstance> signOut() {
+        Optional<String> sid = PageSessions.sid(identity);
+        Uni<Void> ended = sid.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : sessions.end(sid.get()).call(() -> audit.record(actor().subject(), "session.signout", "success",
+                        null, java.util.Map.of()));
+        // Keycloak is another origin: the form's own redirect chain may not lead there (form-action 'self')
+        return ended.map(done -> Templates.signingOut(sessions.logoutUri(context)));
     }
 
     @GET
