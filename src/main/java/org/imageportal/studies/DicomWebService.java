@@ -3,10 +3,12 @@ package org.imageportal.studies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.disclosures.DisclosureLog;
+import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
@@ -37,8 +39,11 @@ public class DicomWebService {
     private final StudyVault vault;
     private final StudyReleaseService releases;
 
+    private final AuditTrail audit;
+
     DicomWebService(AccessPolicy policy, StudyRepository repository, StudyVault vault,
-            StudyReleaseService releases) {
+            StudyReleaseService releases, AuditTrail audit) {
+        this.audit = audit;
         this.releases = releases;
         this.policy = policy;
         this.repository = repository;
@@ -58,11 +63,32 @@ public class DicomWebService {
             SqlWhere where = new SqlWhere().scope(scope);
             query.matchStudy(where);
             return repository.studies(where, query.limit, query.offset);
-        });
+        }).call(found -> queried(actor, "query.studies", null, query, found.size()));
     }
 
     Uni<List<SeriesRecord>> series(Actor actor, String studyUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> seriesIn(scope, studyUid, query));
+        return scope(actor, StudyAction.QUERY).chain(scope -> seriesIn(scope, studyUid, query))
+                .call(found -> queried(actor, "query.series", studyUid, query, found.size()));
+    }
+
+    /**
+     * Every search is an audit event: who, which level, which criteria (names only, never values) and how many
+     * answers. A search under one study that finds nothing although the study exists is a refused access to it.
+     */
+    private Uni<Void> queried(Actor actor, String action, String studyUid, QidoQuery query, int found) {
+        Uni<Void> recorded = audit.record(actor.subject(), action, "success", null,
+                Map.of("criteria", query.criteriaNames(), "found", found));
+        return found == 0 && studyUid != null
+                ? recorded.chain(() -> refusedIfExists(actor, action, studyUid))
+                : recorded;
+    }
+
+    /** A study asked for by UID outside the caller's scope: answered 404 like an unknown one, but audited. */
+    private Uni<Void> refusedIfExists(Actor actor, String action, String studyUid) {
+        return repository.studyIdOf(studyUid).chain(id -> id.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : audit.record(actor.subject(), action, "refused", "study:" + id.get(),
+                        Map.of("reason", "outside the caller's access")));
     }
 
     /** Series of the linked study that the link covers. */
@@ -82,7 +108,8 @@ public class DicomWebService {
     }
 
     Uni<List<InstanceRecord>> instances(Actor actor, String studyUid, String seriesUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> instancesIn(scope, studyUid, seriesUid, query));
+        return scope(actor, StudyAction.QUERY).chain(scope -> instancesIn(scope, studyUid, seriesUid, query))
+                .call(found -> queried(actor, "query.instances", studyUid, query, found.size()));
     }
 
     /** Instances of the linked study that the link covers. */
@@ -112,7 +139,10 @@ public class DicomWebService {
      * none, whether the study does not exist, is not theirs, or holds only quarantined instances.
      */
     Uni<List<StoredInstance>> retrievable(Actor actor, String studyUid, String seriesUid, String sopUid) {
+        String action = sopUid != null ? "instance.retrieve" : "study.retrieve";
         return scope(actor, StudyAction.RETRIEVE).chain(scope -> storedIn(scope, studyUid, seriesUid, sopUid)
+                .onFailure(ProblemException.class)
+                .call(() -> refusedIfExists(actor, action, studyUid))
                 .call(found -> releases.record(actor, scope, found.getFirst().studyId(), found.size(),
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW)));
     }

@@ -73,6 +73,28 @@ final class QidoQuery {
         }
     }
 
+    /**
+     * The names of the matching keys given (as keywords, sorted), for the audit trail: never their values. Keys the
+     * portal does not know are counted, not named (a name could carry anything).
+     */
+    String criteriaNames() {
+        java.util.TreeSet<String> known = new java.util.TreeSet<>();
+        int unknown = 0;
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            String name = keyword(e.getKey());
+            if (Set.of("limit", "offset", "includefield", "fuzzymatching").contains(name)) {
+                continue;
+            }
+            if (KEYWORDS.containsValue(name)) {
+                known.add(name);
+            } else {
+                unknown++;
+            }
+        }
+        String names = String.join(",", known);
+        return unknown == 0 ? names : names + (names.isEmpty() ? "" : ",") + unknown + " other";
+    }
+
     private static String keyword(String key) {
         String upper = key.toUpperCase(Locale.ROOT);
         return KEYWORDS.getOrDefault(upper, key);

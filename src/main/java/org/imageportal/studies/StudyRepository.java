@@ -54,6 +54,12 @@ public class StudyRepository {
     }
 
     /** The study of an instance with its key, if the index has it. */
+    /** The row id of the study with this UID, whoever may see it (to audit a refused lookup). */
+    public Uni<Optional<UUID>> studyIdOf(String studyUid) {
+        return pool.preparedQuery("SELECT id FROM portal.study WHERE study_uid = $1").execute(Tuple.of(studyUid))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
     public Uni<Optional<StudyKeyRow>> findStudy(String studyUid) {
         return selectStudy(studyUid, false);
     }
