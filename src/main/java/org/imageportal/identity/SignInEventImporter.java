@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -68,17 +67,17 @@ public class SignInEventImporter {
     /** Copies what is new in both streams; returns how many audit entries were written. Blocking. */
     @ActivateRequestContext
     public int importNow() {
-        return copy("users:" + config.realm(), (from) -> {
+        return copy("users:" + config.realm(), (from, first) -> {
             List<EventRepresentation> events = keycloak.realm(config.realm()).getEvents(USER_EVENTS, null, null,
-                    from, clock.millis() + 60_000, null, 0, PAGE, "asc");
+                    from, clock.millis() + 60_000, null, first, PAGE, "asc");
             List<Item> items = new ArrayList<>();
             for (EventRepresentation e : events) {
                 items.add(new Item(e.getId(), e.getTime(), SignInEvents.of(e).orElse(null)));
             }
             return items;
-        }) + copy("admin:" + config.realm(), (from) -> {
+        }) + copy("admin:" + config.realm(), (from, first) -> {
             List<AdminEventRepresentation> events = keycloak.realm(config.realm()).getAdminEvents(null, null, null,
-                    null, null, null, null, from, clock.millis() + 60_000, 0, PAGE, "asc");
+                    null, null, null, null, from, clock.millis() + 60_000, first, PAGE, "asc");
             List<Item> items = new ArrayList<>();
             for (AdminEventRepresentation e : events) {
                 items.add(new Item(e.getId(), e.getTime(), SignInEvents.of(e).orElse(null)));
@@ -87,28 +86,35 @@ public class SignInEventImporter {
         });
     }
 
-    private int copy(String stream, Function<Long, List<Item>> fetch) {
+    /**
+     * Copies one stream page by page from its cursor. A full page that does not move the cursor (every event in it
+     * already copied, e.g. many at the cursor's millisecond) is stepped over with an offset instead of being asked
+     * for again.
+     */
+    private int copy(String stream, java.util.function.BiFunction<Long, Integer, List<Item>> fetch) {
         pool.preparedQuery("INSERT INTO portal.identity_event_cursor (stream) VALUES ($1) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(stream)).await().indefinitely();
         int written = 0;
+        int skip = 0;
         while (true) {
             var cursor = pool.preparedQuery("SELECT last_time, last_ids FROM portal.identity_event_cursor "
                     + "WHERE stream = $1").execute(Tuple.of(stream)).await().indefinitely().iterator().next();
             long lastTime = cursor.getLong("last_time");
             Set<String> lastIds = new HashSet<>(List.of(cursor.getArrayOfStrings("last_ids")));
             // Keycloak first, outside any transaction; then written only if no other instance moved the cursor
-            List<Item> items = fetch.apply(lastTime);
+            List<Item> items = fetch.apply(lastTime, skip);
             int[] page = pool.withTransaction(tx -> tx.preparedQuery("SELECT last_time FROM "
                     + "portal.identity_event_cursor WHERE stream = $1 AND last_time = $2 FOR UPDATE SKIP LOCKED")
                     .execute(Tuple.of(stream, lastTime)).chain(rows -> rows.size() == 0
-                            ? Uni.createFrom().item(new int[]{0, 0, 0})
+                            ? Uni.createFrom().item(new int[]{0, 0, 1})
                             : write(tx, stream, items, lastTime, lastIds)))
                     .await().indefinitely();
             written += page[0];
-            if (page[1] < PAGE || page[2] == 0) {
-                // the last page, another instance at work, or a full page that did not move the cursor
+            if (page[1] < PAGE) {
+                // the last page, or another instance at work
                 return written;
             }
+            skip = page[2] == 1 ? 0 : skip + PAGE;
         }
     }
 
@@ -136,10 +142,11 @@ public class SignInEventImporter {
                     a.detail()));
         }
         long cursor = newest;
+        int moved = newest != lastTime || !newestIds.equals(lastIds) ? 1 : 0;
         return chain.chain(() -> tx.preparedQuery("UPDATE portal.identity_event_cursor SET last_time = $2, "
                 + "last_ids = $3 WHERE stream = $1").execute(Tuple.of(stream, cursor,
                         newestIds.toArray(
                                 String[]::new))))
-                .replaceWith(new int[]{entries.size(), items.size()});
+                .replaceWith(new int[]{entries.size(), items.size(), moved});
     }
 }

@@ -92,4 +92,24 @@ class SignInEventsTest extends BrowserTest {
         importer.importNow();
         assertThat(actions(user.id())).hasSize(3);
     }
+
+    @Test
+    void moreEventsThanOnePageAreAllCopiedOnce() throws Exception {
+        TestRealm.User user = TestRealm.createUser("patient");
+        importer.importNow();
+        int refusals = 520;
+        for (int i = 0; i < refusals; i++) {
+            // a wrong password each time (the lockout that follows is refused just the same, and recorded)
+            io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.URLENC)
+                    .formParam("grant_type", "password").formParam("client_id", "portal-test-nomfa")
+                    .formParam("username", user.username()).formParam("password", "wrong-" + i)
+                    .post(TestRealm.realmUrl() + "/protocol/openid-connect/token");
+        }
+        importer.importNow();
+        List<String> copied = actions(user.id());
+        assertThat(copied).as("every refusal, across pages of 200").hasSizeGreaterThanOrEqualTo(refusals)
+                .allMatch(a -> a.endsWith("/refused") || a.startsWith("auth.locked-out"));
+        importer.importNow();
+        assertThat(actions(user.id())).hasSameSizeAs(copied);
+    }
 }
