@@ -25,6 +25,10 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 @ApplicationScoped
 public class ActivationService {
 
+    /** Claims each period of a scheduled job for one instance of the installation. */
+    @jakarta.inject.Inject
+    org.imageportal.platform.work.ClusterJobs jobs;
+
     private static final Logger LOG = Logger.getLogger(ActivationService.class);
     private static final int BATCH = 100;
 
@@ -53,8 +57,11 @@ public class ActivationService {
     }
 
     @Scheduled(every = "${portal.identity.activation-sweep-every}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduledSweep() {
+    void scheduledSweep(io.quarkus.scheduler.ScheduledExecution execution) {
         try {
+            if (!jobs.claimNow("identity.activation-sweep", execution)) {
+                return;
+            }
             Sweep sweep = sweep(Instant.now());
             if (sweep.expired() > 0) {
                 LOG.infof("activation sweep: %d expired, %d activated", sweep.expired(), sweep.activated());

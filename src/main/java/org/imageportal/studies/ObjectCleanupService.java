@@ -21,6 +21,10 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class ObjectCleanupService {
 
+    /** Claims each period of a scheduled job for one instance of the installation. */
+    @jakarta.inject.Inject
+    org.imageportal.platform.work.ClusterJobs jobs;
+
     private static final Logger LOG = Logger.getLogger(ObjectCleanupService.class);
 
     private final StudyRepository repository;
@@ -53,8 +57,10 @@ public class ObjectCleanupService {
     }
 
     @Scheduled(every = "${portal.ingest.sweep-every}", delayed = "${portal.ingest.sweep-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduledSweep() {
-        sweep();
+    void scheduledSweep(io.quarkus.scheduler.ScheduledExecution execution) {
+        if (jobs.claimNow("ingest.orphan-sweep", execution)) {
+            sweep();
+        }
     }
 
     /**

@@ -37,6 +37,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class RetentionService {
 
+    /** Claims each period of a scheduled job for one instance of the installation. */
+    @jakarta.inject.Inject
+    org.imageportal.platform.work.ClusterJobs jobs;
+
     private static final Logger LOG = Logger.getLogger(RetentionService.class);
 
     /** A study the rules say is due. */
@@ -121,8 +125,11 @@ public class RetentionService {
     }
 
     @Scheduled(every = "${portal.retention.every}", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduled() {
+    void scheduled(io.quarkus.scheduler.ScheduledExecution execution) {
         try {
+            if (!jobs.claimNow("retention", execution)) {
+                return;
+            }
             if (config.mode() == RetentionConfig.Mode.PURGE) {
                 Purge p = purge("system:retention");
                 LOG.infof("retention: %d studies purged, %d held", p.purged().size(), p.held().size());

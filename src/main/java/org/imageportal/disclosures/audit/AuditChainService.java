@@ -30,6 +30,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class AuditChainService {
 
+    /** Claims each period of a scheduled job for one instance of the installation. */
+    @jakarta.inject.Inject
+    org.imageportal.platform.work.ClusterJobs jobs;
+
     private static final Logger LOG = Logger.getLogger(AuditChainService.class);
     private static final int PAGE = 2000;
     /** The audit action of the first anchoring, after which an anchor must always exist. */
@@ -186,21 +190,30 @@ public class AuditChainService {
     }
 
     @Scheduled(every = "${portal.audit.anchor-every}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> anchorPeriodically() {
-        return extendAnchor().replaceWithVoid().onFailure()
+    Uni<Void> anchorPeriodically(io.quarkus.scheduler.ScheduledExecution execution) {
+        return jobs.claim("audit.anchor", execution)
+                .chain(mine -> mine ? extendAnchor().replaceWithVoid() : Uni.createFrom().voidItem()).onFailure()
                 .invoke(e -> LOG.error("audit chain anchoring failed", e)).onFailure().recoverWithNull();
     }
 
     /** The whole trail recomputed, recorded like a verification by a person; a broken chain is logged as an error. */
     @Scheduled(every = "${portal.audit.verify-every}", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> verifyPeriodically() {
-        return verify("system").invoke(v -> {
-            if (!v.intact()) {
-                LOG.errorf("the audit chain is broken (%s)", v.firstBroken() != null
-                        ? where(v.firstBroken())
-                        : "anchor " + v.anchor().state());
-            }
-        }).replaceWithVoid().onFailure().invoke(e -> LOG.error("audit chain verification failed", e)).onFailure()
+    Uni<Void> verifyPeriodically(io.quarkus.scheduler.ScheduledExecution execution) {
+        return jobs.claim("audit.verify", execution).chain(mine -> mine
+                ? verify("system")
+                : Uni.createFrom()
+                        .<Verification>nullItem())
+                .invoke(v -> {
+                    if (v == null) {
+                        return;
+                    }
+                    if (!v.intact()) {
+                        LOG.errorf("the audit chain is broken (%s)", v.firstBroken() != null
+                                ? where(v.firstBroken())
+                                : "anchor " + v.anchor().state());
+                    }
+                }).replaceWithVoid().onFailure().invoke(e -> LOG.error("audit chain verification failed", e))
+                .onFailure()
                 .recoverWithNull();
     }
 
