@@ -4,14 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,12 +22,13 @@ import org.imageportal.studies.access.StudyLinks;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Opening a share link. The token's format and signature are checked before anything is looked up; a link that is
  * unknown, revoked, expired, not yet valid, used up or locked is simply unavailable (the landing page says the
  * same for all). Before the access code nothing about the patient is shown. Each wrong code counts on the link
- * (five lock it for good) and on the client address (ten a quarter hour, per portal instance); codes are compared
+ * (five lock it for good) and on the client address (ten a quarter hour, shared by every instance); codes are compared
  * in constant time. The right code counts an opening and gives a signed link session of 30 minutes.
  */
 @ApplicationScoped
@@ -79,7 +77,6 @@ public class LinkOpeningService implements StudyLinks {
     private final NotificationService notifications;
     private final Clock clock;
     private final CpuPool cpu;
-    private final Map<String, Deque<Instant>> clientFailures = new ConcurrentHashMap<>();
 
     LinkOpeningService(LinkRepository links, LinkTokens tokens, AuditTrail audit, CookieSigners signers,
             NotificationService notifications, Clock clock, CpuPool cpu) {
@@ -117,9 +114,13 @@ public class LinkOpeningService implements StudyLinks {
      */
     public Uni<CodeOutcome> tryCode(String token, String code, String claimedName, String client,
             String signedInSubject) {
-        if (throttled(client)) {
-            return Uni.createFrom().item(new CodeOutcome.Throttled());
-        }
+        return throttled(client).chain(throttled -> throttled
+                ? Uni.createFrom().item(new CodeOutcome.Throttled())
+                : checkCode(token, code, claimedName, client, signedInSubject));
+    }
+
+    private Uni<CodeOutcome> checkCode(String token, String code, String claimedName, String client,
+            String signedInSubject) {
         // a code stored by an earlier version as a slow hash is checked on the CPU pool, not on the event loop that
         // delivered the row; today's keyed form costs two HMACs
         return usable(token, false).chain(found -> found.isPresent()
@@ -153,8 +154,8 @@ public class LinkOpeningService implements StudyLinks {
                                         ? new CodeOutcome.Accepted(session(link.id(), claimedName))
                                         : new CodeOutcome.Unavailable());
                     }
-                    failed(client);
-                    return links.pool().withTransaction(tx -> links.failCode(tx, link.id(), CODE_ATTEMPTS)
+                    return links.pool().withTransaction(tx -> failed(tx, client).chain(() -> links.failCode(tx,
+                            link.id(), CODE_ATTEMPTS))
                             .call(failures -> audit.record(tx, "link:" + link.id(),
                                     failures >= CODE_ATTEMPTS ? "link.locked" : "link.code-refused", "refused",
                                     "patient:" + link.patientRef(), Map.of("link", link.id().toString(), "failures",
@@ -246,24 +247,27 @@ public class LinkOpeningService implements StudyLinks {
         }
     }
 
-    private boolean throttled(String client) {
-        Deque<Instant> failures = clientFailures.get(client);
-        if (failures == null) {
-            return false;
-        }
-        synchronized (failures) {
-            Instant since = clock.instant().minus(CLIENT_WINDOW);
-            while (!failures.isEmpty() && failures.peekFirst().isBefore(since)) {
-                failures.pollFirst();
-            }
-            return failures.size() >= CLIENT_FAILURES;
-        }
+    /**
+     * Wrong codes from this client address in the window, counted in PostgreSQL so that every portal instance sees
+     * the same count (the address is kept only as a keyed hash, and only for the window).
+     */
+    private Uni<Boolean> throttled(String client) {
+        return links.pool().preparedQuery("SELECT count(*) FROM portal.client_code_failure WHERE client = $1 "
+                + "AND at > $2").execute(Tuple.of(clientKey(client),
+                        clock.instant().minus(CLIENT_WINDOW)
+                                .atOffset(java.time.ZoneOffset.UTC)))
+                .map(rows -> rows.iterator().next().getLong(0) >= CLIENT_FAILURES);
     }
 
-    private void failed(String client) {
-        Deque<Instant> failures = clientFailures.computeIfAbsent(client, k -> new ArrayDeque<>());
-        synchronized (failures) {
-            failures.addLast(clock.instant());
-        }
+    /** Counts a wrong code against the address, and forgets what has left every window. */
+    private Uni<Void> failed(io.vertx.mutiny.sqlclient.SqlClient tx, String client) {
+        java.time.OffsetDateTime now = clock.instant().atOffset(java.time.ZoneOffset.UTC);
+        return tx.preparedQuery("WITH gone AS (DELETE FROM portal.client_code_failure WHERE at <= $3) "
+                + "INSERT INTO portal.client_code_failure (client, at) VALUES ($1, $2)")
+                .execute(Tuple.of(clientKey(client), now, now.minus(CLIENT_WINDOW))).replaceWithVoid();
+    }
+
+    private String clientKey(String client) {
+        return tokens.clientKey(client == null ? "" : client);
     }
 }

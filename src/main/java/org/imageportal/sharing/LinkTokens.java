@@ -104,6 +104,18 @@ public final class LinkTokens {
         }
     }
 
+    /** A client address as the code throttle keeps it: keyed (HMAC under the primary key), never in the clear. */
+    public String clientKey(String address) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.get(primary), "HmacSHA256"));
+            mac.update("code throttle\0".getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(mac.doFinal(address.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What is stored for a token: SHA-256 of it, hex. */
     public static String hash(String token) {
         try {

@@ -65,5 +65,22 @@ class LinkThrottleTest {
         // someone else, elsewhere, opens the same link with its code
         assertThat(tryCode(links.get(2), links.get(2).code(), Browser.someClientAddress()).statusCode())
                 .isEqualTo(303);
+
+        // the count lives in PostgreSQL, where every portal instance reads it, keyed so no address is kept in the
+        // clear; once the window has passed it no longer counts, and it is removed as new failures arrive
+        assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.client_code_failure "
+                + "WHERE client = ?", guesser)).isEqualTo("0");
+        assertThat(Integer.parseInt(Dicomweb.queryString(db, "SELECT count(*)::text FROM "
+                + "portal.client_code_failure WHERE at > now() - interval '15 minutes' AND length(client) = ?::int",
+                "64"))).isGreaterThanOrEqualTo(10);
+        try (java.sql.Connection c = org.imageportal.support.DbOwner.connect();
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE portal.client_code_failure SET at = at - interval '16 minutes'");
+        }
+        assertThat(tryCode(links.get(2), links.get(2).code(), guesser).statusCode())
+                .as("a quarter hour later the address may try again").isEqualTo(303);
+        assertThat(tryCode(links.get(2), wrong(links.get(2)), guesser).statusCode()).isEqualTo(400);
+        assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.client_code_failure WHERE "
+                + "at <= now() - interval '15 minutes' AND length(client) = ?::int", "64")).isEqualTo("0");
     }
 }
