@@ -20,6 +20,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * dropped (kept with {@code --keep-retired}).</li>
  * <li>{@code rewrap-study-keys}: re-wrap under the current primary only (the keyset comes from a secret that
  * already holds the new primary).</li>
+ * <li>{@code migrate}: bring the database schema up to date as its owner (PORTAL_DB_OWNER_PASSWORD), then exit;
+ * run before the service starts, which itself holds only the application role.</li>
  * <li>{@code verify-audit}: recompute the audit trail's hash chain and compare it with its anchor; exit 0 if
  * intact, 1 naming the first broken entry.</li>
  * </ul>
@@ -33,6 +35,10 @@ public class PortalMain implements QuarkusApplication {
     @Inject
     AuditChainService auditChain;
 
+    /** Only created for {@code migrate}: the serving process has no owner credentials. */
+    @Inject
+    jakarta.enterprise.inject.Instance<org.flywaydb.core.Flyway> flyway;
+
     @Override
     public int run(String... args) {
         if (args.length == 0) {
@@ -44,12 +50,22 @@ public class PortalMain implements QuarkusApplication {
             case "rotate-master-key" -> rotate(true, !options.contains("--keep-retired"));
             case "rewrap-study-keys" -> rotate(false, false);
             case "verify-audit" -> verifyAudit();
+            case "migrate" -> migrate();
             default -> {
                 System.err.println("unknown command " + args[0]
-                        + "; commands: rotate-master-key [--keep-retired], rewrap-study-keys, verify-audit");
+                        + "; commands: migrate, rotate-master-key [--keep-retired], rewrap-study-keys, verify-audit");
                 yield 2;
             }
         };
+    }
+
+    private int migrate() {
+        var result = flyway.get().migrate();
+        System.out.printf("schema %s: %d migrations applied, now at version %s%n", result.schemaName,
+                result.migrationsExecuted, result.targetSchemaVersion == null
+                        ? result.initialSchemaVersion
+                        : result.targetSchemaVersion);
+        return 0;
     }
 
     private int verifyAudit() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +63,24 @@ class ProdStartupIT {
         assertThat(run.exitCode).as("still running when stopped by the test").isEqualTo(-1);
     }
 
+    @ParameterizedTest(name = "serving without the database owner's password")
+    @CsvSource({"owner"})
+    void theServingProcessStartsWithoutTheDatabaseOwnersPassword(String ignored) throws Exception {
+        Map<String, String> env = prodEnvironment();
+        env.remove("PORTAL_DB_OWNER_PASSWORD");
+        Run run = start(env, Duration.ofSeconds(60));
+        assertThat(run.output).as(run.output).contains("started in");
+        assertThat(run.output).doesNotContain("Migrating schema");
+    }
+
+    @ParameterizedTest(name = "migrations as their own step")
+    @CsvSource({"migrate"})
+    void migrationsRunAsTheirOwnStepAndThenExit(String ignored) throws Exception {
+        Run run = start(prodEnvironment(), Duration.ofSeconds(60), "migrate");
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.output).containsPattern("schema portal: \\d+ migrations applied, now at version \\d+");
+    }
+
     private static Map<String, String> prodEnvironment() throws IOException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("QUARKUS_PROFILE", "prod");
@@ -75,12 +94,16 @@ class ProdStartupIT {
     record Run(int exitCode, String output) {
     }
 
-    /** Runs the jar until it exits or logs that it started (then it is stopped: exit code -1). */
-    private static Run start(Map<String, String> env, Duration limit) throws Exception {
+    /**
+     * Runs the jar until it exits or, serving (no command), logs that it started (then it is stopped: exit code -1).
+     */
+    private static Run start(Map<String, String> env, Duration limit, String... args) throws Exception {
         assertThat(JAR).exists();
         Path log = Files.createTempFile("portal-prod", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -90,7 +113,7 @@ class ProdStartupIT {
                 if (process.waitFor(250, TimeUnit.MILLISECONDS)) {
                     return new Run(process.exitValue(), Files.readString(log));
                 }
-                if (Files.readString(log).contains("started in")) {
+                if (args.length == 0 && Files.readString(log).contains("started in")) {
                     return new Run(-1, Files.readString(log));
                 }
             }
