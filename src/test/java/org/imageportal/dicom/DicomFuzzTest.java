@@ -65,10 +65,10 @@ class DicomFuzzTest {
     private static final Set<String> LONG_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN",
             "UR", "UT", "UV");
 
-    private record Base(String name, byte[] bytes, boolean implicit) {
+    record Base(String name, byte[] bytes, boolean implicit) {
     }
 
-    private record Case(String name, byte[] bytes) {
+    record Case(String name, byte[] bytes) {
     }
 
     private final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
@@ -81,17 +81,10 @@ class DicomFuzzTest {
         long started = System.nanoTime();
         List<String> missingTools = new ArrayList<>();
         List<Base> bases = bases(dir, missingTools);
-        Random random = new Random(SEED);
-        List<Case> cases = new ArrayList<>();
         for (Base base : bases) {
             assertUnmutatedIsReadAndDeidentified(base);
-            cases.add(new Case(base.name(), base.bytes()));
-            List<Case> mutations = mutations(base, random);
-            Collections.shuffle(mutations, random);
-            cases.addAll(mutations.subList(0, Math.min(MUTATIONS_PER_FILE, mutations.size())));
-            cases.addAll(deepSequences(base));
         }
-        cases.addAll(geometryVariants());
+        List<Case> cases = cases(bases);
 
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
@@ -174,9 +167,24 @@ class DicomFuzzTest {
         }
     }
 
+    /** The same cases on every run: each file, its mutations and nested sequences; then the geometry variants. */
+    static List<Case> cases(List<Base> bases) throws Exception {
+        Random random = new Random(SEED);
+        List<Case> cases = new ArrayList<>();
+        for (Base base : bases) {
+            cases.add(new Case(base.name(), base.bytes()));
+            List<Case> mutations = mutations(base, random);
+            Collections.shuffle(mutations, random);
+            cases.addAll(mutations.subList(0, Math.min(MUTATIONS_PER_FILE, mutations.size())));
+            cases.addAll(deepSequences(base));
+        }
+        cases.addAll(geometryVariants());
+        return cases;
+    }
+
     // ---- the files mutated
 
-    private static List<Base> bases(Path dir, List<String> missingTools) throws Exception {
+    static List<Base> bases(Path dir, List<String> missingTools) throws Exception {
         List<Base> bases = new ArrayList<>();
         bases.add(new Base("ct", TestDicom.ct(PATIENT).study(uid(1)).series(uid(2)).sopInstance(uid(3)).accession("A1")
                 .size(16).bytes(), false));
