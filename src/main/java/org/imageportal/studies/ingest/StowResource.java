@@ -77,6 +77,8 @@ public class StowResource {
         return storeAll(contentType, body, Optional.of(study));
     }
 
+    static final int MAX_BOUNDARY = 200;
+
     private Response storeAll(String contentType, InputStream body, Optional<String> study) {
         Actor actor = actors.require(identity);
         StudyScope scope = policy.scope(actor, StudyAction.STORE).await().indefinitely();
@@ -89,7 +91,8 @@ public class StowResource {
             throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "only multipart/related; type=\"application/dicom\" is accepted");
         }
-        if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
+        // RFC 2046 allows 70 characters; senders exceed it (Orthanc joins two UUIDs: 73), so accept up to 200
+        if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "the multipart boundary is missing or invalid");
         }
         MultipartRelatedReader reader = new MultipartRelatedReader(body, boundary);
