@@ -175,6 +175,30 @@ class S3ObjectStoreTest {
         store.delete(key);
     }
 
+    @Test
+    void anUploadAlteredOnItsWayIsRefusedByTheStoreAndNothingIsKept() throws Exception {
+        java.net.URI endpoint = java.net.URI.create(config.endpoint());
+        try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort())) {
+            S3ObjectStore direct = new S3ObjectStore(through(relay));
+            ObjectKey key = ObjectKey.random("t");
+            byte[] content = new byte[300_000];
+            new java.util.Random(7).nextBytes(content);
+            ObjectKey warm = ObjectKey.random("t");
+            direct.put(warm, new byte[]{1}); // the bucket check done, only the upload itself is relayed altered
+            direct.delete(warm);
+            relay.corruptUploads(true);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> direct.put(key, content))
+                    .isInstanceOf(StorageException.class);
+            relay.corruptUploads(false);
+            assertThat(direct.exists(key)).as("nothing kept under the key").isFalse();
+            direct.put(key, content);
+            try (InputStream in = direct.get(key)) {
+                assertThat(in.readAllBytes()).isEqualTo(content);
+            }
+            direct.delete(key);
+        }
+    }
+
     private StorageConfig through(TcpRelay relay) {
         return at("http://127.0.0.1:" + relay.port());
     }

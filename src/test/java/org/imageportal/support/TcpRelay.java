@@ -24,6 +24,7 @@ public final class TcpRelay implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final javax.net.ServerSocketFactory listeners;
     private volatile ServerSocket server;
+    private volatile boolean corruptUploads;
 
     private TcpRelay(int port, String targetHost, int targetPort, javax.net.ServerSocketFactory listeners) {
         this.port = port;
@@ -79,6 +80,14 @@ public final class TcpRelay implements AutoCloseable {
         return port;
     }
 
+    /**
+     * From now on, flips one bit of the first body byte of every PUT relayed to the service: what a faulty network
+     * card, proxy or disk cache does to an upload without anyone noticing.
+     */
+    public void corruptUploads(boolean on) {
+        corruptUploads = on;
+    }
+
     public synchronized void restore() {
         if (server != null) {
             return;
@@ -117,19 +126,38 @@ public final class TcpRelay implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(upstream);
-                Thread.ofVirtual().start(() -> pump(client, upstream));
-                Thread.ofVirtual().start(() -> pump(upstream, client));
+                Thread.ofVirtual().start(() -> pump(client, upstream, true));
+                Thread.ofVirtual().start(() -> pump(upstream, client, false));
             } catch (IOException e) {
                 // listener closed by cut(), or the target refused: the client sees a closed connection
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean requests) {
         byte[] buffer = new byte[16384];
+        // requests: 0 looking for a PUT, 1 in its head, 2 the next byte is the body's first
+        int state = 0;
+        int matched = 0;
+        byte[] headEnd = {'\r', '\n', '\r', '\n'};
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                for (int i = 0; requests && corruptUploads && i < n; i++) {
+                    if (state == 0 && i + 3 < n && buffer[i] == 'P' && buffer[i + 1] == 'U' && buffer[i + 2] == 'T'
+                            && buffer[i + 3] == ' ') {
+                        state = 1;
+                        matched = 0;
+                    } else if (state == 1) {
+                        matched = buffer[i] == headEnd[matched] ? matched + 1 : buffer[i] == '\r' ? 1 : 0;
+                        if (matched == 4) {
+                            state = 2;
+                        }
+                    } else if (state == 2) {
+                        buffer[i] ^= 0x01;
+                        state = 0;
+                    }
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
