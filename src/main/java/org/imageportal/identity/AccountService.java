@@ -75,14 +75,30 @@ public class AccountService {
         return create(Role.PROVIDER, username, email, firstName, lastName);
     }
 
+    /**
+     * A name as Keycloak's user profile accepts it: its person-name rule refuses characters such as parentheses,
+     * quotes and slashes that real names in registries do carry ("Smith (Jones)"). They become spaces; the
+     * registry keeps the name as it is.
+     */
+    static String personName(String name) {
+        String cleaned = name == null
+                ? ""
+                : name.replaceAll("[<>&\"$%!#?§;*~/\\|^=\\[\\]{}()\\p{Cntrl}]", " ")
+                        .replaceAll("\\s+", " ").strip();
+        if (cleaned.length() > 255) {
+            cleaned = cleaned.substring(0, 255).strip();
+        }
+        return cleaned.isEmpty() ? "Patient" : cleaned;
+    }
+
     private IssuedAccount create(Role role, String username, String email, String firstName, String lastName) {
         RealmResource realm = keycloak.realm(config.realm());
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
         user.setEmail(email);
         user.setEmailVerified(false);
-        user.setFirstName(firstName);
-        user.setLastName(lastName);
+        user.setFirstName(personName(firstName));
+        user.setLastName(personName(lastName));
         user.setEnabled(true);
         user.setRequiredActions(List.of("UPDATE_PASSWORD", "CONFIGURE_TOTP"));
         String subject;

@@ -225,4 +225,18 @@ class PortalAccessTest {
         issue(UUID.randomUUID().toString(), Map.of("email", email())).then().statusCode(404);
         issue(id, Map.of("email", "not an address")).then().statusCode(400);
     }
+
+    @Test
+    void aNameKeycloakWouldRefuseStillGetsAnAccount() throws Exception {
+        TestDicom.Patient patient = TestDicom.Patient.random().withName("O'Brien (Smith)^Ann/Marie \"Nan\"");
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(TestDicom.ct(patient).bytes())).then().statusCode(200);
+        String id = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
+                patient.id());
+        verified(id);
+        String email = email();
+        issue(id, Map.of("email", email)).then().statusCode(201);
+        Map<String, Object> user = TestRealm.usersByEmail(email).getFirst();
+        assertThat(user.get("lastName")).isEqualTo("O'Brien Smith");
+        assertThat(user.get("firstName")).isEqualTo("Ann Marie Nan");
+    }
 }
