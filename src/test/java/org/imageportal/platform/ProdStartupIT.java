@@ -81,6 +81,41 @@ class ProdStartupIT {
         assertThat(run.output).containsPattern("schema portal: \\d+ migrations applied, now at version \\d+");
     }
 
+    @ParameterizedTest(name = "operations endpoints closed")
+    @CsvSource({"ops"})
+    void theApiDescriptionIsOffAndMetricsAnswerOnlyTheMonitoringHost(String ignored) throws Exception {
+        Map<String, String> env = prodEnvironment();
+        int port = Integer.parseInt(env.get("QUARKUS_HTTP_PORT"));
+        Path log = Files.createTempFile("portal-prod", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        try {
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (!Files.readString(log).contains("started in") && Instant.now().isBefore(deadline)
+                    && process.isAlive()) {
+                Thread.sleep(250);
+            }
+            assertThat(Files.readString(log)).contains("started in");
+            var http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/q/openapi"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/q/metrics"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            // the same through the reverse proxy, for a client on the internet
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/q/metrics"))
+                    .header("X-Forwarded-For", "198.51.100.7").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        } finally {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(log);
+        }
+    }
+
     private static Map<String, String> prodEnvironment() throws IOException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("QUARKUS_PROFILE", "prod");

@@ -45,6 +45,7 @@ public class EdgeGuard {
 
     void register(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE + 2).handler(this::checkForm);
+        router.route("/q/metrics*").order(Integer.MIN_VALUE + 2).handler(this::checkMetricsClient);
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
     }
 
@@ -61,6 +62,17 @@ public class EdgeGuard {
             }
         }
         context.next();
+    }
+
+    /** Metrics tell much about the installation: only the configured monitoring addresses read them. */
+    void checkMetricsClient(RoutingContext context) {
+        var allowed = config.metricsFrom().orElse(java.util.List.of());
+        var address = context.request().remoteAddress();
+        if (allowed.isEmpty() || address != null && Cidr.anyContains(allowed, address.hostAddress())) {
+            context.next();
+            return;
+        }
+        send(context, Problem.of(ProblemType.NOT_FOUND, "There is nothing here, or you may not see it."), false);
     }
 
     void failed(RoutingContext context) {

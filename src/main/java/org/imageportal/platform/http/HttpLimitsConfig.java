@@ -23,4 +23,11 @@ public interface HttpLimitsConfig {
     @WithDefault("65536")
     @jakarta.validation.constraints.Min(1024)
     long maxFormBytes();
+
+    /**
+     * Client addresses (CIDR ranges) that may read the metrics at {@code /q/metrics}; others get 404. Empty: anyone
+     * (the dev and test profiles). Behind the reverse proxy the forwarded client address counts, so the proxy's
+     * public side never reaches them.
+     */
+    java.util.Optional<java.util.List<String>> metricsFrom();
 }
