@@ -114,6 +114,10 @@ public class LinkOpeningService implements StudyLinks {
      */
     public Uni<CodeOutcome> tryCode(String token, String code, String claimedName, String client,
             String signedInSubject) {
+        if (tokens.verify(token).isEmpty()) {
+            // a forged or malformed token reaches no table, not even the throttle's
+            return Uni.createFrom().item(new CodeOutcome.Unavailable());
+        }
         return throttled(client).chain(throttled -> throttled
                 ? Uni.createFrom().item(new CodeOutcome.Throttled())
                 : checkCode(token, code, claimedName, client, signedInSubject));

@@ -46,7 +46,7 @@ final class FreshCases {
                 .map(DicomFuzzTest.Base::bytes).orElse(c.bytes());
         for (String root : ROOTS) {
             byte[] uid = (root + "1\0").getBytes(StandardCharsets.US_ASCII);
-            int at = indexOf(original, uid, 0);
+            int at = org.imageportal.studies.Dicomweb.indexOf(original, uid, 0);
             if (at >= 0) {
                 return c.bytes().length < at + uid.length
                         || Arrays.equals(c.bytes(), at, at + uid.length, uid, 0, uid.length);
@@ -76,7 +76,8 @@ final class FreshCases {
             throw new IllegalArgumentException("a replacement must keep the length");
         }
         List<Integer> found = new ArrayList<>();
-        for (int at = indexOf(bytes, needle, 0); at >= 0; at = indexOf(bytes, needle, at + needle.length)) {
+        for (int at = org.imageportal.studies.Dicomweb.indexOf(bytes, needle,
+                0); at >= 0; at = org.imageportal.studies.Dicomweb.indexOf(bytes, needle, at + needle.length)) {
             found.add(at);
         }
         for (int at : found) {
@@ -84,15 +85,4 @@ final class FreshCases {
         }
     }
 
-    static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer : for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

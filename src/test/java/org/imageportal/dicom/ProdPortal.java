@@ -54,9 +54,12 @@ final class ProdPortal implements AutoCloseable {
         env.put("QUARKUS_PROFILE", "prod");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("PORTAL_MASTER_KEYSET", TinkMasterKeys.generate().toJson());
-        // the test database is shared: a newer build may have migrated it further than this one knows
-        env.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
+        // the test instance's own master keyset: what this instance stores stays readable (and re-wrappable) by
+        // every other test sharing the database
+        Path keyset = Path.of(env.getOrDefault("PORTAL_STATE_DIR", ".portal"), "keys", "test-master-keyset.json");
+        env.put("PORTAL_MASTER_KEYSET", Files.exists(keyset)
+                ? Files.readString(keyset)
+                : TinkMasterKeys.generate().toJson());
         Path log = dir.resolve("portal.log");
         Path gcLog = dir.resolve("gc.log");
         List<String> command = new ArrayList<>(

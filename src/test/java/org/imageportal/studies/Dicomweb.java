@@ -71,7 +71,7 @@ public final class Dicomweb {
         return parts;
     }
 
-    static int indexOf(byte[] haystack, byte[] needle, int from) {
+    public static int indexOf(byte[] haystack, byte[] needle, int from) {
         outer : for (int i = from; i <= haystack.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
                 if (haystack[i + j] != needle[j]) {
