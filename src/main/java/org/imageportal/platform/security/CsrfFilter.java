@@ -37,7 +37,8 @@ public class CsrfFilter {
 
     @ServerRequestFilter(priority = 100)
     @WithFormRead
-    public Response checkForm(ResteasyReactiveContainerRequestContext context, HttpServerRequest request) {
+    public Response checkForm(ResteasyReactiveContainerRequestContext context, HttpServerRequest request,
+            io.vertx.ext.web.RoutingContext routing) {
         if (SAFE.contains(request.method().name()) || ProblemResponses.isMachinePath(request.path())) {
             return null;
         }
@@ -46,7 +47,9 @@ public class CsrfFilter {
                 : request.getCookie(CsrfTokens.COOKIE).getValue();
         if (!isForm(context.getMediaType())) {
             // script uploads from the portal's own pages (files, ZIPs) carry the token in a header
-            return tokens.valid(seed, request.getHeader(CsrfTokens.HEADER)) ? null : reject(request);
+            return tokens.valid(seed, CsrfTokens.session(routing), request.getHeader(CsrfTokens.HEADER))
+                    ? null
+                    : reject(request);
         }
         String origin = request.getHeader("Origin");
         // our own pages send no referrer, so browsers send "Origin: null" for their forms: the token decides then
@@ -56,7 +59,7 @@ public class CsrfFilter {
         }
         ResteasyReactiveRequestContext rr = (ResteasyReactiveRequestContext) context.getServerRequestContext();
         Object presented = rr.getFormParameter(CsrfTokens.FIELD, true, false);
-        if (!(presented instanceof String value) || !tokens.valid(seed, value)) {
+        if (!(presented instanceof String value) || !tokens.valid(seed, CsrfTokens.session(routing), value)) {
             return reject(request);
         }
         return null;

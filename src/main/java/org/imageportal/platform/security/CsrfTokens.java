@@ -9,7 +9,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * CSRF tokens for every form: a random value in a SameSite=Strict cookie, and in the form its HMAC under the
- * portal's cookie key (a signed double-submit). Templates write {@code {inject:csrf.field}} inside each form.
+ * portal's cookie key together with the signed-in session's id (a signed double-submit bound to the session): a
+ * cookie and token planted from another session, or taken from before a sign-in, do not pass. Templates write
+ * {@code {inject:csrf.field}} inside each form.
  */
 @ApplicationScoped
 @Named("csrf")
@@ -37,7 +39,25 @@ public class CsrfTokens {
                 Cookies.set(context, COOKIE, seed, -1, CookieSameSite.STRICT);
             }
         }
-        return signers.signer().sign(PURPOSE, seed);
+        return signers.signer().sign(PURPOSE, bound(seed, session(context)));
+    }
+
+    /**
+     * The Keycloak session id of the signed-in page session, or empty. The session guards resolve the identity of
+     * every request before forms are rendered or checked, so the routing context holds it by then.
+     */
+    static String session(RoutingContext context) {
+        if (context.user() instanceof io.quarkus.vertx.http.runtime.security.QuarkusHttpUser user
+                && user.getSecurityIdentity().getCredential(io.quarkus.oidc.IdTokenCredential.class) != null
+                && user.getSecurityIdentity().getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken id
+                && id.getClaim("sid") != null) {
+            return id.getClaim("sid").toString();
+        }
+        return "";
+    }
+
+    private static String bound(String seed, String session) {
+        return seed + "|" + session;
     }
 
     /** The hidden input to put in a form. */
@@ -45,7 +65,8 @@ public class CsrfTokens {
         return "<input type=\"hidden\" name=\"" + FIELD + "\" value=\"" + token() + "\">";
     }
 
-    boolean valid(String seed, String presented) {
-        return seed != null && presented != null && signers.signer().verify(PURPOSE, seed, presented);
+    boolean valid(String seed, String session, String presented) {
+        return seed != null && presented != null
+                && signers.signer().verify(PURPOSE, bound(seed, session), presented);
     }
 }
