@@ -153,4 +153,25 @@ class UploadTest {
                 .body("detail", org.hamcrest.Matchers.containsString("ZIP"));
         given().auth().oauth2(frontdesk).contentType("text/plain").body("x").post(path).then().statusCode(415);
     }
+
+    @Test
+    void aZipThatExpandsAThousandfoldIsStoppedWithAReason() throws Exception {
+        TestDicom.Patient patient = TestDicom.Patient.random();
+        String patientId = knownPatient(patient);
+        Map<String, byte[]> bomb = new java.util.LinkedHashMap<>();
+        TestDicom first = TestDicom.ct(patient).seed(91);
+        bomb.put("0001.dcm", first.bytes());
+        for (int i = 0; i < 20; i++) {
+            bomb.put("zeros-" + i + ".bin", new byte[3 << 20]);
+        }
+        byte[] body = zip(bomb);
+        assertThat(body.length).as("a small upload").isLessThan(400_000);
+        JsonPath report = given().auth().oauth2(frontdesk).contentType("application/zip").body(body)
+                .post("/api/patients/" + patientId + "/uploads").then().statusCode(200).extract().jsonPath();
+        assertThat(report.getList("files.outcome", String.class)).contains("stored", "failed");
+        assertThat(report.getList("files.message", String.class)).anyMatch(m -> m != null && m.contains("ZIP bomb"));
+        // what came before the bomb went off was handled, and nothing after it was read
+        assertThat(report.getList("files.name", String.class)).contains("0001.dcm")
+                .doesNotContain("zeros-19.bin");
+    }
 }

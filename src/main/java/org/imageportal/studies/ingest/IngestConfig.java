@@ -19,6 +19,13 @@ public interface IngestConfig {
     MemorySize maxHeaderSize();
 
     /**
+     * The most one upload (a CD's ZIP) may expand to. Beyond 32 MiB a ZIP may also expand at most 100 times its
+     * compressed size so far: images barely compress, a ZIP bomb expands a thousandfold.
+     */
+    @WithDefault("16G")
+    MemorySize maxUploadSize();
+
+    /**
      * How old a pending object must be before the sweeper deletes it as an orphan: longer than the slowest upload
      * of one instance.
      */

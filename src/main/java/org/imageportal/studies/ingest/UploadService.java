@@ -61,7 +61,10 @@ public class UploadService {
     private final StudyRepository studies;
     private final AccessPolicy policy;
 
-    UploadService(IngestService ingest, StudyRepository studies, AccessPolicy policy) {
+    private final long maxUploadBytes;
+
+    UploadService(IngestService ingest, StudyRepository studies, AccessPolicy policy, IngestConfig config) {
+        this.maxUploadBytes = config.maxUploadSize().asLongValue();
         this.ingest = ingest;
         this.studies = studies;
         this.policy = policy;
@@ -90,7 +93,9 @@ public class UploadService {
     public UploadReport uploadZip(Actor actor, UUID patient, InputStream zip) {
         target(actor, patient);
         List<FileResult> results = new ArrayList<>();
-        try (ZipInputStream entries = new ZipInputStream(zip)) {
+        Counted compressed = new Counted(zip, Long.MAX_VALUE, null);
+        try (ZipInputStream entries = new ZipInputStream(compressed)) {
+            Counted expanded = new Counted(entries, maxUploadBytes, compressed);
             ZipEntry entry;
             while ((entry = entries.getNextEntry()) != null) {
                 if (entry.isDirectory()) {
@@ -100,8 +105,18 @@ public class UploadService {
                     throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
                             "The ZIP holds more than " + MAX_ZIP_ENTRIES + " files; split it.");
                 }
-                results.add(one(actor, patient, safeName(entry.getName()), new KeepOpen(entries)));
+                String name = safeName(entry.getName());
+                FileResult result = one(actor, patient, name, new KeepOpen(expanded));
+                try {
+                    // the rest of the entry passes the same count (skipping it would inflate it unseen)
+                    expanded.drain();
+                } finally {
+                    results.add(expanded.tripped() ? new FileResult(name, "failed", expanded.reason(), null) : result);
+                }
             }
+        } catch (Counted.Tripped e) {
+            results.add(new FileResult("(rest of the ZIP)", "failed", e.getMessage()
+                    + "; the files listed before it were handled", null));
         } catch (ZipException e) {
             if (results.isEmpty()) {
                 throw new ProblemException(ProblemType.VALIDATION, "The file is not a readable ZIP archive.");
@@ -170,6 +185,98 @@ public class UploadService {
     }
 
     /** An entry's stream whose close does not close the archive. */
+    /**
+     * Counts what passes and stops at a limit: for the expanded stream, the upload's total and (past 32 MiB) a
+     * hundred times what the compressed stream has delivered so far.
+     */
+    private static final class Counted extends FilterInputStream {
+
+        /** The limit was reached: nothing more is read from this upload. */
+        static final class Tripped extends IOException {
+
+            Tripped(String message) {
+                super(message, null);
+            }
+        }
+
+        private static final long RATIO_FROM = 32L << 20;
+        private static final int RATIO = 100;
+
+        private final long limit;
+        private final Counted compressed;
+        private long count;
+        private String reason;
+
+        Counted(InputStream in, long limit, Counted compressed) {
+            super(in);
+            this.limit = limit;
+            this.compressed = compressed;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (reason != null) {
+                throw new Tripped(reason);
+            }
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                check();
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] scratch = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        private void check() throws Tripped {
+            if (count > limit) {
+                reason = "the ZIP expands to more than " + limit + " bytes, more than one upload may hold";
+            } else if (compressed != null && count > RATIO_FROM && count > RATIO * Math.max(1, compressed.count)) {
+                reason = "the ZIP expands over " + RATIO + " times its size (a ZIP bomb, not a CD)";
+            }
+            if (reason != null) {
+                throw new Tripped(reason);
+            }
+        }
+
+        /** Reads to the end of the current entry; throws once the limit is reached. */
+        void drain() throws IOException {
+            if (reason != null) {
+                throw new Tripped(reason);
+            }
+            byte[] scratch = new byte[8192];
+            while (read(scratch, 0, scratch.length) >= 0) {
+                // counted
+            }
+        }
+
+        boolean tripped() {
+            return reason != null;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
     private static final class KeepOpen extends FilterInputStream {
 
         KeepOpen(InputStream in) {
