@@ -54,6 +54,16 @@ final class DicomJson {
                     }
                     json.writeEndArray();
                 }
+            } else if (attribute instanceof com.pixelmed.dicom.AttributeTagAttribute tags) {
+                // PS3.18 F.2.7: each tag as eight hex digits, group then element
+                AttributeTag[] values = tags.getAttributeTagValues();
+                if (values != null && values.length > 0) {
+                    json.writeArrayFieldStart("Value");
+                    for (AttributeTag tag : values) {
+                        json.writeString(String.format("%04X%04X", tag.getGroup(), tag.getElement()));
+                    }
+                    json.writeEndArray();
+                }
             } else if (BINARY.contains(vr)) {
                 byte[] bytes = attribute.getVL() > 0 ? attribute.getByteValues(false) : null;
                 if (bytes != null && bytes.length > 0) {

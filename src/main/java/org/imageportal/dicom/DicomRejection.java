@@ -29,13 +29,36 @@ public final class DicomRejection extends Exception {
     }
 
     private final Reason reason;
+    private final String sopClassUid;
+    private final String sopInstanceUid;
 
     public DicomRejection(Reason reason, String message) {
+        this(reason, message, "", "");
+    }
+
+    private DicomRejection(Reason reason, String message, String sopClassUid, String sopInstanceUid) {
         super(message, null, false, false);
         this.reason = reason;
+        this.sopClassUid = sopClassUid;
+        this.sopInstanceUid = sopInstanceUid;
+    }
+
+    /** The same refusal naming the instance, once its UIDs could be read, so the sender knows which one failed. */
+    DicomRejection naming(String sopClass, String sopInstance) {
+        return new DicomRejection(reason, getMessage(), sopClass, sopInstance);
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The refused instance's SOP Class UID, or empty when it could not be read. */
+    public String sopClassUid() {
+        return sopClassUid;
+    }
+
+    /** The refused instance's SOP Instance UID, or empty when it could not be read. */
+    public String sopInstanceUid() {
+        return sopInstanceUid;
     }
 }

@@ -120,11 +120,16 @@ public final class Part10Reader {
                     || list.get(TagFromName.PixelData) != null) {
                 throw new DicomRejection(DicomRejection.Reason.NOT_DICOM, "the data set cannot be parsed as DICOM");
             }
-            InstanceHeader header = check(list, transferSyntax);
-            ImageGeometry geometry = pixelData.present()
-                    ? checkGeometry(list, transferSyntax, pixelData, limits)
-                    : null;
-            return new Part10Instance(header, list, headerBytes, source, pixelData, geometry, limits);
+            try {
+                InstanceHeader header = check(list, transferSyntax);
+                ImageGeometry geometry = pixelData.present()
+                        ? checkGeometry(list, transferSyntax, pixelData, limits)
+                        : null;
+                return new Part10Instance(header, list, headerBytes, source, pixelData, geometry, limits);
+            } catch (DicomRejection e) {
+                throw e.naming(validUidOrEmpty(list, TagFromName.SOPClassUID),
+                        validUidOrEmpty(list, TagFromName.SOPInstanceUID));
+            }
         } catch (IOException | DicomException | RuntimeException e) {
             // PixelMed wraps what went wrong underneath, so the capture says what it was
             if (capture.sourceFailure() != null) {
@@ -344,6 +349,11 @@ public final class Part10Reader {
                 string(list, TagFromName.PerformedProcedureStepStartDate),
                 integer(list, TagFromName.InstanceNumber), integer(list, TagFromName.Rows),
                 integer(list, TagFromName.Columns), integer(list, TagFromName.NumberOfFrames));
+    }
+
+    private static String validUidOrEmpty(AttributeList list, AttributeTag tag) {
+        String value = string(list, tag);
+        return value.length() <= 64 && UID.matcher(value).matches() ? value : "";
     }
 
     private static String requiredUid(AttributeList list, AttributeTag tag, String name) throws DicomRejection {

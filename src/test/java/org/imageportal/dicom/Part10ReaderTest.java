@@ -144,6 +144,25 @@ class Part10ReaderTest {
     }
 
     @Test
+    void attributeTagValuesAreEightHexDigitsGroupThenElement() throws Exception {
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        com.pixelmed.dicom.AttributeTagAttribute pointer = new com.pixelmed.dicom.AttributeTagAttribute(
+                com.pixelmed.dicom.TagFromName.FrameIncrementPointer);
+        pointer.addValue(0x0018, 0x2002);
+        pointer.addValue(0x0018, 0x1063);
+        list.put(pointer);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator json = new com.fasterxml.jackson.core.JsonFactory()
+                .createGenerator(out)) {
+            DicomJson.writeDataSet(json, list);
+        }
+        JsonNode node = new ObjectMapper().readTree(out.toByteArray()).path("00280009");
+        assertThat(node.path("vr").asText()).isEqualTo("AT");
+        assertThat(node.path("Value").get(0).asText()).isEqualTo("00182002");
+        assertThat(node.path("Value").get(1).asText()).isEqualTo("00181063");
+    }
+
+    @Test
     void storedMetadataOfAnInstanceWithoutPixelDataStaysValidJson() throws Exception {
         InstanceMetadata none = InstanceMetadata.of("--{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -404,8 +404,8 @@ public class IngestService {
             case UNSUPPORTED_SOP_CLASS, MEDIA_DIRECTORY -> IngestOutcome.SOP_CLASS_NOT_SUPPORTED;
             case TOO_LARGE -> IngestOutcome.OUT_OF_RESOURCES;
         };
-        return new IngestOutcome.Failed(header == null ? "" : header.sopClassUid(),
-                header == null ? "" : header.sopInstanceUid(), reason, rejection.getMessage());
+        return new IngestOutcome.Failed(header == null ? rejection.sopClassUid() : header.sopClassUid(),
+                header == null ? rejection.sopInstanceUid() : header.sopInstanceUid(), reason, rejection.getMessage());
     }
 
     private static <T extends Throwable> Optional<T> find(Throwable e, Class<T> type) {

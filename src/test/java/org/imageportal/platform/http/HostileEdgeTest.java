@@ -131,6 +131,23 @@ class HostileEdgeTest {
     }
 
     @Test
+    void aStowFailureItemNamesTheInstanceWhoseGeometryLies() throws Exception {
+        TestDicom liar = TestDicom.ct(TestDicom.Patient.random()).seed(8);
+        byte[] bytes = liar.bytes();
+        // Rows (0028,0010) US, explicit VR little endian: 256 rows of which the pixel data holds 16
+        byte[] rows = {0x28, 0x00, 0x10, 0x00, 'U', 'S', 0x02, 0x00};
+        int at = Dicomweb.indexOf(bytes, rows, 0);
+        assertThat(at).isPositive();
+        bytes[at + 8] = 0x00;
+        bytes[at + 9] = 0x01;
+        Response stow = Dicomweb.stow(TestRealm.ingestToken(), List.of(bytes));
+        stow.then().statusCode(409);
+        assertThat(stow.jsonPath().getString("'00081198'.Value[0].'00081155'.Value[0]"))
+                .isEqualTo(liar.sopInstanceUid());
+        assertThat(stow.jsonPath().getString("'00081198'.Value[0].'00081150'.Value[0]")).isNotEmpty();
+    }
+
+    @Test
     void rangesPastSixtyFourBitsAre416AndFrameListsAreBounded() {
         TestDicom.Patient p = TestDicom.Patient.random();
         TestDicom one = TestDicom.ct(p).seed(9);
