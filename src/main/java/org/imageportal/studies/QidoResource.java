@@ -175,10 +175,21 @@ public class QidoResource {
         json.put(tag, value == null ? Map.of("vr", vr) : values(vr, List.of(value)));
     }
 
-    private static void personName(Map<String, Object> json, String tag, String value) {
-        json.put(tag, value == null || value.isEmpty()
-                ? Map.of("vr", "PN")
-                : values("PN", List.of(Map.of("Alphabetic", value))));
+    /** A Person Name with its component groups (PS3.18 F.2.2): alphabetic, ideographic, phonetic, split at "=". */
+    static void personName(Map<String, Object> json, String tag, String value) {
+        if (value == null || value.isEmpty()) {
+            json.put(tag, Map.of("vr", "PN"));
+            return;
+        }
+        String[] groups = value.split("=", -1);
+        String[] names = {"Alphabetic", "Ideographic", "Phonetic"};
+        Map<String, Object> name = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < Math.min(groups.length, names.length); i++) {
+            if (!groups[i].isEmpty()) {
+                name.put(names[i], groups[i]);
+            }
+        }
+        json.put(tag, values("PN", List.of(name)));
     }
 
     private static Map<String, Object> values(String vr, List<?> values) {
