@@ -73,6 +73,27 @@ final class QidoQuery {
         }
     }
 
+    private static final Set<String> CONTROL = Set.of("limit", "offset", "includefield", "fuzzymatching");
+
+    /**
+     * What the search does not do as asked, as HTTP Warning values (PS3.18 8.3.4.2: code 299): fuzzy matching
+     * (matching here is literal, with the standard's wildcards) and matching keys the portal does not match on,
+     * which are ignored rather than refused. The unknown keys are counted, not named.
+     */
+    static List<String> warnings(Map<String, List<String>> params, String agent) {
+        List<String> out = new java.util.ArrayList<>();
+        List<String> fuzzy = params.getOrDefault("fuzzymatching", List.of());
+        if (fuzzy.stream().anyMatch(v -> "true".equalsIgnoreCase(v.strip()))) {
+            out.add("299 " + agent + " \"fuzzymatching is not supported; names were matched literally\"");
+        }
+        long unknown = params.keySet().stream().filter(k -> !CONTROL.contains(k))
+                .filter(k -> !KEYWORDS.containsValue(keyword(k))).count();
+        if (unknown > 0) {
+            out.add("299 " + agent + " \"" + unknown + " matching key(s) not supported here were ignored\"");
+        }
+        return out;
+    }
+
     /**
      * The names of the matching keys given (as keywords, sorted), for the audit trail: never their values. Keys the
      * portal does not know are counted, not named (a name could carry anything).
@@ -82,7 +103,7 @@ final class QidoQuery {
         int unknown = 0;
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             String name = keyword(e.getKey());
-            if (Set.of("limit", "offset", "includefield", "fuzzymatching").contains(name)) {
+            if (CONTROL.contains(name)) {
                 continue;
             }
             if (KEYWORDS.containsValue(name)) {
