@@ -63,32 +63,40 @@ public class DicomWebService {
             SqlWhere where = new SqlWhere().scope(scope);
             query.matchStudy(where);
             return repository.studies(where, query.limit, query.offset);
-        }).call(found -> queried(actor, "query.studies", null, query, found.size()));
+        }).call(found -> queried(actor, "query.studies", null, null, query, found.size()));
     }
 
     Uni<List<SeriesRecord>> series(Actor actor, String studyUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> seriesIn(scope, studyUid, query))
-                .call(found -> queried(actor, "query.series", studyUid, query, found.size()));
+        return scope(actor, StudyAction.QUERY).chain(scope -> seriesIn(scope, studyUid, query)
+                .call(found -> queried(actor, "query.series", studyUid, scope, query, found.size())));
     }
 
     /**
      * Every search is an audit event: who, which level, which criteria (names only, never values) and how many
-     * answers. A search under one study that finds nothing although the study exists is a refused access to it.
+     * answers. A search under one study that finds nothing although the study exists outside the caller's scope is
+     * a refused access to it.
      */
-    private Uni<Void> queried(Actor actor, String action, String studyUid, QidoQuery query, int found) {
+    private Uni<Void> queried(Actor actor, String action, String studyUid, StudyScope scope, QidoQuery query,
+            int found) {
         Uni<Void> recorded = audit.record(actor.subject(), action, "success", null,
                 Map.of("criteria", query.criteriaNames(), "found", found));
         return found == 0 && studyUid != null
-                ? recorded.chain(() -> refusedIfExists(actor, action, studyUid))
+                ? recorded.chain(() -> refusedIfOutside(actor, action, studyUid, scope))
                 : recorded;
     }
 
-    /** A study asked for by UID outside the caller's scope: answered 404 like an unknown one, but audited. */
-    private Uni<Void> refusedIfExists(Actor actor, String action, String studyUid) {
+    /**
+     * A study asked for by UID that exists but lies outside the caller's scope: answered 404 like an unknown one,
+     * but audited as refused. A study of the caller's own that merely holds nothing matching is no refusal.
+     */
+    private Uni<Void> refusedIfOutside(Actor actor, String action, String studyUid, StudyScope scope) {
         return repository.studyIdOf(studyUid).chain(id -> id.isEmpty()
                 ? Uni.createFrom().voidItem()
-                : audit.record(actor.subject(), action, "refused", "study:" + id.get(),
-                        Map.of("reason", "outside the caller's access")));
+                : repository.studies(new SqlWhere().scope(scope).and("s.study_uid = ?", studyUid), 1, 0)
+                        .chain(inScope -> !inScope.isEmpty()
+                                ? Uni.createFrom().voidItem()
+                                : audit.record(actor.subject(), action, "refused", "study:" + id.get(),
+                                        Map.of("reason", "outside the caller's access"))));
     }
 
     /** Series of the linked study that the link covers. */
@@ -108,8 +116,8 @@ public class DicomWebService {
     }
 
     Uni<List<InstanceRecord>> instances(Actor actor, String studyUid, String seriesUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> instancesIn(scope, studyUid, seriesUid, query))
-                .call(found -> queried(actor, "query.instances", studyUid, query, found.size()));
+        return scope(actor, StudyAction.QUERY).chain(scope -> instancesIn(scope, studyUid, seriesUid, query)
+                .call(found -> queried(actor, "query.instances", studyUid, scope, query, found.size())));
     }
 
     /** Instances of the linked study that the link covers. */
@@ -142,7 +150,7 @@ public class DicomWebService {
         String action = sopUid != null ? "instance.retrieve" : "study.retrieve";
         return scope(actor, StudyAction.RETRIEVE).chain(scope -> storedIn(scope, studyUid, seriesUid, sopUid)
                 .onFailure(ProblemException.class)
-                .call(() -> refusedIfExists(actor, action, studyUid))
+                .call(() -> refusedIfOutside(actor, action, studyUid, scope))
                 .call(found -> releases.record(actor, scope, found.getFirst().studyId(), found.size(),
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW)));
     }

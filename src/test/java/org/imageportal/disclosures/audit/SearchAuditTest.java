@@ -48,6 +48,14 @@ class SearchAuditTest {
 
         given().auth().oauth2(token).get("/dicomweb/studies/" + study.studyUid() + "/series").then().statusCode(200);
         assertThat(lastDetail(desk.id(), "query.series", "success")).contains("\"found\": 1");
+
+        // what the search did not do as asked is said, not silently dropped
+        io.restassured.response.Response fuzzy = given().auth().oauth2(token).queryParam("PatientName", "Testpatient*")
+                .queryParam("fuzzymatching", "true").queryParam("00181030", "x").get("/dicomweb/studies");
+        fuzzy.then().statusCode(200);
+        assertThat(fuzzy.headers().getValues("Warning")).anyMatch(w -> w.startsWith("299 ")
+                && w.contains("fuzzymatching")).anyMatch(w -> w.contains("1 matching key(s) not supported"));
+        assertThat(lastDetail(desk.id(), "query.studies", "success")).contains("PatientName,1 other");
     }
 
     @Test
@@ -71,5 +79,19 @@ class SearchAuditTest {
         // a study that does not exist: the same answer, nothing to record against
         given().auth().oauth2(token).get("/dicomweb/studies/" + TestDicom.newUid() + "/metadata").then()
                 .statusCode(404);
+    }
+
+    @Test
+    void aSearchInOnesOwnStudyThatFindsNothingIsNoRefusal() throws Exception {
+        TestDicom.Patient mine = TestDicom.Patient.random();
+        TestDicom study = TestDicom.ct(mine).seed(33);
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(study.bytes())).then().statusCode(200);
+        TestRealm.User me = TestRealm.createUser("patient");
+        Dicomweb.linkAccount(db, mine.id(), me.id());
+        String token = TestRealm.mfaToken(me);
+        given().auth().oauth2(token).queryParam("Modality", "MR")
+                .get("/dicomweb/studies/" + study.studyUid() + "/series").then().statusCode(200);
+        assertThat(lastDetail(me.id(), "query.series", "success")).contains("\"found\": 0");
+        assertThat(lastDetail(me.id(), "query.series", "refused")).isEmpty();
     }
 }
