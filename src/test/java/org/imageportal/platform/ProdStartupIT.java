@@ -105,10 +105,12 @@ class ProdStartupIT {
                     .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
             assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/q/metrics"))
                     .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            // the same through the reverse proxy, for a client on the internet
-            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/q/metrics"))
-                    .header("X-Forwarded-For", "198.51.100.7").build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            // the same through the reverse proxy, for a client on the internet, even one claiming to be local
+            for (String claimed : List.of("198.51.100.7", "127.0.0.1")) {
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/q/metrics"))
+                        .header("X-Forwarded-For", claimed).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            }
         } finally {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);

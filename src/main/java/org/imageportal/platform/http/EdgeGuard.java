@@ -67,8 +67,12 @@ public class EdgeGuard {
     /** Metrics tell much about the installation: only the configured monitoring addresses read them. */
     void checkMetricsClient(RoutingContext context) {
         var allowed = config.metricsFrom().orElse(java.util.List.of());
-        var address = context.request().remoteAddress();
-        if (allowed.isEmpty() || address != null && Cidr.anyContains(allowed, address.hostAddress())) {
+        // the connection's own peer, never a forwarded address (a client can write X-Forwarded-For itself), and
+        // only directly: anything that came through the reverse proxy carries forwarding headers
+        var peer = context.request().connection().remoteAddress();
+        boolean forwarded = context.request().getHeader("X-Forwarded-For") != null
+                || context.request().getHeader("Forwarded") != null;
+        if (allowed.isEmpty() || !forwarded && peer != null && Cidr.anyContains(allowed, peer.hostAddress())) {
             context.next();
             return;
         }
