@@ -34,11 +34,14 @@ class AuditAnchor {
     /** A fixed, opaque name: the same for every portal instance sharing the bucket. */
     static final ObjectKey KEY = key();
 
-    /** What was anchored; {@code signed} is false when the stored signature does not match (a forged anchor). */
-    record Head(long seq, String hash, Instant at, boolean signed) {
+    /**
+     * What was anchored; {@code signed} is false when the stored signature does not match (a forged anchor), and
+     * {@code legacy} when the anchor carries no signature at all (written before anchors were signed).
+     */
+    record Head(long seq, String hash, Instant at, boolean signed, boolean legacy) {
 
         Head(long seq, String hash, Instant at) {
-            this(seq, hash, at, true);
+            this(seq, hash, at, true, false);
         }
     }
 
@@ -71,12 +74,12 @@ class AuditAnchor {
             String stored = json.getString("mac");
             boolean signed = stored != null && MessageDigest.isEqual(
                     stored.getBytes(StandardCharsets.US_ASCII), mac(seq, hash, at).getBytes(StandardCharsets.US_ASCII));
-            return Optional.of(new Head(seq, hash, Instant.parse(at), signed));
+            return Optional.of(new Head(seq, hash, Instant.parse(at), signed, stored == null));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (RuntimeException e) {
             // not even readable as an anchor: as untrustworthy as a wrong signature
-            return Optional.of(new Head(-1, "", Instant.EPOCH, false));
+            return Optional.of(new Head(-1, "", Instant.EPOCH, false, false));
         }
     }
 

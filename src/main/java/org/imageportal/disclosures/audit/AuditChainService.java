@@ -57,8 +57,12 @@ public class AuditChainService {
         MISSING
     }
 
-    /** The anchor as compared. */
-    public record AnchorCheck(AnchorState state, Long seq, String hash, Instant at) {
+    /** The anchor as compared; {@code legacy}: an unsigned anchor from before anchors were signed, trusted once. */
+    public record AnchorCheck(AnchorState state, Long seq, String hash, Instant at, boolean legacy) {
+
+        AnchorCheck(AnchorState state, Long seq, String hash, Instant at) {
+            this(state, seq, hash, at, false);
+        }
     }
 
     /** The outcome: {@code intact} only if the chain is unbroken and agrees with the anchor. */
@@ -117,7 +121,7 @@ public class AuditChainService {
                         Map.of("reason", "chain broken")).replaceWith((Head) null);
             }
             Uni<Head> stored = store(new Head(v.headSeq(), v.headHash(), clock.instant()));
-            return v.anchor().state() == AnchorState.NONE
+            return v.anchor().state() == AnchorState.NONE || v.anchor().legacy()
                     ? stored.call(head -> audit.record("system", FIRST_ANCHOR, "success", "audit",
                             Map.of("seq", head.seq())))
                     : stored;
@@ -231,15 +235,31 @@ public class AuditChainService {
 
     private Uni<AnchorCheck> compare(Optional<Head> anchored) {
         if (anchored.isEmpty()) {
-            return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM portal.audit_event WHERE action = $1 "
-                    + "AND outcome = 'success') AS made").execute(Tuple.of(FIRST_ANCHOR)).map(rows -> new AnchorCheck(
-                            rows.iterator().next().getBoolean("made") ? AnchorState.MISSING : AnchorState.NONE, null,
-                            null, null));
+            return anchoringRecorded().map(made -> new AnchorCheck(made ? AnchorState.MISSING : AnchorState.NONE,
+                    null, null, null));
         }
         Head head = anchored.get();
         if (!head.signed()) {
-            return Uni.createFrom().item(new AnchorCheck(AnchorState.FORGED, null, null, null));
+            if (!head.legacy()) {
+                return Uni.createFrom().item(new AnchorCheck(AnchorState.FORGED, null, null, null));
+            }
+            // written before anchors were signed: trusted as it is until the first signed anchoring replaces it,
+            // never after one (removing a signature must not be a way back)
+            return anchoringRecorded().chain(made -> made
+                    ? Uni.createFrom().item(new AnchorCheck(AnchorState.FORGED, null, null, null))
+                    : compareSigned(head).map(c -> new AnchorCheck(c.state(), c.seq(), c.hash(), c.at(), true)));
         }
+        return compareSigned(head);
+    }
+
+    /** Whether the trail records a signed anchoring, after which an anchor must always exist and be signed. */
+    private Uni<Boolean> anchoringRecorded() {
+        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM portal.audit_event WHERE action = $1 "
+                + "AND outcome = 'success') AS made").execute(Tuple.of(FIRST_ANCHOR))
+                .map(rows -> rows.iterator().next().getBoolean("made"));
+    }
+
+    private Uni<AnchorCheck> compareSigned(Head head) {
         if (head.seq() == 0) {
             // anchored while the trail was still empty: the genesis, which every trail follows
             return Uni.createFrom().item(new AnchorCheck(AuditChain.hex(AuditChain.GENESIS).equals(head.hash())
