@@ -144,6 +144,25 @@ class Part10ReaderTest {
     }
 
     @Test
+    void aPrivateValueTheToolkitReadsAsASequenceMustBeOne() throws Exception {
+        byte[] base = TestDicom.ct(patient).bytes();
+        int pixels = org.imageportal.studies.Dicomweb.indexOf(base, new byte[]{(byte) 0xE0, 0x7F, 0x10, 0x00}, 132);
+        java.io.ByteArrayOutputStream crafted = new java.io.ByteArrayOutputStream();
+        crafted.write(base, 0, pixels);
+        // (0019,0010) LO "HOLOGIC, Inc." : a creator whose (0019,xx8A) the toolkit always reads as a sequence
+        crafted.write(new byte[]{0x19, 0x00, 0x10, 0x00, 'L', 'O', 14, 0});
+        crafted.write("HOLOGIC, Inc. ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        // (0019,108A) UN of 4 bytes that look like an item tag, then an element whose value reads as a 2 GB length
+        crafted.write(new byte[]{0x19, 0x00, (byte) 0x8A, 0x10, 'U', 'N', 0, 0, 4, 0, 0, 0});
+        crafted.write(new byte[]{(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0});
+        crafted.write(new byte[]{0x19, 0x00, (byte) 0x8C, 0x10, 'L', 'O', 4, 0});
+        crafted.write(new byte[]{(byte) 0xF0, (byte) 0xFF, (byte) 0xFF, 0x7F});
+        crafted.write(base, pixels, base.length - pixels);
+        assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(crafted.toByteArray()), LIMITS))
+                .isInstanceOf(DicomRejection.class);
+    }
+
+    @Test
     void attributeTagValuesAreEightHexDigitsGroupThenElement() throws Exception {
         com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
         com.pixelmed.dicom.AttributeTagAttribute pointer = new com.pixelmed.dicom.AttributeTagAttribute(
