@@ -2,7 +2,7 @@ package org.imageportal.platform.errors;
 
 import java.net.URI;
 
-/** The catalogue of problem types the portal answers with; one slug each, documented in the README. */
+/** The catalogue of problem types the portal answers with; one slug each, documented in docs/endpoints.md. */
 public enum ProblemType {
 
     BAD_REQUEST("bad-request", "The request is not valid", 400), VALIDATION("validation", "Some input is not valid",
