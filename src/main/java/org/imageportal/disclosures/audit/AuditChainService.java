@@ -129,13 +129,15 @@ public class AuditChainService {
     }
 
     /**
-     * Runs an anchoring while no other portal instance anchors (a transaction-scoped advisory lock in PostgreSQL),
-     * so two instances never race a newer anchor with an older one. Busy elsewhere: nothing is done (null).
+     * Runs an anchoring while no other portal instance anchors (a session-level advisory lock in PostgreSQL, held on
+     * one connection but outside any transaction: verification and the object store's I/O take a while), so two
+     * instances never race a newer anchor with an older one. Busy elsewhere: nothing is done (null).
      */
     private <T> Uni<T> exclusively(java.util.function.Supplier<Uni<T>> work) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS mine")
+        return pool.withConnection(connection -> connection.preparedQuery("SELECT pg_try_advisory_lock($1) AS mine")
                 .execute(Tuple.of(ANCHOR_LOCK)).chain(rows -> rows.iterator().next().getBoolean("mine")
-                        ? work.get()
+                        ? work.get().eventually(() -> connection.preparedQuery("SELECT pg_advisory_unlock($1)")
+                                .execute(Tuple.of(ANCHOR_LOCK)))
                         : Uni.createFrom().nullItem()));
     }
 
