@@ -187,9 +187,10 @@ public class UploadService {
     /** An entry's stream whose close does not close the archive. */
     /**
      * Counts what passes and stops at a limit: for the expanded stream, the upload's total and (past 32 MiB) a
-     * hundred times what the compressed stream has delivered so far.
+     * hundred times what the compressed stream has delivered so far. Skipped bytes count too: InputStream's own
+     * skip reads through {@link #read(byte[], int, int)}.
      */
-    private static final class Counted extends FilterInputStream {
+    private static final class Counted extends InputStream {
 
         /** The limit was reached: nothing more is read from this upload. */
         static final class Tripped extends IOException {
@@ -202,13 +203,14 @@ public class UploadService {
         private static final long RATIO_FROM = 32L << 20;
         private static final int RATIO = 100;
 
+        private final InputStream in;
         private final long limit;
         private final Counted compressed;
         private long count;
         private String reason;
 
         Counted(InputStream in, long limit, Counted compressed) {
-            super(in);
+            this.in = in;
             this.limit = limit;
             this.compressed = compressed;
         }
@@ -224,26 +226,12 @@ public class UploadService {
             if (reason != null) {
                 throw new Tripped(reason);
             }
-            int n = super.read(b, off, len);
+            int n = in.read(b, off, len);
             if (n > 0) {
                 count += n;
                 check();
             }
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] scratch = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
         }
 
         private void check() throws Tripped {
