@@ -132,7 +132,7 @@ class AccountingRepository {
                 + "AND NOT EXISTS (SELECT 1 FROM portal.patient p WHERE p.account_subject = a.actor) "
                 // a physician's releases are disclosures, listed from their records, unless by break-glass
                 + "AND (a.detail ? 'breakGlass' OR NOT EXISTS (SELECT 1 FROM portal.provider v "
-                + "WHERE v.account_subject = a.actor)) ORDER BY a.seq")
+                + "WHERE v.account_subject = a.actor)) ORDER BY a.id")
                 .execute(Tuple.of(patient, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC),
                         "patient:" + patient))
                 .map(rows -> {

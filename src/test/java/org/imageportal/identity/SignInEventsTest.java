@@ -53,7 +53,7 @@ class SignInEventsTest extends BrowserTest {
 
     private List<String> actions(String actor) throws Exception {
         return rows("SELECT action || '/' || outcome FROM portal.audit_event WHERE actor = ? "
-                + "AND action LIKE 'auth.%' ORDER BY seq", actor);
+                + "AND action LIKE 'auth.%' ORDER BY id", actor);
     }
 
     @Test

@@ -76,10 +76,12 @@ public class AuditChainService {
     private final AuditTrail audit;
     private final Clock clock;
     private final CpuPool cpu;
+    private final AuditSealer sealer;
 
     AuditChainService(Pool pool, AuditSearchService search, AuditAnchor anchors, AuditTrail audit, Clock clock,
-            CpuPool cpu) {
+            CpuPool cpu, AuditSealer sealer) {
         this.cpu = cpu;
+        this.sealer = sealer;
         this.pool = pool;
         this.search = search;
         this.anchors = anchors;
@@ -95,9 +97,9 @@ public class AuditChainService {
                         : Map.of("entries", v.entries(), "brokenAt", v.firstBroken().seq())));
     }
 
-    /** Recomputes the whole chain. */
+    /** Recomputes the whole chain, after sealing what was appended up to now. */
     public Uni<Verification> verify() {
-        Uni<Optional<Head>> anchored = blocking(anchors::read);
+        Uni<Optional<Head>> anchored = sealer.seal().chain(() -> blocking(anchors::read));
         return anchored.chain(anchor -> compare(anchor).chain(check -> walk(new Verifier(), 0).map(verifier -> {
             boolean intact = verifier.broken() == null
                     && (check.state() == AnchorState.NONE || check.state() == AnchorState.MATCHES);
@@ -175,7 +177,7 @@ public class AuditChainService {
     }
 
     private Uni<Long> extendNow() {
-        return blocking(anchors::read).chain(anchored -> compare(anchored).chain(check -> {
+        return sealer.seal().chain(() -> blocking(anchors::read)).chain(anchored -> compare(anchored).chain(check -> {
             if (check.state() != AnchorState.MATCHES) {
                 return anchorNow().replaceWith(-1L);
             }

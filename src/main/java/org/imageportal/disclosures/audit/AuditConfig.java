@@ -18,6 +18,14 @@ public interface AuditConfig {
     Duration anchorEvery();
 
     /**
+     * How often each portal instance seals the entries appended since into the chain (one sealer at a time across
+     * instances). Readers that need chain positions seal first, so this bounds only how long an entry waits for its
+     * hash when nobody reads.
+     */
+    @WithDefault("1s")
+    Duration sealEvery();
+
+    /**
      * How often the whole chain is recomputed on its own (the anchoring checks only the entries written since the
      * last anchor; the audit page, the API and {@code infra/portal verify-audit} recompute it on demand).
      */

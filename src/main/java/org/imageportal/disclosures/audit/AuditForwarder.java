@@ -34,8 +34,10 @@ public class AuditForwarder {
     private final SyslogConfig config;
     private final AuditSource source;
     private final SyslogSender sender;
+    private final AuditSealer sealer;
 
-    AuditForwarder(Pool pool, AuditSearchService search, SyslogConfig config, AuditConfig audit) {
+    AuditForwarder(Pool pool, AuditSearchService search, SyslogConfig config, AuditConfig audit, AuditSealer sealer) {
+        this.sealer = sealer;
         this.pool = pool;
         this.search = search;
         this.config = config;
@@ -64,6 +66,8 @@ public class AuditForwarder {
         String destination = "syslog:" + config.host().orElse("-") + ":" + config.port();
         pool.preparedQuery("INSERT INTO portal.audit_forwarding (destination) VALUES ($1) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(destination)).await().indefinitely();
+        // the repository receives entries in chain order: what was appended up to now is sealed first
+        sealer.seal().await().indefinitely();
         UUID holder = UUID.randomUUID();
         // long enough for one batch's connection; a send that overruns it may be repeated by another instance
         double leaseSeconds = config.timeout().toSeconds() * 3.0;

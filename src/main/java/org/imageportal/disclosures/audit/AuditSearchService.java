@@ -37,14 +37,17 @@ public class AuditSearchService {
 
     private final Pool pool;
     private final AuditTrail audit;
+    private final AuditSealer sealer;
 
-    AuditSearchService(Pool pool, AuditTrail audit) {
+    AuditSearchService(Pool pool, AuditTrail audit, AuditSealer sealer) {
         this.pool = pool;
         this.audit = audit;
+        this.sealer = sealer;
     }
 
     public Uni<List<Found>> search(String viewer, Criteria c) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portal.audit_event WHERE true");
+        // what was appended up to now is sealed first, so the search finds it with its position
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portal.audit_event WHERE seq IS NOT NULL");
         List<Object> params = new ArrayList<>();
         if (c.patient() != null) {
             params.add("patient:" + c.patient());
@@ -75,7 +78,7 @@ public class AuditSearchService {
         }
         params.add(c.limit());
         sql.append(" ORDER BY seq DESC LIMIT $").append(params.size());
-        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+        return sealer.seal().chain(() -> pool.preparedQuery(sql.toString()).execute(Tuple.from(params))).map(rows -> {
             List<Found> out = new ArrayList<>();
             for (Row r : rows) {
                 Entry e = entry(r);
@@ -91,7 +94,7 @@ public class AuditSearchService {
                 "found", found.size())));
     }
 
-    /** Entries after {@code afterSeq}, in chain order, for export. */
+    /** Sealed entries after {@code afterSeq}, in chain order, for export. */
     public Uni<List<Entry>> run(long afterSeq, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM portal.audit_event WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .execute(Tuple.of(afterSeq, limit)).map(rows -> {

@@ -13,8 +13,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Writes audit events. Events that record an action are written in the action's own transaction (pass its
  * connection), so the action cannot happen without its record. Details hold ids and reasons, never PHI values.
- * The database chains every entry to the one before it as it is inserted (V15); {@link AuditChainService} verifies
- * the chain and anchors its head outside the database.
+ * An insert takes no lock of the trail: {@link AuditSealer} chains the committed entries afterwards, each to the one
+ * before it (V27); {@link AuditChainService} verifies the chain and anchors its head outside the database.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -35,9 +35,7 @@ public class AuditTrail {
 
     /**
      * Makes {@code change} and records the event in one statement (a data-modifying WITH), so in one round trip and one
-     * implicit transaction: both or neither. Appending to the chain takes a lock held until commit; inside one
-     * statement it is held only while PostgreSQL inserts and commits, never while a reply travels to the portal and
-     * the next statement back (which, under load, made audited transactions queue behind each other).
+     * implicit transaction: both or neither.
      */
     public Uni<Void> recordWith(SqlClient client, Change change, String actor, String action, String outcome,
             String entity, Map<String, Object> detail) {
@@ -54,7 +52,7 @@ public class AuditTrail {
     /**
      * Makes {@code condition} (an UPDATE ... RETURNING), and only for the rows it returned {@code alongside} (an INSERT
      * ... SELECT ... FROM {@value #DONE}, its own parameters numbered from $1) and the event, all in one statement:
-     * one round trip, one implicit transaction, the chain's lock held only while PostgreSQL inserts and commits. True
+     * one round trip, one implicit transaction. True
      * if the condition returned a row.
      */
     public Uni<Boolean> recordIf(SqlClient client, Change condition, Change alongside, String actor, String action,

@@ -87,7 +87,7 @@ class AuditChainTest {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement();
                 ResultSet r = s
-                        .executeQuery("SELECT action, outcome FROM portal.audit_event ORDER BY seq DESC LIMIT 1")) {
+                        .executeQuery("SELECT action, outcome FROM portal.audit_event ORDER BY id DESC LIMIT 1")) {
             r.next();
             assertThat(r.getString(1)).isEqualTo("audit.verify");
             assertThat(r.getString(2)).isEqualTo("intact");
@@ -104,11 +104,62 @@ class AuditChainTest {
                     .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.executeUpdate("TRUNCATE portal.audit_event"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
-            // an insert cannot choose its place or hashes: the trigger overwrites them
-            s.executeUpdate("INSERT INTO portal.audit_event (actor, action, outcome, seq, prev_hash, hash) "
-                    + "VALUES ('forger', 'test.forged', 'success', 1, '\\x00', '\\x00')");
+            // an insert cannot choose its place or hashes: they stay empty until the sealer gives them
+            try (ResultSet r = s.executeQuery("INSERT INTO portal.audit_event (actor, action, outcome, seq, prev_hash, "
+                    + "hash) VALUES ('forger', 'test.forged', 'success', 1, '\\x00', '\\x00') "
+                    + "RETURNING seq, prev_hash, hash")) {
+                r.next();
+                assertThat(r.getObject(1)).isNull();
+                assertThat(r.getObject(2)).isNull();
+                assertThat(r.getObject(3)).isNull();
+            }
+            // nor seal entries by hand: only the sealer's function may give positions
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE portal.audit_event SET seq = 1 WHERE seq IS NULL"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
         }
         assertThat(verify().getBoolean("intact")).isTrue();
+        assertThat(Long.parseLong(org.imageportal.studies.Dicomweb.queryString(db,
+                "SELECT count(*)::text FROM portal.audit_event WHERE action = ? AND seq IS NOT NULL", "test.forged")))
+                .as("the forger's entry sealed into the chain in its own place").isPositive();
+    }
+
+    @Test
+    void anOpenAuditedTransactionHoldsUpNoOtherAuditedWrite() throws Exception {
+        String tag = "t" + System.nanoTime();
+        String insert = "INSERT INTO portal.audit_event (actor, action, outcome, entity) VALUES (?, ?, 'success', 'audit')";
+        try (Connection slow = db.getConnection(); Connection quick = db.getConnection()) {
+            slow.setAutoCommit(false);
+            try (PreparedStatement p = slow.prepareStatement(insert)) {
+                p.setString(1, tag);
+                p.setString(2, "test.slow");
+                p.executeUpdate();
+            }
+            try (Statement s = quick.createStatement(); PreparedStatement p = quick.prepareStatement(insert)) {
+                s.execute("SET statement_timeout = '3s'");
+                p.setString(1, tag);
+                p.setString(2, "test.quick");
+                // appending used to wait for the other transaction's commit
+                p.executeUpdate();
+                // the sealer too goes on while the transaction is open (on this connection: the test's pool is small)
+                s.execute("SELECT portal.audit_seal(1000000, true)");
+                try (ResultSet r = s.executeQuery("SELECT seq FROM portal.audit_event WHERE actor = '" + tag
+                        + "' AND action = 'test.quick'")) {
+                    assertThat(r.next()).isTrue();
+                    assertThat(r.getObject(1)).as("sealed while the other transaction is still open").isNotNull();
+                }
+            }
+            slow.commit();
+        }
+        seal();
+        assertThat(sealedAt(tag, "test.slow")).as("sealed after its commit, behind what was sealed before")
+                .isGreaterThan(sealedAt(tag, "test.quick"));
+        assertThat(verify().getBoolean("intact")).isTrue();
+    }
+
+    private Long sealedAt(String actor, String action) throws Exception {
+        String seq = org.imageportal.studies.Dicomweb.queryString(db,
+                "SELECT seq::text FROM portal.audit_event WHERE actor = ? AND action = '" + action + "'", actor);
+        return seq == null || seq.isEmpty() ? null : Long.valueOf(seq);
     }
 
     @Test
@@ -117,6 +168,7 @@ class AuditChainTest {
         long seq;
         long id;
         String original;
+        seal();
         try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
             ResultSet r = s.executeQuery("SELECT seq, id, detail::text FROM portal.audit_event "
                     + "WHERE action = 'test.awkward' ORDER BY seq DESC LIMIT 1");
@@ -156,6 +208,7 @@ class AuditChainTest {
         writeAwkwardEntries();
         List<Object[]> removed = new ArrayList<>();
         long seq;
+        seal();
         try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
             ResultSet r = s.executeQuery("SELECT max(seq) FROM portal.audit_event WHERE action = 'test.awkward'");
             r.next();
@@ -180,6 +233,7 @@ class AuditChainTest {
         JsonPath anchored = given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(200)
                 .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES")).extract().jsonPath();
         long anchoredSeq = anchored.getLong("anchor.seq");
+        seal();
         List<Object[]> removed;
         try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
             removed = rows(owner, anchoredSeq - 1, Long.MAX_VALUE);
@@ -192,11 +246,8 @@ class AuditChainTest {
                     .body("anchor.state", equalTo("TRUNCATED"));
             given().auth().oauth2(officer).post("/api/audit/anchor").then().statusCode(409);
         } finally {
-            try (Connection owner = DbOwner.connect(); Statement s = owner.createStatement()) {
-                // drop what was chained onto the cut tail meanwhile (the verifications above), then put the tail back
-                s.executeUpdate("DELETE FROM portal.audit_event WHERE seq >= " + (anchoredSeq - 1));
-            }
-            restore(removed);
+            // drop what was sealed onto the cut tail meanwhile (the verifications above), then put the tail back
+            restore(removed, anchoredSeq - 1);
         }
         given().auth().oauth2(officer).get("/api/audit/verify").then().statusCode(200)
                 .body("intact", equalTo(true)).body("anchor.state", equalTo("MATCHES"));
@@ -328,11 +379,28 @@ class AuditChainTest {
         return rows;
     }
 
-    /** Puts rows back exactly as they were (the chaining trigger off inside this transaction only). */
+    /** Seals what was appended up to now, as readers of chain positions do. */
+    private void seal() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT portal.audit_seal(1000000, true)");
+        }
+    }
+
     private static void restore(List<Object[]> rows) throws SQLException {
+        restore(rows, Long.MAX_VALUE);
+    }
+
+    /**
+     * Removes the sealed entries from {@code dropFromSeq} on and puts rows back exactly as they were, holding the
+     * sealer's lock so that nothing is sealed in between (the trigger that empties chain columns off inside this
+     * transaction only).
+     */
+    private static void restore(List<Object[]> rows, long dropFromSeq) throws SQLException {
         try (Connection owner = DbOwner.connect()) {
             owner.setAutoCommit(false);
             try (Statement s = owner.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(7308912431)");
+                s.executeUpdate("DELETE FROM portal.audit_event WHERE seq >= " + dropFromSeq);
                 s.execute("ALTER TABLE portal.audit_event DISABLE TRIGGER audit_chain");
                 try (PreparedStatement p = owner.prepareStatement("INSERT INTO portal.audit_event (id, at, actor, "
                         + "action, outcome, entity, detail, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {

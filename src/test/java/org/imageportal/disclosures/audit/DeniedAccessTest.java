@@ -31,7 +31,7 @@ class DeniedAccessTest {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             String found = Dicomweb.queryString(db, "SELECT detail->>'method' || ' ' || (detail->>'path') "
-                    + "FROM portal.audit_event WHERE action = 'access.denied' AND actor = ? ORDER BY seq DESC LIMIT 1",
+                    + "FROM portal.audit_event WHERE action = 'access.denied' AND actor = ? ORDER BY id DESC LIMIT 1",
                     actor);
             if (expected.equals(found) || System.nanoTime() > deadline) {
                 return found;

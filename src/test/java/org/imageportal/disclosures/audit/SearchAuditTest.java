@@ -30,7 +30,7 @@ class SearchAuditTest {
     private String lastDetail(String actor, String action, String outcome) throws Exception {
         return Dicomweb.queryString(db, "SELECT coalesce((SELECT detail::text || ' @' || coalesce(entity, '') "
                 + "FROM portal.audit_event WHERE actor = ? AND action = '" + action + "' AND outcome = '" + outcome
-                + "' ORDER BY seq DESC LIMIT 1), '')", actor);
+                + "' ORDER BY id DESC LIMIT 1), '')", actor);
     }
 
     @Test
