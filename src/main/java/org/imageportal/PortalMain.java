@@ -60,7 +60,11 @@ public class PortalMain implements QuarkusApplication {
     }
 
     private int migrate() {
-        var result = flyway.get().migrate();
+        var outcome = org.imageportal.platform.db.SchemaMigration.migrate(flyway.get());
+        if (!outcome.realigned().isEmpty()) {
+            System.out.printf("reworded migrations realigned: %s%n", String.join(", ", outcome.realigned()));
+        }
+        var result = outcome.result();
         System.out.printf("schema %s: %d migrations applied, now at version %s%n", result.schemaName,
                 result.migrationsExecuted, result.targetSchemaVersion == null
                         ? result.initialSchemaVersion

@@ -1,4 +1,4 @@
--- Issue 5: when a share link was last opened (for the patient's dashboard), and the patient's notifications (one
+-- When a share link was last opened (for the patient's dashboard), and the patient's notifications (one
 -- per opening of something they shared). Notifications are kept; the app role may only mark them read.
 ALTER TABLE portal.share_link ADD COLUMN last_opened_at timestamptz;
 GRANT UPDATE (last_opened_at) ON portal.share_link TO ${app_role};

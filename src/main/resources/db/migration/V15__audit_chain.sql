@@ -1,4 +1,4 @@
--- The audit trail becomes tamper-evident (issue 6): every entry carries its position in the chain (seq), the
+-- The audit trail becomes tamper-evident: every entry carries its position in the chain (seq), the
 -- hash of the entry before it and its own hash,
 --     hash = SHA-256(prev_hash || UTF-8 of the canonical text),
 -- where the canonical text is the JSON array [seq, at, actor, action, outcome, entity, detail] as PostgreSQL prints

@@ -1,4 +1,4 @@
--- Accounting of disclosures (45 CFR 164.528, issue 6).
+-- Accounting of disclosures (45 CFR 164.528).
 
 -- Every disclosure is either accountable (it goes in the accounting the patient may ask for) or excepted, with the
 -- exception of 164.528(a)(1) that applies. Disclosures made outside the portal (a subpoena, a mailed CD) are

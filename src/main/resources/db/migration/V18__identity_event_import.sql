@@ -1,4 +1,4 @@
--- Sign-in and administrative events are copied from Keycloak into the audit trail (issue 6). Per stream (the
+-- Sign-in and administrative events are copied from Keycloak into the audit trail. Per stream (the
 -- realm's user events, its admin events): the time of the newest event copied and the ids copied at exactly that
 -- time, so that a run starts where the last one ended without copying an event twice.
 CREATE TABLE portal.identity_event_cursor (

@@ -1,4 +1,4 @@
--- Break-glass (issue 7): staff with the break-glass permission open a study outside any share, only with a reason,
+-- Break-glass: staff with the break-glass permission open a study outside any share, only with a reason,
 -- for a limited time; every opening waits for the privacy officer's review. Kept after the study is gone.
 CREATE TABLE portal.break_glass (
     id           uuid PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Retention schedules (issue 7). Each study is kept until the first matching rule says: a number of years after
+-- Retention schedules. Each study is kept until the first matching rule says: a number of years after
 -- the study, and (for rules that say so) at least until the patient reaches an age. A legal hold keeps a study
 -- whatever the rules say. What goes leaves a tombstone: the study's row id, its patient, date, modalities, counts
 -- and why, without any name, identifier or description; its audit entries and disclosure records stay.

@@ -1,4 +1,4 @@
--- De-identified copies for teaching and research (issue 7). A project holds the secret that keys its pseudonyms,
+-- De-identified copies for teaching and research. A project holds the secret that keys its pseudonyms,
 -- remapped UIDs and date offsets, so re-running a copy maps the same. A copy is stored like any study (encrypted,
 -- its own data key) under a pseudonymous registry entry that is marked de-identified: it has no person to verify
 -- and no account, and its studies can be shared by link on the practice's authority.

@@ -1,4 +1,4 @@
--- Patient registry contact details and the front desk's identity verifications (issue 4). A verification is
+-- Patient registry contact details and the front desk's identity verifications. A verification is
 -- evidence: the app role may add and read it, never change or remove it.
 ALTER TABLE portal.patient ADD COLUMN email text;
 ALTER TABLE portal.patient ADD COLUMN phone text;

@@ -1,4 +1,4 @@
--- Patient self-service (issue 4): the body part a patient sees in their study list, and the activation of the
+-- Patient self-service: the body part a patient sees in their study list, and the activation of the
 -- portal accounts the front desk issues (the activation code works once and only within its window).
 ALTER TABLE portal.series ADD COLUMN body_part text NOT NULL DEFAULT '';
 

@@ -1,4 +1,4 @@
--- Referring physicians (issue 4): invited by an administrator or the privacy officer; each has a Keycloak account
+-- Referring physicians: invited by an administrator or the privacy officer; each has a Keycloak account
 -- with the provider role, found here by that account. The NPI identifies the physician across practices.
 CREATE TABLE portal.provider (
     id              uuid PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Sharing with registered referring physicians (issue 5) and the disclosure records every release to someone
+-- Sharing with registered referring physicians and the disclosure records every release to someone
 -- other than the patient writes in its own transaction (45 CFR 164.528).
 
 CREATE TABLE portal.share_grant (

@@ -1,4 +1,4 @@
--- Share links for recipients without an account (issue 5). Only a hash of the token is stored; the access code
+-- Share links for recipients without an account. Only a hash of the token is stored; the access code
 -- is stored as a slow salted hash. Scope (study, series), purpose, permissions and limits never change after issue;
 -- revocation is one way.
 CREATE TABLE portal.share_link (

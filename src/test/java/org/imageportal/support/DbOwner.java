@@ -14,10 +14,21 @@ public final class DbOwner {
     }
 
     public static Connection connect() throws SQLException {
-        String url = "jdbc:postgresql://" + env("PORTAL_DB_HOST", "127.0.0.1") + ":" + env("PORTAL_DB_PORT", "5432")
-                + "/" + env("PORTAL_DB_NAME", "portal_test");
-        return DriverManager.getConnection(url, env("PORTAL_DB_OWNER_USER", "portal_owner"),
-                System.getenv("PORTAL_DB_OWNER_PASSWORD"));
+        return DriverManager.getConnection(url(), user(), password());
+    }
+
+    /** The test database's JDBC URL. */
+    public static String url() {
+        return "jdbc:postgresql://" + env("PORTAL_DB_HOST", "127.0.0.1") + ":" + env("PORTAL_DB_PORT", "5432") + "/"
+                + env("PORTAL_DB_NAME", "portal_test");
+    }
+
+    public static String user() {
+        return env("PORTAL_DB_OWNER_USER", "portal_owner");
+    }
+
+    public static String password() {
+        return System.getenv("PORTAL_DB_OWNER_PASSWORD");
     }
 
     /** The portal's database role. */

@@ -28,7 +28,7 @@ import com.microsoft.playwright.options.SelectOption;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The sharing journey of issue 5 in real Chromium: the patient makes a link with an access code on the dashboard; a
+ * The sharing journey in real Chromium: the patient makes a link with an access code on the dashboard; a
  * fresh anonymous browser is locked out after five wrong codes; with a new link and the right code the recipient
  * opens the viewer and the image is drawn (checked on the canvas pixels, windowed as the file says); the download
  * is a ZIP with a DICOMDIR; the dashboard shows the opening and a notification; after one click on Revoke the
