@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.imageportal.disclosures.AccountingService;
@@ -49,7 +50,8 @@ import io.quarkus.runtime.configuration.ConfigUtils;
  * goes through the feature's own service, acting as the demo user who would do it, so the audit trail reads as if
  * they had. Each step looks first whether it was done already: running it again changes nothing. A share link's
  * token and code are known only when issued, so they are kept in a file of the local state for the next run to
- * show again. Refuses to run outside the demonstration and test stacks ({@link DemoGuard}). Blocking.
+ * show again. Refuses to run outside the demonstration and test stacks ({@link DemoGuard}). Blocking; opens its
+ * own request context, since the command runs outside any request (the Keycloak admin client is request scoped).
  */
 @ApplicationScoped
 public class DemoSeedService {
@@ -124,6 +126,7 @@ public class DemoSeedService {
      * Seeds with {@code cast}, writing the study files under {@code workDir} and keeping the share link in
      * {@code linkFile}.
      */
+    @ActivateRequestContext
     public Seeded seed(Cast cast, Path workDir, Path linkFile) {
         Optional<String> refusal = DemoGuard.refusal(config.enabled(), ConfigUtils.getProfiles(), identity.realm(),
                 DemoGuard.databaseOf(databaseUrl));
