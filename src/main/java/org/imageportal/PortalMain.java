@@ -1,9 +1,14 @@
 package org.imageportal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.demo.DemoSeedService;
 import org.imageportal.disclosures.audit.AuditChainService;
 import org.imageportal.disclosures.audit.AuditChainService.Verification;
 import org.imageportal.studies.MasterKeyRotationService;
@@ -24,6 +29,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * run before the service starts, which itself holds only the application role.</li>
  * <li>{@code verify-audit}: recompute the audit trail's hash chain and compare it with its anchor; exit 0 if
  * intact, 1 naming the first broken entry.</li>
+ * <li>{@code seed-demo --link-file PATH}: fill the demonstration realm's database with its demo data (only where
+ * {@code portal.demo.enabled} is on, never in prod); again changes nothing. Prints the share link and its access
+ * code, kept in PATH between runs; exit 3 if refused.</li>
  * </ul>
  */
 @QuarkusMain
@@ -34,6 +42,9 @@ public class PortalMain implements QuarkusApplication {
 
     @Inject
     AuditChainService auditChain;
+
+    @Inject
+    jakarta.enterprise.inject.Instance<DemoSeedService> demo;
 
     /** Only created for {@code migrate}: the serving process has no owner credentials. */
     @Inject
@@ -51,9 +62,10 @@ public class PortalMain implements QuarkusApplication {
             case "rewrap-study-keys" -> rotate(false, false);
             case "verify-audit" -> verifyAudit();
             case "migrate" -> migrate();
+            case "seed-demo" -> seedDemo(options);
             default -> {
-                System.err.println("unknown command " + args[0]
-                        + "; commands: migrate, rotate-master-key [--keep-retired], rewrap-study-keys, verify-audit");
+                System.err.println("unknown command " + args[0] + "; commands: migrate, rotate-master-key "
+                        + "[--keep-retired], rewrap-study-keys, verify-audit, seed-demo --link-file PATH");
                 yield 2;
             }
         };
@@ -70,6 +82,48 @@ public class PortalMain implements QuarkusApplication {
                         ? result.initialSchemaVersion
                         : result.targetSchemaVersion);
         return 0;
+    }
+
+    private int seedDemo(List<String> options) {
+        int at = options.indexOf("--link-file");
+        if (at < 0 || at + 1 >= options.size()) {
+            System.err.println("usage: seed-demo --link-file PATH");
+            return 2;
+        }
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("portal-demo");
+            DemoSeedService.Seeded s = demo.get().seed(DemoSeedService.Cast.standard(), work,
+                    Path.of(options.get(at + 1)));
+            System.out.printf("demo data: patient record %s; instances stored %d, already there %d; account %s; "
+                    + "physician %s; grant %s; share link %s; accounting request %s%n", s.patientId(), s.stored(),
+                    s.alreadyStored(), s.accountLinked() ? "linked now" : "linked before",
+                    s.physicianRegistered() ? "registered now" : "registered before",
+                    s.grantCreated() ? "created" : "kept", s.linkIssued() ? "issued" : "kept",
+                    s.accountingRequested() ? "made" : "kept");
+            System.out.println("share link: " + s.linkUrl());
+            System.out.println("access code: " + s.accessCode());
+            return 0;
+        } catch (DemoSeedService.Refused e) {
+            System.err.println("demo data refused: " + e.getMessage());
+            return 3;
+        } catch (IOException e) {
+            System.err.println("no working folder for the demo data: " + e.getMessage());
+            return 1;
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir);
+        }
     }
 
     private int verifyAudit() {

@@ -81,4 +81,19 @@ class PortalCommandsTest {
         assertThat(result.getErrorOutput()).contains("unknown command no-such-command")
                 .contains("rotate-master-key");
     }
+
+    @Test
+    void seedDemoAsksForTheLinkFileAndRefusesARealmWithoutTheDemoUsers(QuarkusMainLauncher launcher)
+            throws Exception {
+        LaunchResult usage = launcher.launch("seed-demo");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.getErrorOutput()).contains("usage: seed-demo --link-file PATH");
+
+        // the test realm has no user alice: the command reaches Keycloak and stops before writing anything
+        Path linkFile = Files.createTempDirectory("demo-link").resolve("link.properties");
+        LaunchResult refused = launcher.launch("seed-demo", "--link-file", linkFile.toString());
+        assertThat(refused.exitCode()).as(refused.getErrorOutput()).isEqualTo(3);
+        assertThat(refused.getErrorOutput()).contains("demo data refused", "has no user alice");
+        assertThat(linkFile).doesNotExist();
+    }
 }

@@ -36,6 +36,15 @@ public class AccountService {
         }
     }
 
+    /** An account as Keycloak holds it, found by its user name. */
+    public record Account(String subject, String username, String firstName, String lastName, String email) {
+
+        @Override
+        public String toString() {
+            return "Account[subject=" + subject + "]";
+        }
+    }
+
     /** Where an issued account stands with its activation. */
     public enum ActivationState {
         /** The activation code has not been used: Keycloak still asks for a new password. */
@@ -148,6 +157,13 @@ public class AccountService {
         representation.setRequiredActions(actions);
         user.update(representation);
         user.logout();
+    }
+
+    /** The account with exactly this user name, if the realm has one. */
+    public java.util.Optional<Account> findByUsername(String username) {
+        return keycloak.realm(config.realm()).users().searchByUsername(username, true).stream()
+                .filter(u -> username.equals(u.getUsername())).findFirst()
+                .map(u -> new Account(u.getId(), u.getUsername(), u.getFirstName(), u.getLastName(), u.getEmail()));
     }
 
     /** The account's user name (what the holder types at sign-in). */

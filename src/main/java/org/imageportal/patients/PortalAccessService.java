@@ -107,6 +107,32 @@ public class PortalAccessService {
         return deliver(request.email(), account.username(), account.activationCode(), expires);
     }
 
+    /**
+     * Links an account that exists already (made in Keycloak itself, not issued here: a demonstration realm's
+     * patient) to the patient, after a recent in-person verification, as issuing access would. Linking the same
+     * account again changes nothing; an account cannot stand for two patients, nor a patient have two accounts.
+     */
+    public void linkExistingAccount(Actor actor, UUID id, String subject, String email) {
+        PatientRow patient = patients.find(id).await().indefinitely().orElseThrow(ProblemException::notFound);
+        if (subject.equals(patient.accountSubject())) {
+            return;
+        }
+        if (patient.hasAccount() || registry.patientOfAccount(subject).await().indefinitely().isPresent()) {
+            throw new ProblemException(ProblemType.CONFLICT, "the patient or the account is linked already");
+        }
+        registry.requireRecentVerification(id).await().indefinitely();
+        patients.pool().withTransaction(tx -> patients.linkAccount(tx, id, subject, email)
+                .invoke(linked -> {
+                    if (!linked) {
+                        throw new ProblemException(ProblemType.CONFLICT,
+                                "the patient was given portal access meanwhile");
+                    }
+                })
+                .call(() -> audit.record(tx, actor.subject(), "account.linked", "success", "patient:" + id,
+                        Map.of("account", subject, "role", Role.PATIENT.realmRole()))))
+                .await().indefinitely();
+    }
+
     /** E-mails the activation when SMTP is configured; otherwise (or if sending fails) the slip carries it. */
     private AccessSlip deliver(String email, String username, String code, Instant expires) {
         if (mailer.enabled() && email != null

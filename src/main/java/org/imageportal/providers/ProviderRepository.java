@@ -51,6 +51,10 @@ public class ProviderRepository {
         return select("WHERE id = $1", Tuple.of(id)).map(rows -> rows.stream().findFirst());
     }
 
+    Uni<Optional<ProviderRow>> findByAccount(String subject) {
+        return select("WHERE account_subject = $1", Tuple.of(subject)).map(rows -> rows.stream().findFirst());
+    }
+
     Uni<List<ProviderRow>> search(String text, int limit) {
         return select("WHERE strpos(lower(name), lower($1)) > 0 OR strpos(lower(organisation), lower($1)) > 0 "
                 + "ORDER BY name, id LIMIT $2", Tuple.of(text, limit));

@@ -107,6 +107,38 @@ public class ProviderService {
         return new Invitation(id, security.publicUrl(), account.username(), account.activationCode(), expires, null);
     }
 
+    /**
+     * Records a physician whose account exists already (made in Keycloak itself, e.g. a demonstration realm's
+     * provider), with the same checks as an invitation but no new account and no activation: they sign in as they
+     * are. Registering the same account again returns the entry it has.
+     */
+    public ProviderView registerExisting(Actor actor, String subject, InviteProviderRequest request) {
+        requireInviter(actor);
+        Optional<ProviderView> existing = findByAccount(subject).await().indefinitely();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (!Npi.valid(request.npi())) {
+            throw ProblemException.invalid("the NPI is not valid", "npi",
+                    "this is not a valid NPI (its check digit does not match); check it with the physician");
+        }
+        if (providers.npiTaken(request.npi()).await().indefinitely()) {
+            throw new ProblemException(ProblemType.CONFLICT, "a physician with this NPI is already registered");
+        }
+        UUID id = UUID.randomUUID();
+        String name = request.givenName().strip() + " " + request.familyName().strip();
+        providers.pool().withTransaction(tx -> providers.insert(tx, id, subject, name, request, actor.subject())
+                .call(() -> audit.record(tx, actor.subject(), "provider.registered", "success", "provider:" + id,
+                        Map.of("account", subject, "role", Role.PROVIDER.realmRole()))))
+                .await().indefinitely();
+        return findByAccount(subject).await().indefinitely().orElseThrow();
+    }
+
+    /** The physician whose portal account this is, if they are registered. */
+    public Uni<Optional<ProviderView>> findByAccount(String subject) {
+        return providers.findByAccount(subject).map(row -> row.map(ProviderService::view));
+    }
+
     public Uni<List<ProviderView>> list(Actor actor) {
         requireInviter(actor);
         return providers.list(500).map(rows -> rows.stream().map(ProviderService::view).toList());
