@@ -62,15 +62,20 @@ final class S3Http implements AutoCloseable {
     }
 
     S3Http(StorageConfig config, int timeoutMillis, SSLContext tlsContext) {
+        this(config.endpoint(), config.region(), config.accessKey(), config.secretKey(), timeoutMillis, tlsContext);
+    }
+
+    S3Http(String endpointUrl, String region, String accessKey, String secretKey, int timeoutMillis,
+            SSLContext tlsContext) {
         this.timeoutMillis = timeoutMillis;
         this.tlsContext = tlsContext;
-        this.endpoint = HttpUrl.get(config.endpoint());
+        this.endpoint = HttpUrl.get(endpointUrl);
         this.tls = endpoint.isHttps();
         URI uri = endpoint.uri();
         this.hostHeader = uri.getPort() < 0 || uri.getPort() == HttpUrl.defaultPort(endpoint.scheme())
                 ? endpoint.host()
                 : endpoint.host() + ":" + endpoint.port();
-        this.signer = new SigV4(config.accessKey(), config.secretKey(), config.region());
+        this.signer = new SigV4(accessKey, secretKey, region);
     }
 
     /** Opens {@code key} ({@code range} null for all of it, else e.g. "bytes=0-99"); blocks until the head arrives. */
@@ -107,6 +112,105 @@ final class S3Http implements AutoCloseable {
             throw answer(exchange.connection(), head);
         }
         smallBody(exchange.connection(), head); // stored: a failure now only loses the rest of the answer
+    }
+
+    /** A whole answer: its status, the store's error code if any, the version it names and its body. */
+    record Reply(int status, String code, String versionId, byte[] body) {
+
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /**
+     * Any other request on {@code bucket} (or an object in it when {@code key} is not null), with {@code query}
+     * (sent in the order given: sorted by name, both parts URI-encoded), extra signed {@code headers} and a small
+     * {@code body} (null: none; sent with its {@code Content-MD5}); the answer's body is read whole, up to
+     * {@code bodyLimit} bytes. Every answer is returned, an error too; only a failed connection throws.
+     */
+    Reply call(String method, String bucket, ObjectKey key, java.util.List<String[]> query,
+            java.util.List<SigV4.Header> headers, byte[] body, int bodyLimit) throws IOException {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("object store requests block: not on an event loop");
+        }
+        HttpUrl.Builder url = endpoint.newBuilder().addPathSegment(bucket);
+        if (key != null) {
+            url.addPathSegments(key.value());
+        }
+        String path = url.build().encodedPath();
+        StringBuilder canonicalQuery = new StringBuilder();
+        for (String[] parameter : query) {
+            canonicalQuery.append(canonicalQuery.isEmpty() ? "" : "&").append(uriEncode(parameter[0])).append('=')
+                    .append(uriEncode(parameter[1]));
+        }
+        java.util.List<SigV4.Header> extra = new java.util.ArrayList<>(headers);
+        if (body != null) {
+            extra.add(new SigV4.Header("Content-MD5", md5(body)));
+        }
+        java.util.List<SigV4.Header> signed = signer.sign(method, hostHeader, path, canonicalQuery.toString(), extra,
+                body == null ? SigV4.EMPTY_SHA256 : SigV4.UNSIGNED_PAYLOAD, Instant.now());
+        String target = canonicalQuery.isEmpty() ? path : path + "?" + canonicalQuery;
+        Exchange exchange = exchange(request(method, target, signed, body == null ? 0 : body.length), body);
+        Head head = exchange.head();
+        if ("HEAD".equals(method)) {
+            if (head.keepAlive() && head.contentLength() >= 0) {
+                release(exchange.connection());
+            } else {
+                exchange.connection().close();
+            }
+            return new Reply(head.status(), null, head.versionId(), new byte[0]);
+        }
+        byte[] answer = wholeBody(exchange.connection(), head, bodyLimit);
+        String code = null;
+        if (head.status() / 100 != 2) {
+            Matcher m = ERROR_CODE.matcher(new String(answer, StandardCharsets.UTF_8));
+            code = m.find() ? m.group(1) : null;
+        }
+        return new Reply(head.status(), code, head.versionId(), answer);
+    }
+
+    /** The body of an answer of known length or in chunks, up to {@code limit} bytes; the connection is kept. */
+    private byte[] wholeBody(Connection connection, Head head, int limit) throws IOException {
+        try {
+            byte[] body;
+            if (head.status() == 204 || head.status() == 304) {
+                body = new byte[0]; // never a body, with or without a length
+            } else if (head.chunked()) {
+                body = connection.readChunked(limit);
+            } else if (head.contentLength() < 0) {
+                throw new IOException("the object store answered without a length");
+            } else if (head.contentLength() > limit) {
+                throw new IOException("the object store's answer is longer than " + limit + " bytes");
+            } else {
+                body = new byte[(int) head.contentLength()];
+                connection.readFully(body);
+            }
+            if (head.keepAlive()) {
+                release(connection);
+            } else {
+                connection.close();
+            }
+            return body;
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** RFC 3986 unreserved characters as they are, every other byte of the UTF-8 as %XY (what SigV4 signs). */
+    static String uriEncode(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || c == '.' || c == '~') {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
     }
 
     private static String md5(byte[] content) {
@@ -283,7 +387,8 @@ final class S3Http implements AutoCloseable {
         }
     }
 
-    private record Head(int status, long contentLength, boolean keepAlive) {
+    /** A response's head: {@code chunked} for a body in chunks, {@code versionId} the x-amz-version-id if sent. */
+    private record Head(int status, long contentLength, boolean keepAlive, boolean chunked, String versionId) {
     }
 
     /** One HTTP/1.1 connection: the head is read through a small buffer, the body from it and then the socket. */
@@ -308,6 +413,8 @@ final class S3Http implements AutoCloseable {
             int status = -1;
             long length = -1;
             boolean keepAlive = true;
+            boolean chunked = false;
+            String versionId = null;
             int total = 0;
             while (true) {
                 line.setLength(0);
@@ -333,7 +440,7 @@ final class S3Http implements AutoCloseable {
                         status = -1; // an interim answer: the real one follows
                         continue;
                     }
-                    return new Head(status, length, keepAlive);
+                    return new Head(status, chunked ? -1 : length, keepAlive, chunked, versionId);
                 }
                 int colon = line.indexOf(":");
                 if (colon <= 0) {
@@ -343,7 +450,9 @@ final class S3Http implements AutoCloseable {
                 String value = line.substring(colon + 1).strip();
                 switch (name) {
                     case "content-length" -> length = parseLength(value);
-                    case "transfer-encoding" -> length = -1; // not sent for objects; an answer without a length
+                    // not sent for objects; their answers have a length
+                    case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
+                    case "x-amz-version-id" -> versionId = value;
                     case "connection" -> keepAlive &= !value.equalsIgnoreCase("close");
                     default -> {
                         // other headers are not needed
@@ -407,6 +516,52 @@ final class S3Http implements AutoCloseable {
                     throw new EOFException("the object store closed the connection");
                 }
                 done += n;
+            }
+        }
+
+        /** A body in chunks (RFC 9112 7.1) read to its end, trailers skipped, at most {@code limit} bytes. */
+        byte[] readChunked(int limit) throws IOException {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            while (true) {
+                String line = readLine();
+                int semicolon = line.indexOf(';');
+                long size;
+                try {
+                    size = Long.parseLong((semicolon < 0 ? line : line.substring(0, semicolon)).strip(), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("the object store sent a malformed chunk size", e);
+                }
+                if (size < 0 || body.size() + size > limit) {
+                    throw new IOException("the object store's answer is longer than " + limit + " bytes");
+                }
+                if (size == 0) {
+                    while (!readLine().isEmpty()) {
+                        // trailers are not needed
+                    }
+                    return body.toByteArray();
+                }
+                byte[] chunk = new byte[(int) size];
+                readFully(chunk);
+                body.write(chunk);
+                if (!readLine().isEmpty()) {
+                    throw new IOException("the object store's chunk does not end where its size says");
+                }
+            }
+        }
+
+        private String readLine() throws IOException {
+            StringBuilder line = new StringBuilder(16);
+            while (true) {
+                int b = readByte();
+                if (b == '\n') {
+                    return line.toString();
+                }
+                if (b != '\r') {
+                    if (line.length() >= 1024) {
+                        throw new IOException("the object store sent an overlong line");
+                    }
+                    line.append((char) b);
+                }
             }
         }
 

@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AWS Signature Version 4 for the object reads (GET without a body or query) and whole-object writes (PUT), in
- * headers. The signing key depends only on the day, the region and the service, so it is derived once a day rather
+ * headers, and for the few other requests of the retained bucket (with a query and headers of their own). The signing key depends only on the day, the region and the service, so it is derived once a day rather
  * than with four HMACs per request, and the request's HMAC is a copy of a prepared one; the MinIO client's signer did
  * all of it per request, a fifth of the CPU time of opening an object while a study was served. Thread-safe.
  */
@@ -60,6 +60,39 @@ final class SigV4 {
      */
     List<Header> putUnsigned(String host, String encodedPath, Instant now) {
         return sign("PUT", host, encodedPath, null, UNSIGNED_PAYLOAD, now);
+    }
+
+    /**
+     * The headers of any signed request: {@code canonicalQuery} is the query as sent (names sorted, both parts
+     * URI-encoded, "" for none) and {@code extra} the headers to send and sign besides Host (names in lower case):
+     * x-amz-date, x-amz-content-sha256, the extra ones, and Authorization.
+     */
+    List<Header> sign(String method, String host, String encodedPath, String canonicalQuery, List<Header> extra,
+            String payload, Instant now) {
+        String amzDate = AMZ_DATE.format(now);
+        String day = amzDate.substring(0, 8);
+        java.util.TreeMap<String, String> headers = new java.util.TreeMap<>();
+        headers.put("host", host.strip());
+        headers.put("x-amz-content-sha256", payload);
+        headers.put("x-amz-date", amzDate);
+        for (Header header : extra) {
+            headers.put(header.name().toLowerCase(java.util.Locale.ROOT), header.value().strip());
+        }
+        StringBuilder canonical = new StringBuilder(256).append(method).append('\n').append(encodedPath).append('\n')
+                .append(canonicalQuery).append('\n');
+        headers.forEach((name, value) -> canonical.append(name).append(':').append(value).append('\n'));
+        String signedHeaders = String.join(";", headers.keySet());
+        canonical.append('\n').append(signedHeaders).append('\n').append(payload);
+        String scope = day + "/" + region + "/s3/aws4_request";
+        String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + HEX.formatHex(sha256(canonical));
+        String signature = HEX.formatHex(signingMac(day).doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
+        List<Header> send = new java.util.ArrayList<>(extra.size() + 3);
+        send.add(new Header("x-amz-date", amzDate));
+        send.add(new Header("x-amz-content-sha256", payload));
+        send.addAll(extra);
+        send.add(new Header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
+                + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature));
+        return send;
     }
 
     private List<Header> sign(String method, String host, String encodedPath, String range, String payload,

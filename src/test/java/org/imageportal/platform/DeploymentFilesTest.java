@@ -59,6 +59,20 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theAuditAnchorGoesToABucketCreatedWithObjectLock() throws IOException {
+        String compose = Files.readString(COMPOSE);
+        Matcher created = Pattern.compile("mc mb --ignore-existing --with-lock portal/([a-z0-9-]+)").matcher(compose);
+        assertThat(created.find()).as("the init service creates the anchor's bucket with object lock").isTrue();
+        Matcher used = Pattern.compile("PORTAL_AUDIT_ANCHOR_BUCKET: (\\S+)").matcher(compose);
+        int services = 0;
+        while (used.find()) {
+            assertThat(used.group(1)).isEqualTo(created.group(1));
+            services++;
+        }
+        assertThat(services).as("the portal and its migration step").isEqualTo(2);
+    }
+
+    @Test
     void theExampleEnvironmentHoldsNoRealSecret() throws IOException {
         exampleEnvironment().forEach((name, value) -> {
             if (name.contains("PASSWORD") || name.contains("SECRET") || name.endsWith("_KEY")

@@ -31,6 +31,7 @@ class ProdStartupIT {
             "PORTAL_COOKIE_KEY, portal.security.cookie-key",
             "PORTAL_LINK_KEYS, portal.sharing.link-keys",
             "PORTAL_AUDIT_ANCHOR_KEY, portal.audit.anchor-key",
+            "PORTAL_AUDIT_ANCHOR_BUCKET, portal.audit.anchor-bucket",
             "PORTAL_SESSION_SECRET, quarkus.oidc.token-state-manager.encryption-secret",
             "PORTAL_KEYCLOAK_URL, portal.identity.keycloak-url",
             "PORTAL_KC_API_CLIENT_SECRET, portal.identity.admin-client-secret",
@@ -53,6 +54,17 @@ class ProdStartupIT {
         assertThat(run.exitCode).as("exit code; output:\n" + run.output).isNotZero();
         assertThat(run.output).contains("portal.disclosures.retention-years")
                 .contains("kept at least 6 years");
+    }
+
+    @ParameterizedTest(name = "anchor bucket on {0}")
+    @CsvSource({"a store without object lock"})
+    void anAnchorBucketWithoutObjectLockStopsStartup(String ignored) throws Exception {
+        Map<String, String> env = prodEnvironment();
+        // the local S3Proxy: it knows no object lock, so an anchor there could be rolled back
+        env.put("PORTAL_AUDIT_ANCHOR_ENDPOINT", env.get("PORTAL_STORAGE_ENDPOINT"));
+        Run run = start(env, Duration.ofSeconds(60));
+        assertThat(run.exitCode).as("exit code; output:\n" + run.output).isNotZero();
+        assertThat(run.output).contains("is not under object lock").contains("portal.audit.anchor-bucket");
     }
 
     @ParameterizedTest(name = "control: with every secret")

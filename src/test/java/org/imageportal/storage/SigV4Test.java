@@ -73,4 +73,36 @@ class SigV4Test {
             }
         }
     }
+
+    @Test
+    void agreesWithTheMinioClientsSignerOnRequestsWithQueriesAndHeaders() throws Exception {
+        SigV4 signer = new SigV4("portal-access", "s3cr3t/with+chars", "us-east-1");
+        Instant time = Instant.parse("2026-12-01T10:00:00Z");
+        String host = "127.0.0.1:7480";
+        // a version listing, a read of one version and a retained put, as the anchor's bucket sends them
+        String[][] requests = {
+                {"GET", "/anchors", "prefix=" + S3Http.uriEncode("audit/ab/x y") + "&versions="},
+                {"GET", "/anchors/audit/ab/k", "versionId=" + S3Http.uriEncode("Xy.z-_09~+/=")},
+                {"PUT", "/anchors/audit/ab/k", ""}};
+        List<SigV4.Header> lock = List.of(new SigV4.Header("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg=="),
+                new SigV4.Header("x-amz-object-lock-mode", "COMPLIANCE"),
+                new SigV4.Header("x-amz-object-lock-retain-until-date", "2027-01-05T10:00:00Z"));
+        for (String[] r : requests) {
+            List<SigV4.Header> extra = r[0].equals("PUT") ? lock : List.of();
+            String payload = r[0].equals("PUT") ? SigV4.UNSIGNED_PAYLOAD : SigV4.EMPTY_SHA256;
+            Map<String, String> ours = byName(signer.sign(r[0], host, r[1], r[2], extra, payload, time));
+            Request.Builder request = new Request.Builder()
+                    .url(HttpUrl.get("http://" + host + r[1] + (r[2].isEmpty() ? "" : "?" + r[2])))
+                    .method(r[0], r[0].equals("PUT") ? okhttp3.RequestBody.create(new byte[0]) : null)
+                    .header("Host", host).header("x-amz-date", ours.get("x-amz-date"))
+                    .header("x-amz-content-sha256", payload);
+            for (SigV4.Header header : extra) {
+                request.header(header.name(), header.value());
+            }
+            Request minio = Signer.signV4S3(request.build(), "us-east-1", "portal-access", "s3cr3t/with+chars",
+                    payload);
+            assertThat(ours.get("Authorization")).as("%s %s?%s", r[0], r[1], r[2])
+                    .isEqualTo(minio.header("Authorization"));
+        }
+    }
 }

@@ -51,10 +51,22 @@ public class AuditChainService {
         TRUNCATED,
         /** The trail holds a different hash at the anchored position: it was rewritten. */
         REWRITTEN,
-        /** The stored anchor does not carry the portal's signature: it was written by someone else. */
+        /**
+         * The stored anchor does not carry the portal's signature: it was written by someone else. With the anchor
+         * under object lock: the newest version is such an anchor, laid on top of the portal's newest one (which the
+         * trail matches, and whose position is reported).
+         */
         FORGED,
-        /** There is no anchor although the trail records that one was made: it was deleted. */
-        MISSING
+        /**
+         * There is no anchor although the trail records that one was made: it was deleted. Under object lock: a
+         * delete marker lies on top of the portal's newest anchor (still retained, which the trail matches).
+         */
+        MISSING,
+        /**
+         * Under object lock: a genuine older anchor was put back as the newest version. It does not count; the
+         * portal's newest anchor (which the trail matches, and whose position is reported) still does.
+         */
+        ROLLED_BACK
     }
 
     /** The anchor as compared; {@code legacy}: an unsigned anchor from before anchors were signed, trusted once. */
@@ -118,6 +130,13 @@ public class AuditChainService {
 
     private Uni<Head> anchorNow() {
         return verify().chain(v -> {
+            if (onlyCovered(v)) {
+                LOG.errorf("the audit anchor was tampered with (%s over entry %d); anchoring the head on top",
+                        v.anchor().state(), v.anchor().seq());
+                return store(new Head(v.headSeq(), v.headHash(), clock.instant()))
+                        .call(head -> audit.record("system", "audit.anchor", "restored", "audit", Map.of("found",
+                                v.anchor().state().name(), "anchoredSeq", v.anchor().seq())));
+            }
             if (!v.intact()) {
                 return refuseAnchor(v.firstBroken() != null ? where(v.firstBroken()) : "anchor " + v.anchor().state(),
                         Map.of("reason", "chain broken")).replaceWith((Head) null);
@@ -141,6 +160,16 @@ public class AuditChainService {
                         ? work.get().eventually(() -> connection.preparedQuery("SELECT pg_advisory_unlock($1)")
                                 .execute(Tuple.of(ANCHOR_LOCK)))
                         : Uni.createFrom().nullItem()));
+    }
+
+    /**
+     * Whether the trail matches the portal's newest anchor and only something laid on top of it (under object lock)
+     * stands out: anchoring then puts the head back on top, having logged and audited what it found.
+     */
+    private static boolean onlyCovered(Verification v) {
+        AnchorState state = v.anchor().state();
+        return v.firstBroken() == null && v.anchor().seq() != null
+                && (state == AnchorState.ROLLED_BACK || state == AnchorState.FORGED || state == AnchorState.MISSING);
     }
 
     /** Logs and audits that the head was not anchored because the chain is broken ({@code where}). */
@@ -243,6 +272,16 @@ public class AuditChainService {
                     null, null, null));
         }
         Head head = anchored.get();
+        if (head.cover() != AuditAnchor.Cover.NONE) {
+            // the trail is compared with the portal's newest anchor; what covers it counts only if the trail matches
+            return compareSigned(head).map(c -> c.state() != AnchorState.MATCHES
+                    ? c
+                    : new AnchorCheck(switch (head.cover()) {
+                        case OLDER -> AnchorState.ROLLED_BACK;
+                        case FORGED -> AnchorState.FORGED;
+                        default -> AnchorState.MISSING;
+                    }, c.seq(), c.hash(), c.at()));
+        }
         if (!head.signed()) {
             if (!head.legacy()) {
                 return Uni.createFrom().item(new AnchorCheck(AnchorState.FORGED, null, null, null));

@@ -38,6 +38,39 @@ public interface AuditConfig {
      */
     String anchorKey();
 
+    /**
+     * The bucket the anchor is written to, versioned and under object lock (created so if missing); on the store of
+     * {@code portal.storage} unless {@code anchor-endpoint} names another. Absent: the anchor is one plain object in
+     * the portal's bucket, which whoever administers it can roll back or delete (allowed only where
+     * {@code anchor-object-lock} is false). PORTAL_AUDIT_ANCHOR_BUCKET.
+     */
+    Optional<String> anchorBucket();
+
+    /** The endpoint of the anchor's bucket, if another than {@code portal.storage.endpoint}. */
+    Optional<String> anchorEndpoint();
+
+    /** Its access key id, if another than the portal's (secret: PORTAL_AUDIT_ANCHOR_ACCESS_KEY). */
+    Optional<String> anchorAccessKey();
+
+    /** Its secret access key, if another than the portal's (secret: PORTAL_AUDIT_ANCHOR_SECRET_KEY). */
+    Optional<String> anchorSecretKey();
+
+    /**
+     * How long every anchor written is retained in COMPLIANCE mode: nobody can remove it or shorten this before it
+     * ends. Longer than anything the anchor must prove (the interval between full verifications, an incident's
+     * investigation).
+     */
+    @WithDefault("400d")
+    Duration anchorRetention();
+
+    /**
+     * Whether the anchor must be kept under object lock: then the portal does not start unless
+     * {@code anchor-bucket} is versioned with object lock enabled. True in production; false where the local store
+     * has no object lock (S3Proxy), which only warns.
+     */
+    @WithDefault("true")
+    boolean anchorObjectLock();
+
     /** The portal's audit source id in exported audit messages (DICOM AuditSourceID, FHIR source.observer). */
     @WithDefault("image-portal")
     String sourceId();
