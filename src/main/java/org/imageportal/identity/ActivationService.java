@@ -56,7 +56,7 @@ public class ActivationService {
         return activations.open(tx, subject, patientRef, issuedBy, now, expires).replaceWith(expires);
     }
 
-    @Scheduled(every = "${portal.identity.activation-sweep-every}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${portal.identity.activation-sweep-every}", delayed = "${portal.identity.activation-sweep-first-after:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledSweep(io.quarkus.scheduler.ScheduledExecution execution) {
         try {
             if (!jobs.claimNow("identity.activation-sweep", execution)) {

@@ -124,7 +124,7 @@ public class RetentionService {
         }
     }
 
-    @Scheduled(every = "${portal.retention.every}", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${portal.retention.every}", delayed = "${portal.retention.first-after:5m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled(io.quarkus.scheduler.ScheduledExecution execution) {
         try {
             if (!jobs.claimNow("retention", execution)) {

@@ -34,6 +34,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import org.imageportal.support.DbOwner;
+import org.imageportal.support.ProdPortal;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -226,7 +226,7 @@ public class AuditChainService {
         }));
     }
 
-    @Scheduled(every = "${portal.audit.anchor-every}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${portal.audit.anchor-every}", delayed = "${portal.audit.anchor-first-after:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> anchorPeriodically(io.quarkus.scheduler.ScheduledExecution execution) {
         return jobs.claim("audit.anchor", execution)
                 .chain(mine -> mine ? extendAnchor().replaceWithVoid() : Uni.createFrom().voidItem()).onFailure()
@@ -234,7 +234,7 @@ public class AuditChainService {
     }
 
     /** The whole trail recomputed, recorded like a verification by a person; a broken chain is logged as an error. */
-    @Scheduled(every = "${portal.audit.verify-every}", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${portal.audit.verify-every}", delayed = "${portal.audit.verify-first-after:1h}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> verifyPeriodically(io.quarkus.scheduler.ScheduledExecution execution) {
         return jobs.claim("audit.verify", execution).chain(mine -> mine
                 ? verify("system")

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,18 +21,25 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ClusterJobs {
 
     private final Pool pool;
+    private final MeterRegistry meters;
 
-    ClusterJobs(Pool pool) {
+    ClusterJobs(Pool pool, MeterRegistry meters) {
         this.pool = pool;
+        this.meters = meters;
     }
 
-    /** Claims this period of the job; true for exactly one claimant per period. */
+    /**
+     * Claims this period of the job; true for exactly one claimant per period. Counted per instance in the metrics
+     * ({@code portal_jobs_runs_total{job, outcome="ran"|"skipped"}}): across instances, one run per period.
+     */
     public Uni<Boolean> claim(String job, Duration every) {
         long millis = Math.max(1, every.toMillis() * 9 / 10);
         return pool.preparedQuery("INSERT INTO portal.job_run AS j (job, ran_at) VALUES ($1, now()) "
                 + "ON CONFLICT (job) DO UPDATE SET ran_at = now() "
                 + "WHERE j.ran_at <= now() - $2 * interval '1 millisecond' RETURNING job")
-                .execute(Tuple.of(job, millis)).map(rows -> rows.size() == 1);
+                .execute(Tuple.of(job, millis)).map(rows -> rows.size() == 1)
+                .invoke(mine -> meters.counter("portal.jobs.runs", "job", job, "outcome", mine ? "ran" : "skipped")
+                        .increment());
     }
 
     /** The same for a job run by the scheduler, whose period is taken from its trigger. */

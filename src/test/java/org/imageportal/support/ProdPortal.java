@@ -1,4 +1,4 @@
-package org.imageportal.dicom;
+package org.imageportal.support;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,11 +23,12 @@ import org.imageportal.storage.crypto.TinkMasterKeys;
  * The packaged portal as it runs in production: prod profile with a master keyset of its own, the production JVM
  * memory settings, the environment of the test run, on a free port; started when its readiness check answers 200.
  */
-final class ProdPortal implements AutoCloseable {
+public final class ProdPortal implements AutoCloseable {
 
-    static final Path JAR = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app"),
+    public static final Path JAR = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app"),
             "quarkus-run.jar");
-    static final List<String> JVM = List.of("-Xmx512m", "-XX:G1HeapRegionSize=4m", "-XX:+ExitOnOutOfMemoryError");
+    public static final List<String> JVM = List.of("-Xmx512m", "-XX:G1HeapRegionSize=4m",
+            "-XX:+ExitOnOutOfMemoryError");
     private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
 
     private final Process process;
@@ -45,8 +46,14 @@ final class ProdPortal implements AutoCloseable {
     }
 
     /** Starts the jar with its output and GC log in {@code dir}; fails with its output if it stops or stalls. */
-    static ProdPortal start(Path dir) throws Exception {
+    public static ProdPortal start(Path dir) throws Exception {
+        return start(dir, Map.of());
+    }
+
+    /** The same with {@code settings} added to its environment (configuration as environment variables). */
+    public static ProdPortal start(Path dir, Map<String, String> settings) throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(settings);
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -84,16 +91,16 @@ final class ProdPortal implements AutoCloseable {
         throw new AssertionError("the portal did not become ready:\n" + portal.tail());
     }
 
-    String base() {
+    public String base() {
         return base;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** The status of {@code /q/health/ready}, or -1 without an answer. */
-    int readiness() throws InterruptedException {
+    public int readiness() throws InterruptedException {
         try {
             return http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -103,7 +110,7 @@ final class ProdPortal implements AutoCloseable {
     }
 
     /** The process's peak resident set size (VmHWM) in kB, or -1 once it has ended. */
-    long peakRssKb() {
+    public long peakRssKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -117,7 +124,7 @@ final class ProdPortal implements AutoCloseable {
     }
 
     /** The most heap in use around any collection, from the GC log, in MB (-1 before the first collection). */
-    long peakHeapMb() throws IOException {
+    public long peakHeapMb() throws IOException {
         long peak = -1;
         if (Files.exists(gcLog)) {
             Matcher m = GC_HEAP.matcher(Files.readString(gcLog));
@@ -129,12 +136,12 @@ final class ProdPortal implements AutoCloseable {
     }
 
     /** How many lines of the portal's output are logged at ERROR. */
-    long errorLines() throws IOException {
+    public long errorLines() throws IOException {
         return Files.readString(log).lines().filter(l -> l.contains(" ERROR ")).count();
     }
 
     /** The end of the portal's output. */
-    String tail() throws IOException {
+    public String tail() throws IOException {
         List<String> lines = Files.readString(log).lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
