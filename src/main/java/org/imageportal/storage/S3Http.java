@@ -22,15 +22,14 @@ import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.Context;
 
-import okhttp3.HttpUrl;
-
 /**
  * Requests to the object store over plain blocking HTTP/1.1 connections on the caller's thread (a virtual or worker
- * thread, never an event loop): object reads (GET), the path every image leaves by, and whole-object writes (PUT),
- * signed with AWS Signature V4 in headers (never in the URL). A body is read from the socket straight into the
+ * thread, never an event loop): object reads (GET), the path every image leaves by, whole-object writes (PUT) and
+ * every other request (bucket checks, multipart uploads, deletes), signed with AWS Signature V4 in headers (never in
+ * the URL). A body is read from the socket straight into the
  * caller's buffer (the segment buffer of the decrypting stream): no event-loop hop, no intermediate buffer, no queue
  * between threads, which on a 2-core machine cost about a third of the portal's CPU while it served a study through
- * Vert.x's client (and the MinIO client, before that, reads through OkHttp in 8 KiB steps). Memory is the caller's
+ * Vert.x's client (a general client reading through OkHttp goes in 8 KiB steps). Memory is the caller's
  * buffer and 8 KiB per connection whatever the object's size. An https endpoint must present a certificate for its
  * host name.
  * <p>
@@ -46,7 +45,10 @@ final class S3Http implements AutoCloseable {
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([A-Za-z]{1,64})</Code>");
 
-    private final HttpUrl endpoint;
+    private final String host;
+    private final int port;
+    /** The endpoint's own path, if any, without a trailing slash. */
+    private final String basePath;
     private final boolean tls;
     private final String hostHeader;
     private final SigV4 signer;
@@ -69,12 +71,17 @@ final class S3Http implements AutoCloseable {
             SSLContext tlsContext) {
         this.timeoutMillis = timeoutMillis;
         this.tlsContext = tlsContext;
-        this.endpoint = HttpUrl.get(endpointUrl);
-        this.tls = endpoint.isHttps();
-        URI uri = endpoint.uri();
-        this.hostHeader = uri.getPort() < 0 || uri.getPort() == HttpUrl.defaultPort(endpoint.scheme())
-                ? endpoint.host()
-                : endpoint.host() + ":" + endpoint.port();
+        URI uri = URI.create(endpointUrl);
+        if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new IllegalArgumentException("the object store's endpoint must be an http or https URL");
+        }
+        this.tls = "https".equals(uri.getScheme());
+        int defaultPort = tls ? 443 : 80;
+        this.host = uri.getHost();
+        this.port = uri.getPort() < 0 ? defaultPort : uri.getPort();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.hostHeader = port == defaultPort ? host : host + ":" + port;
         this.signer = new SigV4(accessKey, secretKey, region);
     }
 
@@ -115,7 +122,7 @@ final class S3Http implements AutoCloseable {
     }
 
     /** A whole answer: its status, the store's error code if any, the version it names and its body. */
-    record Reply(int status, String code, String versionId, byte[] body) {
+    record Reply(int status, String code, String versionId, String etag, byte[] body) {
 
         boolean ok() {
             return status / 100 == 2;
@@ -133,11 +140,7 @@ final class S3Http implements AutoCloseable {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("object store requests block: not on an event loop");
         }
-        HttpUrl.Builder url = endpoint.newBuilder().addPathSegment(bucket);
-        if (key != null) {
-            url.addPathSegments(key.value());
-        }
-        String path = url.build().encodedPath();
+        String path = key == null ? basePath + "/" + uriEncode(bucket) : pathOf(bucket, key);
         StringBuilder canonicalQuery = new StringBuilder();
         for (String[] parameter : query) {
             canonicalQuery.append(canonicalQuery.isEmpty() ? "" : "&").append(uriEncode(parameter[0])).append('=')
@@ -158,7 +161,7 @@ final class S3Http implements AutoCloseable {
             } else {
                 exchange.connection().close();
             }
-            return new Reply(head.status(), null, head.versionId(), new byte[0]);
+            return new Reply(head.status(), null, head.versionId(), head.etag(), new byte[0]);
         }
         byte[] answer = wholeBody(exchange.connection(), head, bodyLimit);
         String code = null;
@@ -166,7 +169,7 @@ final class S3Http implements AutoCloseable {
             Matcher m = ERROR_CODE.matcher(new String(answer, StandardCharsets.UTF_8));
             code = m.find() ? m.group(1) : null;
         }
-        return new Reply(head.status(), code, head.versionId(), answer);
+        return new Reply(head.status(), code, head.versionId(), head.etag(), answer);
     }
 
     /** The body of an answer of known length or in chunks, up to {@code limit} bytes; the connection is kept. */
@@ -229,7 +232,11 @@ final class S3Http implements AutoCloseable {
         if (closed) {
             throw new IOException("the object store client is closed");
         }
-        return endpoint.newBuilder().addPathSegment(bucket).addPathSegments(key.value()).build().encodedPath();
+        StringBuilder path = new StringBuilder(basePath).append('/').append(uriEncode(bucket));
+        for (String segment : key.value().split("/")) {
+            path.append('/').append(uriEncode(segment));
+        }
+        return path.toString();
     }
 
     private byte[] request(String method, String path, java.util.List<SigV4.Header> signed, long contentLength) {
@@ -311,14 +318,14 @@ final class S3Http implements AutoCloseable {
         try {
             plain.setTcpNoDelay(true);
             plain.setReceiveBufferSize(256 * 1024);
-            plain.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), Math.min(timeoutMillis, 3_000));
+            plain.connect(new InetSocketAddress(host, port), Math.min(timeoutMillis, 3_000));
             plain.setSoTimeout(timeoutMillis);
             if (!tls) {
                 return new Connection(plain);
             }
             SSLContext context = tlsContext != null ? tlsContext : SSLContext.getDefault();
             // layered with the endpoint's name, which the certificate must carry (and SNI names)
-            SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(),
+            SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port,
                     true);
             SSLParameters parameters = ssl.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -387,8 +394,12 @@ final class S3Http implements AutoCloseable {
         }
     }
 
-    /** A response's head: {@code chunked} for a body in chunks, {@code versionId} the x-amz-version-id if sent. */
-    private record Head(int status, long contentLength, boolean keepAlive, boolean chunked, String versionId) {
+    /**
+     * A response's head: {@code chunked} for a body in chunks, {@code versionId} the x-amz-version-id and
+     * {@code etag} the ETag if sent.
+     */
+    private record Head(int status, long contentLength, boolean keepAlive, boolean chunked, String versionId,
+            String etag) {
     }
 
     /** One HTTP/1.1 connection: the head is read through a small buffer, the body from it and then the socket. */
@@ -415,6 +426,7 @@ final class S3Http implements AutoCloseable {
             boolean keepAlive = true;
             boolean chunked = false;
             String versionId = null;
+            String etag = null;
             int total = 0;
             while (true) {
                 line.setLength(0);
@@ -440,7 +452,7 @@ final class S3Http implements AutoCloseable {
                         status = -1; // an interim answer: the real one follows
                         continue;
                     }
-                    return new Head(status, chunked ? -1 : length, keepAlive, chunked, versionId);
+                    return new Head(status, chunked ? -1 : length, keepAlive, chunked, versionId, etag);
                 }
                 int colon = line.indexOf(":");
                 if (colon <= 0) {
@@ -453,6 +465,7 @@ final class S3Http implements AutoCloseable {
                     // not sent for objects; their answers have a length
                     case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
                     case "x-amz-version-id" -> versionId = value;
+                    case "etag" -> etag = value;
                     case "connection" -> keepAlive &= !value.equalsIgnoreCase("close");
                     default -> {
                         // other headers are not needed

@@ -15,8 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * AWS Signature Version 4 for the object reads (GET without a body or query) and whole-object writes (PUT), in
  * headers, and for the few other requests of the retained bucket (with a query and headers of their own). The signing key depends only on the day, the region and the service, so it is derived once a day rather
- * than with four HMACs per request, and the request's HMAC is a copy of a prepared one; the MinIO client's signer did
- * all of it per request, a fifth of the CPU time of opening an object while a study was served. Thread-safe.
+ * than with four HMACs per request, and the request's HMAC is a copy of a prepared one (a general signer doing all of
+ * it per request cost a fifth of the CPU time of opening an object while a study was served). Thread-safe.
  */
 final class SigV4 {
 

@@ -105,8 +105,7 @@ public class StudyVault {
 
     /**
      * Objects up to this size are encrypted completely on the caller's thread and stored in one request of known
-     * length. A store client may read a stream on threads of its own (the MinIO client: the JVM's common fork-join
-     * pool, one thread on a 2-core machine), where every concurrent upload's encryption would queue; and a whole
+     * length: encryption stays on the caller's thread, never queued on a store client's threads, and a whole
      * small object can be stored while the caller goes on. Larger objects (rare: big multi-frame images) stream.
      */
     static final int IN_MEMORY_LIMIT = 8 << 20;

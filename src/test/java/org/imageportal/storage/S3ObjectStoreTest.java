@@ -199,6 +199,31 @@ class S3ObjectStoreTest {
         }
     }
 
+    @Test
+    void aPartAlteredOnItsWayFailsTheMultipartUploadAndNothingIsKept() throws Exception {
+        java.net.URI endpoint = java.net.URI.create(config.endpoint());
+        try (TcpRelay relay = TcpRelay.listen(endpoint.getHost(), endpoint.getPort())) {
+            S3ObjectStore direct = new S3ObjectStore(through(relay));
+            byte[] content = new byte[S3ObjectStore.PART_SIZE * 2 + 4_321];
+            new java.util.Random(11).nextBytes(content);
+            ObjectKey warm = ObjectKey.random("t");
+            direct.put(warm, new byte[]{1});
+            direct.delete(warm);
+            ObjectKey key = ObjectKey.random("t");
+            relay.corruptUploads(true);
+            org.assertj.core.api.Assertions
+                    .assertThatThrownBy(() -> direct.put(key, new java.io.ByteArrayInputStream(content)))
+                    .isInstanceOf(StorageException.class);
+            relay.corruptUploads(false);
+            assertThat(direct.exists(key)).as("nothing kept under the key").isFalse();
+            assertThat(direct.put(key, new java.io.ByteArrayInputStream(content))).isEqualTo(content.length);
+            try (InputStream in = direct.get(key)) {
+                assertThat(in.readAllBytes()).isEqualTo(content);
+            }
+            direct.delete(key);
+        }
+    }
+
     private StorageConfig through(TcpRelay relay) {
         return at("http://127.0.0.1:" + relay.port());
     }
