@@ -44,9 +44,30 @@ public class EdgeGuard {
     }
 
     void register(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::checkHead);
         router.route().order(Integer.MIN_VALUE + 2).handler(this::checkForm);
         router.route("/q/metrics*").order(Integer.MIN_VALUE + 2).handler(this::checkMetricsClient);
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
+    }
+
+    /** A request target or headers larger than the portal answers: a problem, never the HTTP layer's empty answer. */
+    void checkHead(RoutingContext context) {
+        var request = context.request();
+        if (request.uri().length() > config.maxUriBytes()) {
+            send(context, Problem.of(ProblemType.URI_TOO_LONG,
+                    "An address may be at most " + config.maxUriBytes() + " characters long."), true);
+            return;
+        }
+        long headerBytes = 0;
+        for (var header : request.headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > config.maxHeaderBytes()) {
+            send(context, Problem.of(ProblemType.HEADERS_TOO_LARGE,
+                    "The request's headers may hold at most " + config.maxHeaderBytes() + " bytes."), true);
+            return;
+        }
+        context.next();
     }
 
     void checkForm(RoutingContext context) {

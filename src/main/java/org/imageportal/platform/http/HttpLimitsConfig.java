@@ -25,6 +25,23 @@ public interface HttpLimitsConfig {
     long maxFormBytes();
 
     /**
+     * The longest request target (path and query) answered; a longer one gets 414 with a problem. The HTTP layer
+     * itself reads lines of up to four times this (quarkus.http.limits.max-initial-line-length) and drops the
+     * connection beyond.
+     */
+    @WithDefault("8192")
+    @jakarta.validation.constraints.Min(1024)
+    int maxUriBytes();
+
+    /**
+     * The most header bytes (names and values) a request may carry; more gets 431 with a problem. The HTTP layer
+     * itself reads up to four times this (quarkus.http.limits.max-header-size) and drops the connection beyond.
+     */
+    @WithDefault("16384")
+    @jakarta.validation.constraints.Min(4096)
+    int maxHeaderBytes();
+
+    /**
      * Client addresses (CIDR ranges) that may read the metrics at {@code /q/metrics}; others get 404. Empty: anyone
      * (the dev and test profiles). Behind the reverse proxy the forwarded client address counts, so the proxy's
      * public side never reaches them.

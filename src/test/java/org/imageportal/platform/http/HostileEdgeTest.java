@@ -167,4 +167,16 @@ class HostileEdgeTest {
         given().auth().oauth2(desk).get(instance + "/frames/" + many).then().statusCode(400)
                 .body("detail", containsString("at most"));
     }
+
+    @Test
+    void aTooLongAddressIs414AndTooManyHeaderBytes431BothAsProblems() {
+        given().get("/api/studies?q=" + "a".repeat(9_000)).then().statusCode(414)
+                .contentType(containsString("application/problem+json")).body("status", equalTo(414))
+                .body("type", containsString("uri-too-long"));
+        given().accept("text/html").get("/s/" + "b".repeat(9_000)).then().statusCode(414)
+                .contentType(containsString("text/html"));
+        given().header("X-Padding", "c".repeat(20_000)).get("/api/studies").then().statusCode(431)
+                .contentType(containsString("application/problem+json"))
+                .body("type", containsString("headers-too-large"));
+    }
 }
