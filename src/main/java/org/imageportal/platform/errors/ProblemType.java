@@ -17,26 +17,28 @@ public enum ProblemType {
                                                     "Identity not verified in person",
                                                     409), PAYLOAD_TOO_LARGE("payload-too-large",
                                                             "The upload is too large",
-                                                            413), URI_TOO_LONG("uri-too-long",
-                                                                    "The address is too long",
-                                                                    414), HEADERS_TOO_LARGE("headers-too-large",
-                                                                            "The request headers are too large",
-                                                                            431), RANGE_NOT_SATISFIABLE(
-                                                                                    "range-not-satisfiable",
-                                                                                    "Range not satisfiable",
-                                                                                    416), UNSUPPORTED_MEDIA_TYPE(
-                                                                                            "unsupported-media-type",
-                                                                                            "Unsupported media type",
-                                                                                            415), TOO_MANY_REQUESTS(
-                                                                                                    "too-many-requests",
-                                                                                                    "Too many attempts",
-                                                                                                    429), INTERNAL(
-                                                                                                            "internal",
-                                                                                                            "Something went wrong on our side",
-                                                                                                            500), UNAVAILABLE(
-                                                                                                                    "unavailable",
-                                                                                                                    "Temporarily unavailable",
-                                                                                                                    503);
+                                                            413), REQUEST_TIMEOUT("request-timeout",
+                                                                    "The request took too long to arrive",
+                                                                    408), URI_TOO_LONG("uri-too-long",
+                                                                            "The address is too long",
+                                                                            414), HEADERS_TOO_LARGE("headers-too-large",
+                                                                                    "The request headers are too large",
+                                                                                    431), RANGE_NOT_SATISFIABLE(
+                                                                                            "range-not-satisfiable",
+                                                                                            "Range not satisfiable",
+                                                                                            416), UNSUPPORTED_MEDIA_TYPE(
+                                                                                                    "unsupported-media-type",
+                                                                                                    "Unsupported media type",
+                                                                                                    415), TOO_MANY_REQUESTS(
+                                                                                                            "too-many-requests",
+                                                                                                            "Too many attempts",
+                                                                                                            429), INTERNAL(
+                                                                                                                    "internal",
+                                                                                                                    "Something went wrong on our side",
+                                                                                                                    500), UNAVAILABLE(
+                                                                                                                            "unavailable",
+                                                                                                                            "Temporarily unavailable",
+                                                                                                                            503);
 
     private final String slug;
     private final String title;

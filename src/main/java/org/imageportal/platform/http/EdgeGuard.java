@@ -67,7 +67,36 @@ public class EdgeGuard {
                     "The request's headers may hold at most " + config.maxHeaderBytes() + " bytes."), true);
             return;
         }
+        if (BODY_METHODS.contains(request.method().name()) && smallBody(request.getHeader(HttpHeaders.CONTENT_TYPE))
+                && !request.isEnded()) {
+            deadline(context);
+        }
         context.next();
+    }
+
+    /** Forms and JSON are small: one trickled in to hold a connection is cut off. */
+    private static boolean smallBody(String type) {
+        String t = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+        return !t.startsWith("multipart/") && !t.startsWith("application/dicom")
+                && !t.startsWith("application/octet-stream") && !t.startsWith("application/zip");
+    }
+
+    private void deadline(RoutingContext context) {
+        var vertx = context.vertx();
+        long timer = vertx.setTimer(config.smallBodyTimeout().toMillis(), fired -> {
+            if (context.request().isEnded() || context.response().closed()) {
+                return;
+            }
+            LOG.warnf("a request body was still arriving after %d s; connection closed",
+                    config.smallBodyTimeout().toSeconds());
+            if (context.response().headWritten() || context.response().ended()) {
+                context.request().connection().close();
+            } else {
+                send(context, Problem.of(ProblemType.REQUEST_TIMEOUT, "The request's body took too long to arrive."),
+                        true);
+            }
+        });
+        context.addEndHandler(done -> vertx.cancelTimer(timer));
     }
 
     void checkForm(RoutingContext context) {

@@ -42,6 +42,14 @@ public interface HttpLimitsConfig {
     int maxHeaderBytes();
 
     /**
+     * How long a small body (a form or JSON: anything but multipart uploads and DICOM) may take to arrive in full;
+     * a client still sending after that gets 408 and its connection is closed. Connections idle longer than
+     * quarkus.http.idle-timeout are closed whatever they carry.
+     */
+    @WithDefault("30s")
+    java.time.Duration smallBodyTimeout();
+
+    /**
      * Client addresses (CIDR ranges) that may read the metrics at {@code /q/metrics}; others get 404. Empty: anyone
      * (the dev and test profiles). Behind the reverse proxy the forwarded client address counts, so the proxy's
      * public side never reaches them.

@@ -179,4 +179,25 @@ class HostileEdgeTest {
                 .contentType(containsString("application/problem+json"))
                 .body("type", containsString("headers-too-large"));
     }
+
+    @Test
+    void aFormTrickledInIsCutOffWith408AndItsConnectionClosed() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1",
+                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.test-port",
+                        Integer.class))) {
+            socket.setSoTimeout(20_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /s/" + "x".repeat(43) + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ncode=1")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            long started = System.nanoTime();
+            // the rest of the body never comes; the answer arrives after the small-body timeout, then the end
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            long waited = (System.nanoTime() - started) / 1_000_000;
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("request-timeout");
+            assertThat(answer).doesNotContain("x".repeat(43));
+            assertThat(waited).as("cut off after the timeout, not at once").isGreaterThanOrEqualTo(2_500);
+        }
+    }
 }
