@@ -99,14 +99,58 @@ public class AuditForwarder {
         }
     }
 
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern
+            .compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** The Study Instance UIDs and Patient IDs of the studies and patients a batch is about. */
+    private DicomAuditMessage.Identifiers identifiers(List<Entry> entries) {
+        List<UUID> studies = new ArrayList<>();
+        List<UUID> patients = new ArrayList<>();
+        for (Entry e : entries) {
+            for (AuditObjects.Ref ref : AuditObjects.of(e)) {
+                if (UUID_TEXT.matcher(ref.id()).matches()) {
+                    if ("study".equals(ref.kind())) {
+                        studies.add(UUID.fromString(ref.id()));
+                    } else if (ref.person()) {
+                        patients.add(UUID.fromString(ref.id()));
+                    }
+                }
+            }
+        }
+        java.util.Map<String, DicomAuditMessage.StudyIdentity> studyIds = new java.util.HashMap<>();
+        java.util.Map<String, DicomAuditMessage.PatientNumber> patientIds = new java.util.HashMap<>();
+        if (!studies.isEmpty()) {
+            pool.preparedQuery("SELECT s.id::text AS id, s.study_uid, p.patient_id, p.issuer FROM portal.study s "
+                    + "LEFT JOIN portal.patient p ON p.id = s.patient_ref WHERE s.id = ANY($1)")
+                    .execute(Tuple.of(studies.toArray(UUID[]::new))).await().indefinitely()
+                    .forEach(r -> studyIds.put(r.getString("id"), new DicomAuditMessage.StudyIdentity(
+                            r.getString("study_uid"), r.getString("patient_id") == null
+                                    ? null
+                                    : new DicomAuditMessage.PatientNumber(r.getString("patient_id"),
+                                            r.getString("issuer")))));
+        }
+        if (!patients.isEmpty()) {
+            pool.preparedQuery("SELECT id::text AS id, patient_id, issuer FROM portal.patient WHERE id = ANY($1)")
+                    .execute(Tuple.of(patients.toArray(UUID[]::new))).await().indefinitely()
+                    .forEach(r -> patientIds.put(r.getString("id"), new DicomAuditMessage.PatientNumber(
+                            r.getString("patient_id"), r.getString("issuer"))));
+        }
+        return new DicomAuditMessage.Identifiers(studyIds, patientIds);
+    }
+
     /** Sends a batch; returns the last chain position it covers. */
     private long send(List<Entry> entries, long last) {
         if (entries.isEmpty()) {
             return last;
         }
+        // the standard identifiers of studies and patients go only to a repository that proved who it is and
+        // whom the portal proved itself to (mutual TLS)
+        DicomAuditMessage.Identifiers ids = config.keyStore().isPresent()
+                ? identifiers(entries)
+                : DicomAuditMessage.Identifiers.NONE;
         List<byte[]> frames = new ArrayList<>();
         for (Entry e : entries) {
-            DicomAuditMessage.of(e, source).ifPresent(xml -> frames.add(sender.frame(e.at().toInstant(), xml)));
+            DicomAuditMessage.of(e, source, ids).ifPresent(xml -> frames.add(sender.frame(e.at().toInstant(), xml)));
         }
         try {
             if (!frames.isEmpty()) {

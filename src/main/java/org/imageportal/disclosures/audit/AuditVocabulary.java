@@ -61,6 +61,8 @@ public final class AuditVocabulary {
     static final Code OBJECT_SECURITY_ATTRIBUTES = dcm("110135", "Object Security Attributes Changed");
     static final Code SECURITY_ROLES_CHANGED = dcm("110136", "Security Roles Changed");
     static final Code USER_SECURITY_ATTRIBUTES = dcm("110137", "User Security Attributes Changed");
+    static final Code RESTRICTED_FUNCTION = dcm("110132", "Use of Restricted Function");
+    static final Code EMERGENCY_OVERRIDE_STOPPED = dcm("110138", "Emergency Override Stopped");
     static final Code SOURCE_ROLE = dcm("110153", "Source Role ID");
     static final Code DESTINATION_ROLE = dcm("110152", "Destination Role ID");
     static final Code DESTINATION_MEDIA = dcm("110154", "Destination Media");
@@ -89,9 +91,20 @@ public final class AuditVocabulary {
             case "auth.login", "auth.login-failed", "auth.mfa-failed", "link.opened", "link.code-refused",
                     "link.locked" ->
                 new Meaning(USER_AUTHENTICATION, List.of(LOGIN), "E", Pattern.LOGIN);
-            case "auth.logout" -> new Meaning(USER_AUTHENTICATION, List.of(LOGOUT), "E", Pattern.NONE);
-            case "account.issue", "account.issued", "account.reissued", "account.mfa-reset" -> new Meaning(
-                    SECURITY_ALERT, List.of(USER_SECURITY_ATTRIBUTES), "E", Pattern.NONE);
+            case "auth.logout", "session.signout" -> new Meaning(USER_AUTHENTICATION, List.of(LOGOUT), "E",
+                    Pattern.NONE);
+            case "account.issue", "account.issued", "account.reissued", "account.mfa-reset", "account.linked",
+                    "account.changed", "account.credential-changed", "auth.locked-out", "provider.registered" ->
+                new Meaning(SECURITY_ALERT, List.of(USER_SECURITY_ATTRIBUTES), "E", Pattern.NONE);
+            // a request refused for want of rights: a restricted function attempted
+            case "access.denied" -> new Meaning(SECURITY_ALERT, List.of(RESTRICTED_FUNCTION), "E", Pattern.NONE);
+            // the privacy officer's review closes the break-glass episode
+            case "breakglass.reviewed" -> new Meaning(SECURITY_ALERT, List.of(EMERGENCY_OVERRIDE_STOPPED), "E",
+                    Pattern.NONE);
+            case "retention.hold", "retention.release" -> new Meaning(SECURITY_ALERT,
+                    List.of(OBJECT_SECURITY_ATTRIBUTES), "E", Pattern.NONE);
+            // de-identified copies: new instances made from the originals
+            case "deid.created" -> new Meaning(INSTANCES_ACCESSED, List.of(), "C", Pattern.NONE);
             case "auth.role-changed" -> new Meaning(SECURITY_ALERT, List.of(SECURITY_ROLES_CHANGED), "E",
                     Pattern.NONE);
             case "share.granted", "share.revoked", "link.issued", "link.revoked" -> new Meaning(SECURITY_ALERT,

@@ -4,6 +4,7 @@ import java.io.StringWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.xml.stream.XMLOutputFactory;
@@ -17,9 +18,10 @@ import org.imageportal.disclosures.audit.AuditVocabulary.Meaning;
 /**
  * One audit entry as a DICOM audit message (PS3.15 A.5.1 schema): event identification with EventID, type codes,
  * action, time (UTC) and outcome; the person or recipient as the requesting active participant and, for transfers,
- * the portal as the source; the audit source; the study and patient as participant objects. Objects are named by
- * the portal's own ids (no names, MRNs or UIDs leave in audit messages; the audit repository asks the portal to
- * resolve them). Entries whose action has no DICOM event give none. Plain Java.
+ * the portal as the source; the audit source; the study and patient as participant objects. For a repository
+ * reached over mutual TLS, studies and patients are named as the standard names them (Study Instance UID, the
+ * Patient ID with its issuer in HL7 CX); everywhere else by the portal's own ids, which the repository may ask the
+ * portal to resolve. Entries whose action has no DICOM event give none. Plain Java.
  */
 public final class DicomAuditMessage {
 
@@ -31,12 +33,39 @@ public final class DicomAuditMessage {
     private DicomAuditMessage() {
     }
 
+    /** A patient as PS3.15 A.5 names one: the Patient ID and the authority that issued it. */
+    public record PatientNumber(String patientId, String issuer) {
+
+        /** HL7 CX: {@code id^^^issuer}. */
+        String cx() {
+            return issuer == null || issuer.isEmpty() ? patientId : patientId + "^^^" + issuer;
+        }
+    }
+
+    /** What a study is in the standard's terms: its Study Instance UID and its patient. */
+    public record StudyIdentity(String studyInstanceUid, PatientNumber patient) {
+    }
+
+    /**
+     * The standard identifiers of the objects entries are about, by the portal's ids (study and patient row ids).
+     * Given only for a repository reached over mutual TLS; without them objects are named by the portal's ids.
+     */
+    public record Identifiers(Map<String, StudyIdentity> studies, Map<String, PatientNumber> patients) {
+
+        public static final Identifiers NONE = new Identifiers(Map.of(), Map.of());
+    }
+
     /** The message as a document, or empty if the action has no DICOM audit event. */
     public static Optional<String> of(Entry e, AuditSource source) {
+        return of(e, source, Identifiers.NONE);
+    }
+
+    /** The same, naming studies and patients by their standard identifiers where {@code ids} hold them. */
+    public static Optional<String> of(Entry e, AuditSource source, Identifiers ids) {
         if (AuditVocabulary.of(e.action()).eventId() == null) {
             return Optional.empty();
         }
-        return Optional.of(document(x -> write(x, e, source)));
+        return Optional.of(document(x -> write(x, e, source, ids)));
     }
 
     /**
@@ -48,7 +77,7 @@ public final class DicomAuditMessage {
             x.writeStartElement("AuditMessages");
             for (Entry e : entries) {
                 if (AuditVocabulary.of(e.action()).eventId() != null) {
-                    write(x, e, source);
+                    write(x, e, source, Identifiers.NONE);
                 }
             }
             x.writeEndElement();
@@ -74,7 +103,8 @@ public final class DicomAuditMessage {
         }
     }
 
-    private static void write(XMLStreamWriter x, Entry e, AuditSource source) throws XMLStreamException {
+    private static void write(XMLStreamWriter x, Entry e, AuditSource source, Identifiers ids)
+            throws XMLStreamException {
         Meaning meaning = AuditVocabulary.of(e.action());
         {
             x.writeStartElement("AuditMessage");
@@ -126,17 +156,36 @@ public final class DicomAuditMessage {
             x.writeEndElement();
 
             for (AuditObjects.Ref ref : AuditObjects.of(e)) {
-                x.writeStartElement("ParticipantObjectIdentification");
-                x.writeAttribute("ParticipantObjectID", ref.id());
-                x.writeAttribute("ParticipantObjectTypeCode", ref.person() ? "1" : "2");
-                x.writeAttribute("ParticipantObjectTypeCodeRole", ref.person() ? "1" : "3");
-                code(x, "ParticipantObjectIDTypeCode", ref.person()
-                        ? new Code("2", "RFC-3881", null, "Patient Number")
-                        : new Code(ref.kind(), LOCAL_CODES, null, "Portal " + ref.kind() + " id"));
-                x.writeEndElement();
+                StudyIdentity study = "study".equals(ref.kind()) ? ids.studies().get(ref.id()) : null;
+                PatientNumber patient = ref.person() ? ids.patients().get(ref.id()) : null;
+                if (study != null) {
+                    participant(x, study.studyInstanceUid(), "2", "3", STUDY_INSTANCE_UID);
+                    if (study.patient() != null) {
+                        participant(x, study.patient().cx(), "1", "1", PATIENT_NUMBER);
+                    }
+                } else if (patient != null) {
+                    participant(x, patient.cx(), "1", "1", PATIENT_NUMBER);
+                } else {
+                    participant(x, ref.id(), ref.person() ? "1" : "2", ref.person() ? "1" : "3", ref.person()
+                            ? PATIENT_NUMBER
+                            : new Code(ref.kind(), LOCAL_CODES, null, "Portal " + ref.kind() + " id"));
+                }
             }
             x.writeEndElement();
         }
+    }
+
+    private static final Code STUDY_INSTANCE_UID = new Code("110180", AuditVocabulary.DCM, null, "Study Instance UID");
+    private static final Code PATIENT_NUMBER = new Code("2", "RFC-3881", null, "Patient Number");
+
+    private static void participant(XMLStreamWriter x, String id, String type, String role, Code idType)
+            throws XMLStreamException {
+        x.writeStartElement("ParticipantObjectIdentification");
+        x.writeAttribute("ParticipantObjectID", id);
+        x.writeAttribute("ParticipantObjectTypeCode", type);
+        x.writeAttribute("ParticipantObjectTypeCodeRole", role);
+        code(x, "ParticipantObjectIDTypeCode", idType);
+        x.writeEndElement();
     }
 
     private static void code(XMLStreamWriter x, String element, Code code) throws XMLStreamException {

@@ -242,6 +242,46 @@ class AuditForwardingTest {
     }
 
     @Test
+    void overMutualTlsStudiesAndPatientsAreNamedAsTheStandardDoesAndRefusalsAreForwarded() throws Exception {
+        org.imageportal.support.PatientWithStudy p = org.imageportal.support.PatientWithStudy.create(db, 6301);
+        given().auth().oauth2(p.ownerToken()).get("/dicomweb/studies/" + p.study().studyUid() + "/metadata").then()
+                .statusCode(200);
+        // a patient asking for the audit trail: refused, a security alert
+        given().auth().oauth2(p.ownerToken()).get("/api/audit/events").then().statusCode(403);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        // the refusal is recorded just after its answer
+        while (Long.parseLong(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.audit_event "
+                + "WHERE action = 'access.denied' AND actor = ?", p.owner().id())) == 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        String issuer = Dicomweb.queryString(db, "SELECT issuer FROM portal.patient WHERE patient_id = ?",
+                p.patient().id());
+        listener = new Listener("repository");
+        forwarder.forward();
+        List<String> received = texts(new ArrayList<>(listener.messages));
+        String retrieve = received.stream()
+                .filter(m -> m.contains("UserID=\"" + p.owner().id() + "\"") && m.contains("csd-code=\"110104\""))
+                .findFirst().orElseThrow(() -> new AssertionError("the study read was not forwarded"));
+        assertThat(retrieve).contains("ParticipantObjectID=\"" + p.study().studyUid() + "\"")
+                .contains("csd-code=\"110180\"")
+                .contains("ParticipantObjectID=\"" + p.patient().id() + (issuer.isEmpty() ? "" : "^^^" + issuer)
+                        + "\"")
+                .doesNotContain("ParticipantObjectID=\"" + p.studyId() + "\"");
+        assertThat(received).as("the refused request forwarded as a security alert").anyMatch(m -> m.contains(
+                "UserID=\"" + p.owner().id() + "\"") && m.contains("csd-code=\"110113\"")
+                && m.contains("csd-code=\"110132\""));
+        // the same entry read through the API names the study by the portal's id only
+        String officer = TestRealm.mfaToken(TestRealm.createUser("privacy-officer"));
+        long seq = given().auth().oauth2(officer).queryParam("actor", p.owner().id())
+                .queryParam("action", "study.retrieve").get("/api/audit/events").then().statusCode(200).extract()
+                .jsonPath().getList("seq", Long.class).getFirst();
+        String exported = given().auth().oauth2(officer).get("/api/audit/events/" + seq + "/dicom").then()
+                .statusCode(200).extract().asString();
+        assertThat(exported).contains(p.studyId()).doesNotContain(p.study().studyUid());
+    }
+
+    @Test
     void anUnreachableOrUntrustedRepositoryLosesNothing() throws Exception {
         // catch up first
         listener = new Listener("repository");
