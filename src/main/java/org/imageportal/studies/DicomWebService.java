@@ -127,7 +127,7 @@ public class DicomWebService {
 
     private Uni<List<InstanceRecord>> instancesIn(StudyScope scope, String studyUid, String seriesUid,
             QidoQuery query) {
-        SqlWhere where = new SqlWhere().seriesScope(scope).and("i.quarantine_reason IS NULL");
+        SqlWhere where = new SqlWhere().instanceScope(scope);
         if (studyUid != null) {
             where.and("s.study_uid = ?", studyUid);
         } else {
@@ -163,7 +163,7 @@ public class DicomWebService {
     }
 
     private Uni<List<StoredInstance>> storedIn(StudyScope scope, String studyUid, String seriesUid, String sopUid) {
-        SqlWhere where = new SqlWhere().seriesScope(scope).and("i.quarantine_reason IS NULL")
+        SqlWhere where = new SqlWhere().instanceScope(scope)
                 .and("s.study_uid = ?", studyUid);
         if (seriesUid != null) {
             where.and("se.series_uid = ?", seriesUid);

@@ -60,6 +60,11 @@ final class SqlWhere {
         return this;
     }
 
+    /** The scope for a query of instances (as {@code i}, their series as {@code se}): only releasable ones. */
+    SqlWhere instanceScope(StudyScope scope) {
+        return seriesScope(scope).and(StudyScope.RELEASABLE_INSTANCE);
+    }
+
     String sql() {
         return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
     }

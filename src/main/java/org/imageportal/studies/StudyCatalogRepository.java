@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.crypto.WrappedStudyKey;
 import org.imageportal.studies.StudyArchiveService.StudySummary;
+import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -104,7 +105,8 @@ public class StudyCatalogRepository {
         return pool.preparedQuery("SELECT se.series_uid, se.modality, se.series_number, se.description, "
                 + "i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax, i.instance_number, i.object_key, "
                 + "i.size_bytes FROM portal.instance i JOIN portal.series se ON se.id = i.series_ref "
-                + "WHERE i.study_ref = $1 AND i.quarantine_reason IS NULL ORDER BY se.series_number NULLS LAST, "
+                + "WHERE i.study_ref = $1 AND " + StudyScope.RELEASABLE_INSTANCE
+                + " ORDER BY se.series_number NULLS LAST, "
                 + "se.series_uid, i.instance_number NULLS LAST, i.sop_instance_uid")
                 .execute(Tuple.of(studyId)).map(rows -> {
                     List<ArchiveFile> out = new ArrayList<>();

@@ -15,6 +15,7 @@ import org.imageportal.studies.StudyRecords.InstanceRecord;
 import org.imageportal.studies.StudyRecords.SeriesRecord;
 import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.StudyRecords.StudyRecord;
+import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -265,7 +266,7 @@ public class StudyRepository {
     /** Recomputes the study's and its series' counts, sizes and modalities over accepted instances. */
     public Uni<Void> refreshAggregates(SqlClient tx, UUID studyId) {
         return tx.preparedQuery("UPDATE portal.series se SET instance_count = (SELECT count(*) FROM portal.instance i "
-                + "WHERE i.series_ref = se.id AND i.quarantine_reason IS NULL) WHERE se.study_ref = $1")
+                + "WHERE i.series_ref = se.id AND " + StudyScope.RELEASABLE_INSTANCE + ") WHERE se.study_ref = $1")
                 .execute(Tuple.of(studyId))
                 .chain(() -> tx.preparedQuery("UPDATE portal.study s SET instance_count = a.n, size_bytes = a.bytes, "
                         + "series_count = a.series, modalities = a.modalities, updated_at = now() FROM ("
@@ -273,7 +274,7 @@ public class StudyRepository {
                         + "count(DISTINCT i.series_ref) AS series, "
                         + "coalesce(array_agg(DISTINCT se.modality) FILTER (WHERE se.modality <> ''), '{}') AS modalities "
                         + "FROM portal.instance i JOIN portal.series se ON se.id = i.series_ref "
-                        + "WHERE i.study_ref = $1 AND i.quarantine_reason IS NULL) a WHERE s.id = $1")
+                        + "WHERE i.study_ref = $1 AND " + StudyScope.RELEASABLE_INSTANCE + ") a WHERE s.id = $1")
                         .execute(Tuple.of(studyId)))
                 .replaceWithVoid();
     }

@@ -23,6 +23,29 @@ class ArchitectureTest {
                 .importPackages("org.imageportal");
     }
 
+    /**
+     * The quarantine exclusion is part of the access scope: written once, in {@code StudyScope}, and used from there
+     * (a query that wrote its own could be the one that forgets it and serves held images).
+     */
+    @Test
+    void theQuarantineExclusionIsWrittenOnlyInTheAccessScope() throws Exception {
+        java.nio.file.Path sources = java.nio.file.Path.of("src/main/java");
+        java.util.regex.Pattern exclusion = java.util.regex.Pattern.compile("quarantine_reason\\s+IS\\s+NULL",
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+        java.util.List<String> writers;
+        try (var files = java.nio.file.Files.walk(sources)) {
+            writers = files.filter(f -> f.toString().endsWith(".java")).filter(f -> {
+                try {
+                    return exclusion.matcher(java.nio.file.Files.readString(f)).find();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).map(f -> sources.relativize(f).toString()).toList();
+        }
+        org.assertj.core.api.Assertions.assertThat(writers)
+                .containsExactly("org/imageportal/studies/access/StudyScope.java");
+    }
+
     @Test
     void nothingImportsTheWebPages() {
         noClasses().that().resideOutsideOfPackage("org.imageportal.web..")

@@ -10,6 +10,12 @@ import java.util.UUID;
  */
 public sealed interface StudyScope {
 
+    /**
+     * What every released instance meets, for a query that names the instance {@code i}: not held in the
+     * quarantine. Written here only (an architecture test holds to that), so no query can forget it.
+     */
+    String RELEASABLE_INSTANCE = "i.quarantine_reason IS NULL";
+
     /** Every study that is not in quarantine (staff by role). */
     record All() implements StudyScope {
     }
