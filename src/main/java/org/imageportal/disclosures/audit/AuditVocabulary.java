@@ -61,6 +61,7 @@ public final class AuditVocabulary {
     static final Code OBJECT_SECURITY_ATTRIBUTES = dcm("110135", "Object Security Attributes Changed");
     static final Code SECURITY_ROLES_CHANGED = dcm("110136", "Security Roles Changed");
     static final Code USER_SECURITY_ATTRIBUTES = dcm("110137", "User Security Attributes Changed");
+    static final Code NODE_AUTHENTICATION = dcm("110126", "Node Authentication");
     static final Code SOURCE_ROLE = dcm("110153", "Source Role ID");
     static final Code DESTINATION_ROLE = dcm("110152", "Destination Role ID");
     static final Code DESTINATION_MEDIA = dcm("110154", "Destination Media");
@@ -96,6 +97,9 @@ public final class AuditVocabulary {
                     Pattern.NONE);
             case "share.granted", "share.revoked", "link.issued", "link.revoked" -> new Meaning(SECURITY_ALERT,
                     List.of(OBJECT_SECURITY_ATTRIBUTES), "E", Pattern.NONE);
+            case "dimse.association" -> new Meaning(SECURITY_ALERT, List.of(NODE_AUTHENTICATION), "E", Pattern.NONE);
+            case "dimse.peer.create", "dimse.peer.update", "dimse.peer.delete" -> new Meaning(SECURITY_ALERT,
+                    List.of(SECURITY_CONFIGURATION), "E", Pattern.NONE);
             case "masterkey.rotate", "audit.anchor" -> new Meaning(SECURITY_ALERT, List.of(SECURITY_CONFIGURATION),
                     "E", Pattern.NONE);
             case "breakglass.opened" -> new Meaning(SECURITY_ALERT, List.of(EMERGENCY_OVERRIDE), "E", Pattern.NONE);
