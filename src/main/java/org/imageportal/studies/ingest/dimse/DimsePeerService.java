@@ -68,6 +68,13 @@ public class DimsePeerService {
                 .chain(() -> peers.find(id)).map(Optional::orElseThrow);
     }
 
+    /** The node registered under the request's calling AE title, registered now if it is not yet. Blocking. */
+    public DimsePeer ensureRegistered(Actor actor, DimsePeerRequest request) {
+        requireAdmin(actor);
+        return peers.findByCallingAeTitle(request.callingAeTitle()).await().indefinitely()
+                .orElseGet(() -> create(actor, request).await().indefinitely());
+    }
+
     public Uni<DimsePeer> update(Actor actor, UUID id, DimsePeerRequest request) {
         requireAdmin(actor);
         Valid valid = validate(request);
