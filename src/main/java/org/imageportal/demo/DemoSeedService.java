@@ -39,6 +39,8 @@ import org.imageportal.studies.StudyArchiveService;
 import org.imageportal.studies.ingest.IngestOutcome;
 import org.imageportal.studies.ingest.IngestService;
 import org.imageportal.studies.ingest.UploadService;
+import org.imageportal.studies.ingest.dimse.DimsePeerRequest;
+import org.imageportal.studies.ingest.dimse.DimsePeerService;
 
 import io.quarkus.runtime.configuration.ConfigUtils;
 
@@ -88,6 +90,11 @@ public class DemoSeedService {
     static final String LINK_RECIPIENT = "Dr Second Opinion (demo)";
     static final String NPI = "1700000429";
 
+    /** The demo modality of the DIMSE gateway: this machine, with the demo client certificate of infra/portal. */
+    static final DimsePeerRequest DEMO_MODALITY = new DimsePeerRequest("DEMO-MODALITY", null,
+            java.util.List.of("127.0.0.1/32", "::1/128"), "CN=Demo modality,O=Image portal demo",
+            "demonstration modality (storescu +tls with the demo client certificate)");
+
     private final DemoConfig config;
     private final IdentityConfig identity;
     private final String databaseUrl;
@@ -101,12 +108,13 @@ public class DemoSeedService {
     private final GrantService grants;
     private final LinkService links;
     private final AccountingService accounting;
+    private final DimsePeerService dimsePeers;
 
     DemoSeedService(DemoConfig config, IdentityConfig identity,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String databaseUrl, AccountService accounts,
             IngestService ingest, UploadService uploads, PatientService patients, PortalAccessService access,
             ProviderService providers, StudyArchiveService studies, GrantService grants, LinkService links,
-            AccountingService accounting) {
+            AccountingService accounting, DimsePeerService dimsePeers) {
         this.config = config;
         this.identity = identity;
         this.databaseUrl = databaseUrl;
@@ -120,6 +128,7 @@ public class DemoSeedService {
         this.grants = grants;
         this.links = links;
         this.accounting = accounting;
+        this.dimsePeers = dimsePeers;
     }
 
     /**
@@ -173,6 +182,8 @@ public class DemoSeedService {
         UUID physicianId = providers.registerExisting(admin, physicianAccount.subject(), new InviteProviderRequest(
                 nonBlank(physicianAccount.firstName(), "Bob"), nonBlank(physicianAccount.lastName(), "Demo-Provider"),
                 NPI, "Demo Referring Clinic", physicianAccount.email())).id();
+
+        dimsePeers.ensureRegistered(admin, DEMO_MODALITY);
 
         UUID ct = studyOf(patient, DemoStudies.CT_STUDY);
         UUID xray = studyOf(patient, DemoStudies.XR_STUDY);

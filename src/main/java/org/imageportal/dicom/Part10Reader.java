@@ -60,7 +60,7 @@ public final class Part10Reader {
     private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
 
     /** Transfer syntaxes stored and served as received: native little endian and the common compressed ones. */
-    private static final Set<String> TRANSFER_SYNTAXES = Set.of(
+    static final Set<String> TRANSFER_SYNTAXES = Set.of(
             "1.2.840.10008.1.2", "1.2.840.10008.1.2.1",
             "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
             "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81",
@@ -77,7 +77,7 @@ public final class Part10Reader {
 
     private static final Set<String> PIXEL_DATA_VRS = Set.of("OB", "OW", "UN");
 
-    private static final Set<String> STORAGE_SOP_CLASSES = Set.of(SOPClass.arrayOfStorageSOPClasses);
+    static final Set<String> STORAGE_SOP_CLASSES = Set.of(SOPClass.arrayOfStorageSOPClasses);
 
     private Part10Reader() {
     }

@@ -63,6 +63,7 @@ public final class AuditVocabulary {
     static final Code USER_SECURITY_ATTRIBUTES = dcm("110137", "User Security Attributes Changed");
     static final Code RESTRICTED_FUNCTION = dcm("110132", "Use of Restricted Function");
     static final Code EMERGENCY_OVERRIDE_STOPPED = dcm("110138", "Emergency Override Stopped");
+    static final Code NODE_AUTHENTICATION = dcm("110126", "Node Authentication");
     static final Code SOURCE_ROLE = dcm("110153", "Source Role ID");
     static final Code DESTINATION_ROLE = dcm("110152", "Destination Role ID");
     static final Code DESTINATION_MEDIA = dcm("110154", "Destination Media");
@@ -109,6 +110,9 @@ public final class AuditVocabulary {
                     Pattern.NONE);
             case "share.granted", "share.revoked", "link.issued", "link.revoked" -> new Meaning(SECURITY_ALERT,
                     List.of(OBJECT_SECURITY_ATTRIBUTES), "E", Pattern.NONE);
+            case "dimse.association" -> new Meaning(SECURITY_ALERT, List.of(NODE_AUTHENTICATION), "E", Pattern.NONE);
+            case "dimse.peer.create", "dimse.peer.update", "dimse.peer.delete" -> new Meaning(SECURITY_ALERT,
+                    List.of(SECURITY_CONFIGURATION), "E", Pattern.NONE);
             case "masterkey.rotate", "audit.anchor" -> new Meaning(SECURITY_ALERT, List.of(SECURITY_CONFIGURATION),
                     "E", Pattern.NONE);
             case "breakglass.opened" -> new Meaning(SECURITY_ALERT, List.of(EMERGENCY_OVERRIDE), "E", Pattern.NONE);

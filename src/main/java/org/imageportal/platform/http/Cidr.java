@@ -5,13 +5,13 @@ import java.net.UnknownHostException;
 import java.util.List;
 
 /** Address ranges in CIDR notation (IPv4 and IPv6), as configuration gives them. Plain Java. */
-final class Cidr {
+public final class Cidr {
 
     private Cidr() {
     }
 
     /** Whether the address (a literal, never a name to resolve) lies in one of the ranges. */
-    static boolean anyContains(List<String> ranges, String address) {
+    public static boolean anyContains(List<String> ranges, String address) {
         byte[] candidate = literal(address);
         if (candidate == null) {
             return false;
@@ -22,6 +22,26 @@ final class Cidr {
             }
         }
         return false;
+    }
+
+    /** Whether {@code range} is an IP literal or a network in CIDR notation (address/prefix length). */
+    public static boolean valid(String range) {
+        if (range == null) {
+            return false;
+        }
+        int slash = range.indexOf('/');
+        byte[] network = literal(slash < 0 ? range : range.substring(0, slash));
+        if (network == null) {
+            return false;
+        }
+        if (slash < 0) {
+            return true;
+        }
+        String bits = range.substring(slash + 1);
+        if (!bits.matches("[0-9]{1,3}")) {
+            return false;
+        }
+        return Integer.parseInt(bits) <= network.length * 8;
     }
 
     private static boolean contains(String range, byte[] candidate) {
