@@ -65,10 +65,13 @@ class RetentionTest {
         Stored old = store(TestDicom.Patient.random(), "20080301");
         Stored older = store(TestDicom.Patient.random(), "20050301");
         Stored held = store(TestDicom.Patient.random(), "20090301");
-        // 7 years after this one ends in a few days
-        Stored soon = store(TestDicom.Patient.random(), "20191201");
-        // a child's study from 2010: kept until the 21st birthday, in 2026-12
-        Stored child = store(TestDicom.Patient.random().withBirthDate("20051215"), "20100301");
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+        java.time.format.DateTimeFormatter da = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
+        // 7 years after this one ends in five days
+        Stored soon = store(TestDicom.Patient.random(), today.minusYears(7).plusDays(5).format(da));
+        // a child's study from 2010: kept until the 21st birthday, in fifteen days
+        Stored child = store(TestDicom.Patient.random().withBirthDate(today.minusYears(21).plusDays(15).format(da)),
+                "20100301");
         ShareLinks.Issued link = ShareLinks.issue(old.token(), old.id(), Map.of());
         String session = ShareLinks.openSession(link);
         given().cookie("portal_link", session).get(link.path() + "/dicomweb/studies/" + old.dicom().studyUid()
@@ -111,7 +114,7 @@ class RetentionTest {
         given().auth().oauth2(held.token()).get("/dicomweb/studies/" + held.dicom().studyUid() + "/metadata").then()
                 .statusCode(200);
 
-        // time passes: the 2019 study comes due, and the child's one only after the 21st birthday
+        // time passes: the seven-year study comes due, and the child's one only after the 21st birthday
         clock.advance(Duration.ofDays(10));
         assertThat(due(officer)).contains(soon.id()).doesNotContain(child.id());
         clock.advance(Duration.ofDays(20));
