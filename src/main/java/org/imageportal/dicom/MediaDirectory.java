@@ -75,13 +75,16 @@ public final class MediaDirectory {
                 bySeries.computeIfAbsent(e.seriesUid(), k -> new ArrayList<>()).add(e);
             }
             List<Node> seriesNodes = new ArrayList<>();
+            int seriesPosition = 0;
             for (List<Entry> files : bySeries.values()) {
+                seriesPosition++;
                 Entry first = files.getFirst();
                 List<Node> images = new ArrayList<>();
+                int position = 0;
                 for (Entry f : files) {
-                    images.add(new Node(imageRecord(f), List.of()));
+                    images.add(new Node(instanceRecord(f, ++position), List.of()));
                 }
-                seriesNodes.add(new Node(seriesRecord(first), images));
+                seriesNodes.add(new Node(seriesRecord(first, seriesPosition), images));
             }
             Node studyNode = new Node(studyRecord(study), seriesNodes);
             Node patientNode = new Node(patientRecord(patient), List.of(studyNode));
@@ -178,17 +181,28 @@ public final class MediaDirectory {
         return r;
     }
 
-    private static AttributeList seriesRecord(Entry e) throws DicomException {
+    /**
+     * Modality, Series Number and Instance Number are type 1 in the directory even where the file leaves them empty;
+     * a missing one is invented (OT, the series' and the file's place in the set), as media creators do.
+     */
+    private static AttributeList seriesRecord(Entry e, int position) throws DicomException {
         AttributeList r = record("SERIES");
-        put(r, new CodeStringAttribute(TagFromName.Modality), e.modality());
+        put(r, new CodeStringAttribute(TagFromName.Modality), present(e.modality()) ? e.modality() : "OT");
         put(r, new UniqueIdentifierAttribute(TagFromName.SeriesInstanceUID), e.seriesUid());
         put(r, new IntegerStringAttribute(TagFromName.SeriesNumber),
-                e.seriesNumber() == null ? "" : e.seriesNumber().toString());
+                Integer.toString(e.seriesNumber() == null ? position : e.seriesNumber()));
         return r;
     }
 
-    private static AttributeList imageRecord(Entry e) throws DicomException {
-        AttributeList r = record("IMAGE");
+    /** The SOP classes of encapsulated documents and the MIME type each holds. */
+    private static final Map<String, String> ENCAPSULATED = Map.of("1.2.840.10008.5.1.4.1.1.104.1",
+            "application/pdf", "1.2.840.10008.5.1.4.1.1.104.3", "model/stl", "1.2.840.10008.5.1.4.1.1.104.4",
+            "model/obj", "1.2.840.10008.5.1.4.1.1.104.5", "model/mtl");
+
+    /** An IMAGE record, or for an encapsulated document an ENCAP DOC record with its document's keys. */
+    private static AttributeList instanceRecord(Entry e, int position) throws DicomException {
+        String mime = ENCAPSULATED.get(e.sopClassUid());
+        AttributeList r = record(mime != null ? "ENCAP DOC" : "IMAGE");
         CodeStringAttribute fileId = new CodeStringAttribute(TagFromName.ReferencedFileID);
         for (String component : e.fileId()) {
             fileId.addValue(component);
@@ -198,8 +212,20 @@ public final class MediaDirectory {
         put(r, new UniqueIdentifierAttribute(TagFromName.ReferencedSOPInstanceUIDInFile), e.sopInstanceUid());
         put(r, new UniqueIdentifierAttribute(TagFromName.ReferencedTransferSyntaxUIDInFile), e.transferSyntaxUid());
         put(r, new IntegerStringAttribute(TagFromName.InstanceNumber),
-                e.instanceNumber() == null ? "" : e.instanceNumber().toString());
+                Integer.toString(e.instanceNumber() == null ? position : e.instanceNumber()));
+        if (mime != null) {
+            // type 2 keys the index does not hold are present and empty; the MIME type follows from the class
+            put(r, new DateAttribute(TagFromName.ContentDate), "");
+            put(r, new TimeAttribute(TagFromName.ContentTime), "");
+            put(r, new com.pixelmed.dicom.ShortTextAttribute(TagFromName.DocumentTitle), "");
+            r.put(new SequenceAttribute(TagFromName.ConceptNameCodeSequence));
+            put(r, new LongStringAttribute(TagFromName.MIMETypeOfEncapsulatedDocument), mime);
+        }
         return r;
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
     }
 
     /** Adds the attribute; an empty value is kept as an empty (type 2) attribute. */

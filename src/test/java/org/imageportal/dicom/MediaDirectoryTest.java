@@ -72,6 +72,34 @@ class MediaDirectoryTest {
         assertThat(count(after, "DirectoryRecordType")).isEqualTo(10);
     }
 
+    /**
+     * A study mixing a CT, a secondary capture without modality or numbers and an encapsulated PDF: dicom3tools'
+     * dciodvfy finds no error in the directory (an ENCAP DOC record for the PDF, no empty type 1 value).
+     */
+    @Test
+    void dciodvfyFindsNoErrorInADirectoryOfImagesAndAnEncapsulatedPdf() throws Exception {
+        String study = TestDicom.newUid();
+        List<MediaDirectory.Entry> entries = List.of(
+                new MediaDirectory.Entry(List.of("DICOM", "SE000001", "IM000001"), TestDicom.newUid(), "CT", 1,
+                        SOPClass.CTImageStorage, TestDicom.newUid(), TransferSyntax.ExplicitVRLittleEndian, 1),
+                new MediaDirectory.Entry(List.of("DICOM", "SE000002", "IM000001"), TestDicom.newUid(), "", null,
+                        SOPClass.SecondaryCaptureImageStorage, TestDicom.newUid(),
+                        TransferSyntax.ExplicitVRLittleEndian, null),
+                new MediaDirectory.Entry(List.of("DICOM", "SE000003", "IM000001"), TestDicom.newUid(), "DOC", null,
+                        "1.2.840.10008.5.1.4.1.1.104.1", TestDicom.newUid(), TransferSyntax.ExplicitVRLittleEndian,
+                        null));
+        Files.write(dir.resolve("DICOMDIR"), MediaDirectory.encode(
+                new MediaDirectory.Patient("MRN-1", "Test^Patient", "19700101", "F"),
+                new MediaDirectory.Study(study, "20260115", "101500", "MIXED", "1", "ACC1"), entries));
+        Process p = new ProcessBuilder("dciodvfy", "DICOMDIR").directory(dir.toFile()).redirectErrorStream(true)
+                .start();
+        String report = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        assertThat(report).as(report).contains("BasicDirectory").doesNotContain("Error");
+        String dump = run("dcmdump", "DICOMDIR");
+        assertThat(dump).contains("[ENCAP DOC]").contains("[application/pdf]");
+    }
+
     @Test
     void previewIsTheWindowedImage() throws IOException {
         byte[] png = PreviewImage.png(new ByteArrayInputStream(TestDicom.ct(TestDicom.Patient.random()).size(32)
