@@ -98,6 +98,40 @@ public final class Part10Instance {
         return Optional.of(new NativeFrames(frameBytes, geometry.frames(), pixelData.length()));
     }
 
+    /** Whether the pixel data is encapsulated (compressed in the instance's transfer syntax). */
+    public boolean encapsulated() {
+        return pixelData.present() && pixelData.length() < 0 && geometry != null;
+    }
+
+    /**
+     * Reads on from where the header ended (instead of {@link #content()}, once) to locate the frames of the
+     * encapsulated pixel data. The caller closes the source it opened the instance from.
+     *
+     * @throws DicomRejection the pixel data's items are broken or its frames cannot be told apart
+     */
+    public EncapsulatedFrames encapsulatedFrames() throws IOException, DicomRejection {
+        return EncapsulatedFrames.read(encapsulatedValue(), geometry.frames(), header.transferSyntaxUid());
+    }
+
+    /**
+     * The encapsulated pixel data value (its items, then the sequence delimiter and whatever follows), read on from
+     * where the header ended, instead of {@link #content()}, once. Positions in it are those of
+     * {@link EncapsulatedFrames}. The caller closes the source it opened the instance from.
+     */
+    public InputStream encapsulatedValue() {
+        if (consumed || !encapsulated()) {
+            throw new IllegalStateException("no encapsulated pixel data to read");
+        }
+        consumed = true;
+        return new FilterInputStream(rest) {
+
+            @Override
+            public void close() {
+                // the source belongs to the caller
+            }
+        };
+    }
+
     /** The checked pixel geometry, or null when there is no pixel data. */
     ImageGeometry geometry() {
         return geometry;

@@ -142,7 +142,7 @@ public class LinkDicomWebResource {
 
     @GET
     @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/7FE00010")
-    @Operation(summary = "WADO-RS under a share link: the pixel data of an instance (native; BulkDataURI)")
+    @Operation(summary = "WADO-RS under a share link: the pixel data of an instance (BulkDataURI), as stored")
     public Response pixelData(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
         return responses.pixels(accept, find(study, series, instance).getFirst(), null);
@@ -150,7 +150,7 @@ public class LinkDicomWebResource {
 
     @GET
     @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
-    @Operation(summary = "WADO-RS under a share link: frames of an instance, e.g. frames/1,3 (native pixel data)")
+    @Operation(summary = "WADO-RS under a share link: frames of an instance, e.g. frames/1,3, as stored")
     public Response frames(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @PathParam("frames") String frames,
             @HeaderParam("Accept") String accept) {

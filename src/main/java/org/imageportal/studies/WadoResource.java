@@ -97,7 +97,7 @@ public class WadoResource {
 
     @GET
     @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/7FE00010")
-    @Operation(summary = "WADO-RS: the pixel data of an instance (native pixel data; BulkDataURI of the metadata)")
+    @Operation(summary = "WADO-RS: the pixel data of an instance (BulkDataURI of the metadata), as stored")
     public Response pixelData(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
         return responses.pixels(accept, find(study, series, instance).getFirst(), null);
@@ -105,7 +105,7 @@ public class WadoResource {
 
     @GET
     @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
-    @Operation(summary = "WADO-RS: frames of an instance, e.g. frames/1,3 (native pixel data)")
+    @Operation(summary = "WADO-RS: frames of an instance, e.g. frames/1,3, in their stored transfer syntax")
     public Response frames(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @PathParam("frames") String frames,
             @HeaderParam("Accept") String accept) {

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.imageportal.dicom.DicomRejection;
+import org.imageportal.dicom.EncapsulatedFrames;
 import org.imageportal.dicom.InstanceMetadata;
 import org.imageportal.dicom.Part10Instance;
 import org.imageportal.dicom.Part10Reader;
@@ -91,74 +92,114 @@ class WadoResponses {
     }
 
     /**
-     * The whole pixel data value ({@code frames} null) or the listed frames, each as a part of
-     * multipart/related; type="application/octet-stream". Frames asked for out of order re-open the object; the
-     * stream never holds more than its copy buffer.
+     * The pixel data ({@code frames} null: all of it) or the listed frames, each as a part of multipart/related, in
+     * the stored transfer syntax as the Accept header allows (see {@link PixelMediaTypes}); each part's Content-Type
+     * names its transfer syntax. Native pixel data is one part for the whole value, encapsulated pixel data one part
+     * per frame, its fragments joined. Frames asked for out of order re-open the object; the stream never holds more
+     * than its copy buffer.
      */
     Response pixels(String accept, StoredInstance instance, int[] frames) {
-        if (accept != null && !acceptsMultipart(accept, "application/octet-stream")) {
-            throw new ProblemException(ProblemType.NOT_ACCEPTABLE,
-                    "available as multipart/related; type=\"application/octet-stream\"");
+        PixelMediaTypes.Choice choice = PixelMediaTypes.choose(accept, instance.transferSyntax());
+        if (choice == null) {
+            throw new ProblemException(ProblemType.NOT_ACCEPTABLE, PixelMediaTypes.offered(instance.transferSyntax()));
         }
         PixelCursor cursor = new PixelCursor(instance);
-        Part10Instance.NativeFrames layout = cursor.layout;
+        int count = cursor.frames();
         if (frames != null) {
             for (int frame : frames) {
-                if (frame < 1 || frame > layout.frames()) {
+                if (frame < 1 || frame > count) {
                     cursor.close();
                     throw new ProblemException(ProblemType.NOT_FOUND,
-                            "frame " + frame + " does not exist: the instance has " + layout.frames() + " frame(s)");
+                            "frame " + frame + " does not exist: the instance has " + count + " frame(s)");
                 }
             }
         }
+        long[][][] parts = cursor.parts(frames);
         String boundary = UUID.randomUUID().toString();
         StreamingOutput body = out -> {
             try (cursor) {
-                long[][] ranges = frames == null
-                        ? new long[][]{{0, layout.length()}}
-                        : java.util.Arrays.stream(frames)
-                                .mapToObj(f -> new long[]{(f - 1) * layout.frameBytes(), layout.frameBytes()})
-                                .toArray(long[][]::new);
-                for (int i = 0; i < ranges.length; i++) {
-                    out.write(((i == 0 ? "" : "\r\n") + "--" + boundary
-                            + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + ranges[i][1]
-                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    cursor.copy(ranges[i][0], ranges[i][1], out);
+                for (int i = 0; i < parts.length; i++) {
+                    long length = 0;
+                    for (long[] range : parts[i]) {
+                        length += range[1];
+                    }
+                    out.write(((i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: " + choice.partType()
+                            + "\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    for (long[] range : parts[i]) {
+                        cursor.copy(range[0], range[1], out);
+                    }
                 }
             }
             out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         };
         return Response.ok(body)
-                .type("multipart/related; type=\"application/octet-stream\"; boundary=" + boundary).build();
+                .type("multipart/related; type=\"" + choice.mediaType() + "\"; boundary=" + boundary).build();
     }
 
-    /** Reads an instance's native pixel data forwards; a position behind the current one opens the object again. */
+    /**
+     * Reads an instance's pixel data value forwards, native or encapsulated; a position behind the current one opens
+     * the object again. Encapsulated pixel data is indexed once when the cursor is made (before the response is
+     * committed, so broken items are still a problem response), which reads the value to its end.
+     */
     private final class PixelCursor implements AutoCloseable {
 
         private final StoredInstance instance;
-        private final Part10Instance.NativeFrames layout;
+        private Part10Instance.NativeFrames layout;
+        private EncapsulatedFrames encapsulated;
         private InputStream object;
         private InputStream pixels;
         private long position;
 
         PixelCursor(StoredInstance instance) {
             this.instance = instance;
-            this.layout = open();
+            open();
         }
 
-        private Part10Instance.NativeFrames open() {
+        int frames() {
+            return layout != null ? layout.frames() : encapsulated.frames();
+        }
+
+        /** For each part, the ranges of the value it is made of: the whole value, or frame by frame. */
+        long[][][] parts(int[] frames) {
+            if (layout != null) {
+                return frames == null
+                        ? new long[][][]{{{0, layout.length()}}}
+                        : java.util.Arrays.stream(frames)
+                                .mapToObj(f -> new long[][]{{(f - 1) * layout.frameBytes(), layout.frameBytes()}})
+                                .toArray(long[][][]::new);
+            }
+            int[] listed = frames != null ? frames : java.util.stream.IntStream.rangeClosed(1, frames()).toArray();
+            return java.util.Arrays.stream(listed).mapToObj(encapsulated::fragments).toArray(long[][][]::new);
+        }
+
+        private void open() {
             object = openVerified(instance);
             try {
                 Part10Instance parsed = Part10Reader.open(object, METADATA_LIMITS);
-                Part10Instance.NativeFrames frames = parsed.nativeFrames().orElse(null);
-                if (frames == null) {
-                    close();
-                    throw new ProblemException(ProblemType.NOT_ACCEPTABLE, "this instance's pixel data is compressed "
-                            + "(or absent); retrieve the whole instance as application/dicom");
+                if (parsed.encapsulated()) {
+                    if (encapsulated == null) {
+                        try {
+                            encapsulated = parsed.encapsulatedFrames();
+                        } catch (IOException e) {
+                            close();
+                            throw service.integrityFailure(instance, e);
+                        }
+                        // the index read the whole value: the first copy opens the object again
+                        position = Long.MAX_VALUE;
+                        return;
+                    }
+                    pixels = parsed.encapsulatedValue();
+                } else {
+                    Part10Instance.NativeFrames frames = parsed.nativeFrames().orElse(null);
+                    if (frames == null) {
+                        close();
+                        throw new ProblemException(ProblemType.NOT_ACCEPTABLE, "this instance has no pixel data "
+                                + "that can be served as frames; retrieve the whole instance as application/dicom");
+                    }
+                    layout = frames;
+                    pixels = parsed.pixelValue();
                 }
-                pixels = parsed.pixelValue();
                 position = 0;
-                return frames;
             } catch (DicomRejection | IOException e) {
                 close();
                 throw new ProblemException(ProblemType.INTERNAL, "a stored instance cannot be read");

@@ -47,6 +47,9 @@ public final class TestDicom {
     private int instanceNumber = 1;
     private int seriesNumber = 1;
     private long seed = 1;
+    private int frames = 1;
+    private String windowCenter = "1024";
+    private String windowWidth = "2048";
 
     private TestDicom(Patient patient) {
         this.patient = patient;
@@ -114,6 +117,19 @@ public final class TestDicom {
         return this;
     }
 
+    /** The window the file suggests (Window Center and Width), by default 1024 and 2048. */
+    public TestDicom window(int center, int width) {
+        this.windowCenter = Integer.toString(center);
+        this.windowWidth = Integer.toString(width);
+        return this;
+    }
+
+    /** A multi-frame image of {@code count} frames (Number of Frames is written only when it is more than one). */
+    public TestDicom frames(int count) {
+        this.frames = count;
+        return this;
+    }
+
     public TestDicom seed(long value) {
         this.seed = value;
         return this;
@@ -157,13 +173,16 @@ public final class TestDicom {
             put(list, TagFromName.Modality, modality);
             put(list, TagFromName.SeriesNumber, Integer.toString(seriesNumber));
             put(list, TagFromName.BodyPartExamined, "CHEST");
-            put(list, TagFromName.WindowCenter, "1024");
-            put(list, TagFromName.WindowWidth, "2048");
+            put(list, TagFromName.WindowCenter, windowCenter);
+            put(list, TagFromName.WindowWidth, windowWidth);
             put(list, TagFromName.SeriesDescription, "AXIAL");
             put(list, TagFromName.InstanceNumber, Integer.toString(instanceNumber));
             put(list, TagFromName.ImageType, "ORIGINAL\\PRIMARY\\AXIAL");
             put(list, TagFromName.PixelSpacing, "0.7\\0.7");
-            short[] pixels = new short[size * size];
+            if (frames > 1) {
+                put(list, TagFromName.NumberOfFrames, Integer.toString(frames));
+            }
+            short[] pixels = new short[size * size * frames];
             Random random = new Random(seed);
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (short) random.nextInt(4096);
