@@ -59,14 +59,26 @@ public final class ShareLinks {
      * client address {@code address} as the portal's trusted proxy reports it (null: the test's own).
      */
     public static Response postCode(Issued link, String code, String address) {
-        RequestSpecification client = address == null ? given() : given().header("X-Forwarded-For", address);
-        Response landing = client.redirects().follow(false).get(link.path());
+        return postCode(null, null, link, code, address);
+    }
+
+    /**
+     * The same with the landing page from the portal at {@code landingBase} and the form posted to the one at
+     * {@code postBase} (null: the suite's own portal), as two instances of a cluster would serve them.
+     */
+    public static Response postCode(String landingBase, String postBase, Issued link, String code, String address) {
+        Response landing = client(landingBase, address).redirects().follow(false).get(link.path());
         assertThat(landing.statusCode()).isEqualTo(200);
         Matcher field = CSRF_FIELD.matcher(landing.asString());
         assertThat(field.find()).as("the landing page carries a CSRF field").isTrue();
-        RequestSpecification post = address == null ? given() : given().header("X-Forwarded-For", address);
-        return post.redirects().follow(false).cookie("portal_csrf", landing.getCookie("portal_csrf"))
+        return client(postBase, address).redirects().follow(false)
+                .cookie("portal_csrf", landing.getCookie("portal_csrf"))
                 .contentType(ContentType.URLENC).formParam("_csrf", field.group(1)).formParam("name", CLAIMED_NAME)
                 .formParam("code", code).post(link.path());
+    }
+
+    private static RequestSpecification client(String base, String address) {
+        RequestSpecification client = base == null ? given() : given().baseUri(base);
+        return address == null ? client : client.header("X-Forwarded-For", address);
     }
 }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
@@ -123,15 +122,7 @@ class ClusterIT {
 
     /** The landing page from {@code from}, its form posted to {@code to}. */
     private static Response code(ProdPortal from, ProdPortal to, Issued link, String code, String address) {
-        Response landing = given().baseUri(from.base()).header("X-Forwarded-For", address).redirects().follow(false)
-                .get(link.path());
-        assertThat(landing.statusCode()).isEqualTo(200);
-        Matcher field = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(landing.asString());
-        assertThat(field.find()).isTrue();
-        return given().baseUri(to.base()).header("X-Forwarded-For", address).redirects().follow(false)
-                .cookie("portal_csrf", landing.getCookie("portal_csrf")).contentType(ContentType.URLENC)
-                .formParam("_csrf", field.group(1)).formParam("name", ShareLinks.CLAIMED_NAME)
-                .formParam("code", code).post(link.path());
+        return ShareLinks.postCode(from.base(), to.base(), link, code, address);
     }
 
     private static final java.util.Random ADDRESSES = new java.security.SecureRandom();
