@@ -7,7 +7,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.studies.access.StudyGrants;
-import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 
@@ -25,12 +24,12 @@ public class GrantLookupService implements StudyGrants {
     }
 
     @Override
-    public Uni<StudyScope.Granted> sharedWith(String providerSubject) {
+    public Uni<Shared> sharedWith(String providerSubject) {
         return grants.activeScope(providerSubject, clock.instant(), false);
     }
 
     @Override
-    public Uni<StudyScope.Granted> downloadableBy(String providerSubject) {
+    public Uni<Shared> downloadableBy(String providerSubject) {
         return grants.activeScope(providerSubject, clock.instant(), true);
     }
 

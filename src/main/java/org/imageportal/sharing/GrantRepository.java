@@ -12,8 +12,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.studies.access.StudyGrants;
 import org.imageportal.studies.access.StudyGrants.GrantBasis;
-import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -68,7 +68,7 @@ public class GrantRepository {
      * {@code downloadsOnly}, only what grants that allow downloads cover (a view-only grant on a whole study must
      * not widen a download grant on one of its series).
      */
-    Uni<StudyScope.Granted> activeScope(String providerSubject, Instant now, boolean downloadsOnly) {
+    Uni<StudyGrants.Shared> activeScope(String providerSubject, Instant now, boolean downloadsOnly) {
         return pool.preparedQuery("SELECT g.study_ref, g.series_uids FROM portal.share_grant g JOIN portal.provider p "
                 + "ON p.id = g.provider_ref WHERE p.account_subject = $1 AND " + ACTIVE.formatted(2)
                 + (downloadsOnly ? " AND g.can_download" : ""))
@@ -85,7 +85,7 @@ public class GrantRepository {
                             series.addAll(List.of(chosen));
                         }
                     });
-                    return new StudyScope.Granted(studies, whole, series);
+                    return new StudyGrants.Shared(studies, whole, series);
                 });
     }
 

@@ -20,6 +20,8 @@ import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.providers.ProviderService;
 import org.imageportal.sharing.GrantRepository.GrantRow;
 import org.imageportal.studies.StudyArchiveService;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
 
 import io.smallrye.mutiny.Uni;
 
@@ -47,10 +49,12 @@ public class GrantService {
     private final SharingConfig config;
     private final NotificationService notifications;
     private final Clock clock;
+    private final AccessPolicy policy;
 
     GrantService(GrantRepository grants, StudyArchiveService studies, ProviderService providers,
             PatientService patients, AuditTrail audit, SharingConfig config, NotificationService notifications,
-            Clock clock) {
+            Clock clock, AccessPolicy policy) {
+        this.policy = policy;
         this.clock = clock;
         this.notifications = notifications;
         this.grants = grants;
@@ -64,6 +68,7 @@ public class GrantService {
     public Uni<GrantView> create(Actor actor, GrantRequest request) {
         boolean onBehalf = !actor.has(Role.PATIENT);
         if (onBehalf && !actor.has(Role.FRONTDESK)) {
+            // the policy decides below which studies; this only words the refusal for other roles
             throw new ProblemException(ProblemType.FORBIDDEN, "only the patient or the front desk may share");
         }
         if (request.purpose() == Purpose.OTHER && blank(request.purposeText())) {
@@ -83,7 +88,8 @@ public class GrantService {
         UUID providerId = ProblemException.idOrNotFound(request.providerId());
         UUID id = UUID.randomUUID();
         List<String> series = SharingRules.chosenSeries(request.seriesUids());
-        return studies.patientOf(actor, studyId).map(found -> found.orElseThrow(ProblemException::notFound))
+        return studies.patientOf(actor, studyId, StudyAction.SHARE)
+                .map(found -> found.orElseThrow(ProblemException::notFound))
                 .call(patient -> SharingRules.requireSeriesOf(studies, studyId, series))
                 .call(patient -> SharingRules.requireOnBehalf(patients, onBehalf, patient, request.patientId()))
                 .chain(patient -> providers.find(providerId)
@@ -153,14 +159,7 @@ public class GrantService {
     }
 
     private Uni<Boolean> mayManage(Actor actor, GrantRow row) {
-        if (actor.has(Role.FRONTDESK) || actor.has(Role.PRIVACY_OFFICER)) {
-            return Uni.createFrom().item(true);
-        }
-        if (!actor.has(Role.PATIENT)) {
-            return Uni.createFrom().item(false);
-        }
-        return patients.patientOfAccount(actor.subject())
-                .map(patient -> patient.isPresent() && patient.get().equals(row.patientRef()));
+        return SharingRules.mayActFor(policy, patients, actor, row.patientRef(), StudyAction.REVOKE_SHARE);
     }
 
     private GrantView view(GrantRow r) {

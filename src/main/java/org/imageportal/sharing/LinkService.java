@@ -19,6 +19,8 @@ import org.imageportal.platform.security.SecurityConfig;
 import org.imageportal.providers.ProviderService;
 import org.imageportal.sharing.LinkRepository.LinkRow;
 import org.imageportal.studies.StudyArchiveService;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
 
 import io.smallrye.mutiny.Uni;
 
@@ -57,9 +59,12 @@ public class LinkService {
     private final SecurityConfig security;
     private final Clock clock;
     private final ProviderService providers;
+    private final AccessPolicy policy;
 
     LinkService(LinkRepository links, LinkTokens tokens, StudyArchiveService studies, PatientService patients,
-            AuditTrail audit, SharingConfig config, SecurityConfig security, Clock clock, ProviderService providers) {
+            AuditTrail audit, SharingConfig config, SecurityConfig security, Clock clock, ProviderService providers,
+            AccessPolicy policy) {
+        this.policy = policy;
         this.providers = providers;
         this.clock = clock;
         this.links = links;
@@ -74,6 +79,7 @@ public class LinkService {
     public Uni<IssuedLink> issue(Actor actor, LinkRequest request) {
         boolean onBehalf = !actor.has(Role.PATIENT);
         if (onBehalf && !actor.has(Role.FRONTDESK)) {
+            // the policy decides below which studies; this only words the refusal for other roles
             throw new ProblemException(ProblemType.FORBIDDEN, "only the patient or the front desk may issue links");
         }
         if (request.purpose() == Purpose.OTHER && (request.purposeText() == null || request.purposeText().isBlank())) {
@@ -102,7 +108,8 @@ public class LinkService {
                         : ": " + request.purposeText().strip());
         UUID id = UUID.randomUUID();
         List<String> series = SharingRules.chosenSeries(request.seriesUids());
-        return studies.patientOf(actor, studyId).map(found -> found.orElseThrow(ProblemException::notFound))
+        return studies.patientOf(actor, studyId, StudyAction.SHARE)
+                .map(found -> found.orElseThrow(ProblemException::notFound))
                 .call(patient -> SharingRules.requireOnBehalf(patients, onBehalf, patient, request.patientId()))
                 .call(patient -> blank(request.boundProviderId())
                         ? Uni.createFrom().voidItem()
@@ -136,10 +143,8 @@ public class LinkService {
     public Uni<LinkView> revoke(Actor actor, UUID id) {
         return links.find(id).chain(found -> {
             LinkRow row = found.orElseThrow(ProblemException::notFound);
-            Uni<Boolean> allowed = actor.has(Role.FRONTDESK) || actor.has(Role.PRIVACY_OFFICER)
-                    ? Uni.createFrom().item(true)
-                    : patients.patientOfAccount(actor.subject())
-                            .map(p -> actor.has(Role.PATIENT) && p.isPresent() && p.get().equals(row.patientRef()));
+            Uni<Boolean> allowed = SharingRules.mayActFor(policy, patients, actor, row.patientRef(),
+                    StudyAction.REVOKE_SHARE);
             return allowed.chain(ok -> ok
                     ? links.pool().withTransaction(tx -> links.revoke(tx, id, actor.subject())
                             .call(revoked -> revoked

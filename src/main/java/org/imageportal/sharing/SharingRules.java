@@ -3,9 +3,13 @@ package org.imageportal.sharing;
 import java.util.List;
 import java.util.UUID;
 
+import org.imageportal.identity.Actor;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.studies.StudyArchiveService;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
+import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 
@@ -47,5 +51,19 @@ final class SharingRules {
             return Uni.createFrom().failure(ProblemException.notFound());
         }
         return patients.requireRecentVerificationUnlessDeidentified(studyPatient);
+    }
+
+    /**
+     * Whether the access policy lets the actor act for this patient (revoking their shares): staff by role for every
+     * patient, a patient for their own record, nobody else.
+     */
+    static Uni<Boolean> mayActFor(AccessPolicy policy, PatientService patients, Actor actor, UUID patientRef,
+            StudyAction action) {
+        return policy.decide(actor, action).chain(decision -> switch (decision.scope()) {
+            case StudyScope.All all -> Uni.createFrom().item(true);
+            case StudyScope.OwnStudies own -> patients.patientOfAccount(own.accountSubject())
+                    .map(patient -> patient.isPresent() && patient.get().equals(patientRef));
+            default -> Uni.createFrom().item(false);
+        });
     }
 }

@@ -18,13 +18,14 @@ import org.imageportal.dicom.Deidentifier;
 import org.imageportal.dicom.DicomRejection;
 import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
-import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.storage.StudyVault;
 import org.imageportal.studies.StudyCatalogRepository.ArchiveFile;
 import org.imageportal.studies.StudyCatalogRepository.ArchiveStudy;
-import org.imageportal.studies.access.StudyScope;
+import org.imageportal.studies.access.AccessDecision;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
 import org.imageportal.studies.ingest.IngestOutcome;
 import org.imageportal.studies.ingest.IngestService;
 
@@ -61,9 +62,11 @@ public class DeidentifiedCopyService {
     private final StudyVault vault;
     private final IngestService ingest;
     private final AuditTrail audit;
+    private final AccessPolicy policy;
 
     DeidentifiedCopyService(Pool pool, StudyCatalogRepository catalog, StudyVault vault, IngestService ingest,
-            AuditTrail audit) {
+            AuditTrail audit, AccessPolicy policy) {
+        this.policy = policy;
         this.pool = pool;
         this.catalog = catalog;
         this.vault = vault;
@@ -72,14 +75,15 @@ public class DeidentifiedCopyService {
     }
 
     public Copy copy(Actor actor, Request request) {
-        if (!actor.has(Role.FRONTDESK)) {
+        AccessDecision decision = policy.decide(actor, StudyAction.DEIDENTIFY).await().indefinitely();
+        if (decision.denied()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "only the front desk makes de-identified copies");
         }
         if (request.project() == null || request.project().isBlank() || request.project().length() > 100) {
             throw ProblemException.invalid("name the project", "project",
                     "the project keys the pseudonyms: the same project maps a patient the same way");
         }
-        ArchiveStudy study = catalog.archiveStudy(new SqlWhere().scope(new StudyScope.All()).and("s.id = ?",
+        ArchiveStudy study = catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?",
                 request.studyId())).await().indefinitely().orElseThrow(ProblemException::notFound);
         if (isDeidentified(study.patientRef())) {
             throw ProblemException.invalid("already de-identified", "studyId", "this study is a de-identified copy");

@@ -17,6 +17,7 @@ import org.imageportal.studies.StudyRecords.InstanceRecord;
 import org.imageportal.studies.StudyRecords.SeriesRecord;
 import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.StudyRecords.StudyRecord;
+import org.imageportal.studies.access.AccessDecision;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
 import org.imageportal.studies.access.StudyLinks.LinkBasis;
@@ -50,12 +51,16 @@ public class DicomWebService {
         this.vault = vault;
     }
 
-    private Uni<StudyScope> scope(Actor actor, StudyAction action) {
-        return policy.scope(actor, action).invoke(scope -> {
-            if (scope instanceof StudyScope.Denied) {
+    private Uni<AccessDecision> decision(Actor actor, StudyAction action) {
+        return policy.decide(actor, action).invoke(decision -> {
+            if (decision.denied()) {
                 throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
             }
         });
+    }
+
+    private Uni<StudyScope> scope(Actor actor, StudyAction action) {
+        return decision(actor, action).map(AccessDecision::scope);
     }
 
     Uni<List<StudyRecord>> studies(Actor actor, QidoQuery query) {
@@ -101,7 +106,7 @@ public class DicomWebService {
 
     /** Series of the linked study that the link covers. */
     Uni<List<SeriesRecord>> series(LinkBasis link, String studyUid, QidoQuery query) {
-        return seriesIn(policy.linkScope(link, StudyAction.QUERY), studyUid, query);
+        return seriesIn(policy.decide(link, StudyAction.QUERY).scope(), studyUid, query);
     }
 
     private Uni<List<SeriesRecord>> seriesIn(StudyScope scope, String studyUid, QidoQuery query) {
@@ -122,7 +127,7 @@ public class DicomWebService {
 
     /** Instances of the linked study that the link covers. */
     Uni<List<InstanceRecord>> instances(LinkBasis link, String studyUid, String seriesUid, QidoQuery query) {
-        return instancesIn(policy.linkScope(link, StudyAction.QUERY), studyUid, seriesUid, query);
+        return instancesIn(policy.decide(link, StudyAction.QUERY).scope(), studyUid, seriesUid, query);
     }
 
     private Uni<List<InstanceRecord>> instancesIn(StudyScope scope, String studyUid, String seriesUid,
@@ -148,16 +153,17 @@ public class DicomWebService {
      */
     Uni<List<StoredInstance>> retrievable(Actor actor, String studyUid, String seriesUid, String sopUid) {
         String action = sopUid != null ? "instance.retrieve" : "study.retrieve";
-        return scope(actor, StudyAction.RETRIEVE).chain(scope -> storedIn(scope, studyUid, seriesUid, sopUid)
+        return decision(actor, StudyAction.RETRIEVE).chain(decision -> storedIn(decision.scope(), studyUid, seriesUid,
+                sopUid)
                 .onFailure(ProblemException.class)
-                .call(() -> refusedIfOutside(actor, action, studyUid, scope))
-                .call(found -> releases.record(actor, scope, found.getFirst().studyId(), found.size(),
+                .call(() -> refusedIfOutside(actor, action, studyUid, decision.scope()))
+                .call(found -> releases.record(actor, decision, found.getFirst().studyId(), found.size(),
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW)));
     }
 
     /** The same under a share link: only what the link covers, each release disclosed to its recipient. */
     Uni<List<StoredInstance>> retrievable(LinkBasis link, String studyUid, String seriesUid, String sopUid) {
-        return storedIn(policy.linkScope(link, StudyAction.RETRIEVE), studyUid, seriesUid, sopUid)
+        return storedIn(policy.decide(link, StudyAction.RETRIEVE).scope(), studyUid, seriesUid, sopUid)
                 .call(found -> releases.recordLink(link, found.getFirst().studyId(), found.size(),
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
     }

@@ -72,9 +72,14 @@ public class StudyArchiveService {
         }
     }
 
-    /** The patient a study belongs to, if the actor may retrieve the study (used to share it); empty otherwise. */
+    /** The patient a study belongs to, if the actor may retrieve the study; empty otherwise. */
     public Uni<Optional<UUID>> patientOf(Actor actor, UUID studyId) {
-        return reachable(actor, studyId).map(found -> found.map(ArchiveStudy::patientRef));
+        return patientOf(actor, studyId, StudyAction.RETRIEVE);
+    }
+
+    /** The patient a study belongs to, if the policy lets the actor reach it for the action; empty otherwise. */
+    public Uni<Optional<UUID>> patientOf(Actor actor, UUID studyId, StudyAction action) {
+        return reachable(actor, studyId, action).map(found -> found.map(ArchiveStudy::patientRef));
     }
 
     /** The Study Instance UID, if the actor may retrieve the study (for the viewer); empty otherwise. */
@@ -88,21 +93,25 @@ public class StudyArchiveService {
     }
 
     private Uni<Optional<ArchiveStudy>> reachable(Actor actor, UUID studyId) {
-        return policy.scope(actor, StudyAction.RETRIEVE).chain(scope -> scope instanceof StudyScope.Denied
+        return reachable(actor, studyId, StudyAction.RETRIEVE);
+    }
+
+    private Uni<Optional<ArchiveStudy>> reachable(Actor actor, UUID studyId, StudyAction action) {
+        return policy.decide(actor, action).chain(decision -> decision.denied()
                 ? Uni.createFrom().item(Optional.<ArchiveStudy>empty())
-                : catalog.archiveStudy(new SqlWhere().scope(scope).and("s.id = ?", studyId)));
+                : catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?", studyId)));
     }
 
     /** The studies the actor may see, newest first (a patient: their own). */
     public Uni<List<StudySummary>> list(Actor actor) {
-        return policy.scope(actor, StudyAction.QUERY)
-                .chain(scope -> catalog.summaries(new SqlWhere().scope(scope), 200));
+        return policy.decide(actor, StudyAction.QUERY)
+                .chain(decision -> catalog.summaries(new SqlWhere().scope(decision.scope()), 200));
     }
 
     /** One patient's studies as the actor may see them (the front desk acting for the patient), newest first. */
     public Uni<List<StudySummary>> listForPatient(Actor actor, UUID patient) {
-        return policy.scope(actor, StudyAction.QUERY)
-                .chain(scope -> catalog.summaries(new SqlWhere().scope(scope).and("s.patient_ref = ?", patient), 200));
+        return policy.decide(actor, StudyAction.QUERY).chain(decision -> catalog.summaries(
+                new SqlWhere().scope(decision.scope()).and("s.patient_ref = ?", patient), 200));
     }
 
     /**
@@ -110,18 +119,20 @@ public class StudyArchiveService {
      * theirs. The download is audited before any byte is sent.
      */
     public Uni<Archive> prepare(Actor actor, UUID studyId) {
-        return policy.scope(actor, StudyAction.DOWNLOAD).chain(scope -> archiveIn(scope, studyId).chain(found -> {
-            if (found.isPresent()) {
-                Archive archive = found.get();
-                return releases.record(actor, scope, studyId, archive.files().size(), "study.download",
-                        DisclosureLog.Action.DOWNLOAD).replaceWith(archive);
-            }
-            // not downloadable: refused (403) where the actor may view the study, unknown (404) otherwise
-            return policy.scope(actor, StudyAction.RETRIEVE).chain(view -> archiveIn(view, studyId)).chain(
-                    viewable -> viewable.isEmpty()
-                            ? Uni.createFrom().failure(ProblemException.notFound())
-                            : releases.refuseDownload(actor, studyId));
-        }));
+        return policy.decide(actor, StudyAction.DOWNLOAD).chain(decision -> archiveIn(decision.scope(), studyId)
+                .chain(found -> {
+                    if (found.isPresent()) {
+                        Archive archive = found.get();
+                        return releases.record(actor, decision, studyId, archive.files().size(), "study.download",
+                                DisclosureLog.Action.DOWNLOAD).replaceWith(archive);
+                    }
+                    // not downloadable: refused (403) where the actor may view the study, unknown (404) otherwise
+                    return policy.decide(actor, StudyAction.RETRIEVE).chain(view -> archiveIn(view.scope(), studyId))
+                            .chain(
+                                    viewable -> viewable.isEmpty()
+                                            ? Uni.createFrom().failure(ProblemException.notFound())
+                                            : releases.refuseDownload(actor, studyId));
+                }));
     }
 
     /** The study with the files the scope covers, if the scope reaches it. */
@@ -142,7 +153,7 @@ public class StudyArchiveService {
      * downloads; the download is audited and disclosed to the recipient before any byte is sent.
      */
     public Uni<Archive> prepare(StudyLinks.LinkBasis link) {
-        return catalog.archiveStudy(new SqlWhere().scope(policy.linkScope(link, StudyAction.RETRIEVE)))
+        return catalog.archiveStudy(new SqlWhere().scope(policy.decide(link, StudyAction.RETRIEVE).scope()))
                 .chain(found -> found.map(study -> catalog.archiveFiles(study.id())
                         .map(files -> new Archive(study, files.stream().filter(f -> link.seriesUids() == null
                                 || link.seriesUids().contains(f.seriesUid())).toList())))

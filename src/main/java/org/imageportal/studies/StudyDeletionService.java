@@ -14,7 +14,6 @@ import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.studies.StudyRepository.StudyObjects;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -56,7 +55,7 @@ public class StudyDeletionService {
     }
 
     public Deleted delete(Actor actor, String studyUid, Reason reason) {
-        if (policy.scope(actor, StudyAction.DELETE).await().indefinitely() instanceof StudyScope.Denied) {
+        if (policy.decide(actor, StudyAction.DELETE).await().indefinitely().denied()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
         }
         UUID id = repository.studyId(studyUid).await().indefinitely().orElseThrow(ProblemException::notFound);

@@ -1,5 +1,6 @@
 package org.imageportal.studies;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -11,108 +12,85 @@ import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
-import org.imageportal.studies.access.EmergencyAccess;
-import org.imageportal.studies.access.StudyGrants;
+import org.imageportal.studies.access.AccessDecision;
+import org.imageportal.studies.access.AccessDecision.Release;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
 import org.imageportal.studies.access.StudyLinks;
-import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 
 /**
- * Records a release of a study before any byte is sent: the audit event, and for a recipient other than the
- * patient or staff (under a grant) the disclosure record, both in one transaction, so nothing leaves unrecorded.
- * A grant that ended meanwhile releases nothing (404); a download under a view-only grant is refused.
+ * Records a release of a study before any byte is sent, as the access policy's decision for it says: the audit
+ * event, and for a recipient outside the practice (a grant's physician, a link's recipient) the disclosure record,
+ * both in one transaction, so nothing leaves unrecorded. A grant or opening that ended meanwhile releases nothing
+ * (404); a download the basis does not allow is audited as refused and answered 403.
  */
 @ApplicationScoped
 public class StudyReleaseService {
 
     private final AuditTrail audit;
-    private final StudyGrants grants;
+    private final AccessPolicy policy;
     private final StudyCatalogRepository catalog;
     private final DisclosureLog disclosures;
-    private final EmergencyAccess emergency;
 
-    StudyReleaseService(AuditTrail audit, StudyGrants grants, StudyCatalogRepository catalog,
-            DisclosureLog disclosures, EmergencyAccess emergency) {
-        this.emergency = emergency;
+    StudyReleaseService(AuditTrail audit, AccessPolicy policy, StudyCatalogRepository catalog,
+            DisclosureLog disclosures) {
         this.audit = audit;
-        this.grants = grants;
+        this.policy = policy;
         this.catalog = catalog;
         this.disclosures = disclosures;
     }
 
-    Uni<Void> record(Actor actor, StudyScope scope, UUID studyId, int instances, String auditAction,
+    Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, int instances, String auditAction,
             DisclosureLog.Action kind) {
-        Map<String, Object> detail = Map.of("instances", instances);
-        if (!(scope instanceof StudyScope.Granted)) {
-            return audit.record(actor.subject(), auditAction, "success", "study:" + studyId, detail);
-        }
-        return grants.basis(actor.subject(), studyId).chain(basis -> {
-            if (basis.isEmpty()) {
-                return emergencyRelease(actor, studyId, auditAction, instances, kind);
-            }
-            StudyGrants.GrantBasis grant = basis.get();
-            if (kind == DisclosureLog.Action.DOWNLOAD && !grant.canDownload()) {
-                return audit.record(actor.subject(), auditAction, "refused", "study:" + studyId,
-                        Map.of("reason", "the grant allows viewing only")).chain(
-                                () -> Uni.createFrom().failure(
-                                        new ProblemException(ProblemType.FORBIDDEN, "this share allows viewing only")));
-            }
-            return disclose(actor.subject(), studyId, auditAction, detail,
-                    facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId,
-                            DisclosureLog.RecipientKind.PROVIDER, grant.providerId().toString(),
-                            grant.providerName(), null, kind, facts.description(), grant.purpose(),
-                            "grant:" + grant.grantId()));
-        });
+        return policy.release(actor, decision, studyId, action(kind))
+                .chain(release -> record(actor.subject(), release, studyId, instances, auditAction, kind));
+    }
+
+    /** A release to a share link's recipient: audited as the link, disclosed to the name given when it was issued. */
+    Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, int instances, String auditAction,
+            DisclosureLog.Action kind) {
+        return record(link.auditActor(), policy.release(link, action(kind)), studyId, instances, auditAction, kind);
     }
 
     /** A download the actor may not make although they may view the study: audited as refused, then 403. */
     <T> Uni<T> refuseDownload(Actor actor, UUID studyId) {
-        return audit.record(actor.subject(), "study.download", "refused", "study:" + studyId,
-                Map.of("reason", "viewing only")).chain(
-                        () -> Uni.createFrom().failure(
-                                new ProblemException(ProblemType.FORBIDDEN, "this share allows viewing only")));
+        return refuse(actor.subject(), "study.download", studyId, new Release.ViewOnly("viewing only",
+                "this share allows viewing only", Map.of()));
     }
 
-    /**
-     * A release under break-glass: audited with the opening's id (so it is flagged and reaches the review and the
-     * patient's full access report); a use within the practice, not a disclosure. Viewing only: a copy is not
-     * handed out in an emergency (403). Nothing open: 404.
-     */
-    private Uni<Void> emergencyRelease(Actor actor, UUID studyId, String auditAction, int instances,
+    private Uni<Void> record(String auditActor, Release release, UUID studyId, int instances, String auditAction,
             DisclosureLog.Action kind) {
-        return emergency.basis(actor.subject(), studyId).chain(open -> {
-            if (open.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.notFound());
-            }
-            if (kind == DisclosureLog.Action.DOWNLOAD) {
-                return audit.record(actor.subject(), auditAction, "refused", "study:" + studyId, Map.of("reason",
-                        "break-glass allows viewing only", "breakGlass", open.get().toString()))
-                        .chain(() -> Uni.createFrom().failure(new ProblemException(ProblemType.FORBIDDEN,
-                                "break-glass access is for viewing only")));
-            }
-            return audit.record(actor.subject(), auditAction, "success", "study:" + studyId, Map.of("instances",
-                    instances, "breakGlass", open.get().toString()));
-        });
+        Map<String, Object> detail = Map.of("instances", instances);
+        return switch (release) {
+            case Release.Routine r -> audit.record(auditActor, auditAction, "success", "study:" + studyId, detail);
+            // a use within the practice flagged with the opening (for its review and the patient's access report)
+            case Release.UnderBreakGlass b -> audit.record(auditActor, auditAction, "success", "study:" + studyId,
+                    Map.of("instances", instances, "breakGlass", b.opening().toString()));
+            case Release.UnderGrant g -> disclose(auditActor, studyId, auditAction, detail,
+                    facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId,
+                            DisclosureLog.RecipientKind.PROVIDER, g.grant().providerId().toString(),
+                            g.grant().providerName(), null, kind, facts.description(), g.grant().purpose(),
+                            "grant:" + g.grant().grantId()));
+            case Release.UnderLink l -> disclose(auditActor, studyId, auditAction, detail,
+                    facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId,
+                            DisclosureLog.RecipientKind.LINK, l.link().linkId().toString(), l.link().recipientName(),
+                            l.link().claimedName(), kind, facts.description(), l.link().purpose(), auditActor));
+            case Release.ViewOnly v -> refuse(auditActor, auditAction, studyId, v);
+            case Release.Unreachable u -> Uni.createFrom().failure(ProblemException.notFound());
+        };
     }
 
-    /**
-     * A release to a share link's recipient: audited as the link, disclosed to the name given when the link was
-     * issued, for its purpose; a download under a view-only link is refused.
-     */
-    Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, int instances, String auditAction,
-            DisclosureLog.Action kind) {
-        if (kind == DisclosureLog.Action.DOWNLOAD && !link.canDownload()) {
-            return audit.record(link.auditActor(), auditAction, "refused", "study:" + studyId,
-                    Map.of("reason", "the link allows viewing only")).chain(
-                            () -> Uni.createFrom().failure(
-                                    new ProblemException(ProblemType.FORBIDDEN, "this link allows viewing only")));
-        }
-        return disclose(link.auditActor(), studyId, auditAction, Map.of("instances", instances),
-                facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId, DisclosureLog.RecipientKind.LINK,
-                        link.linkId().toString(), link.recipientName(), link.claimedName(), kind, facts.description(),
-                        link.purpose(),
-                        link.auditActor()));
+    private <T> Uni<T> refuse(String auditActor, String auditAction, UUID studyId, Release.ViewOnly refusal) {
+        Map<String, Object> detail = new HashMap<>(refusal.detail());
+        detail.put("reason", refusal.reason());
+        return audit.record(auditActor, auditAction, "refused", "study:" + studyId, detail).chain(
+                () -> Uni.createFrom().failure(new ProblemException(ProblemType.FORBIDDEN, refusal.message())));
+    }
+
+    private static StudyAction action(DisclosureLog.Action kind) {
+        return kind == DisclosureLog.Action.DOWNLOAD ? StudyAction.DOWNLOAD : StudyAction.RETRIEVE;
     }
 
     /**

@@ -4,10 +4,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import org.imageportal.studies.access.AccessDecision;
+import org.imageportal.studies.access.StudyScope;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -44,6 +49,21 @@ class ArchitectureTest {
         }
         org.assertj.core.api.Assertions.assertThat(writers)
                 .containsExactly("org/imageportal/studies/access/StudyScope.java");
+    }
+
+    /**
+     * One access decision point: scopes and decisions are made only by the access policy, so no service can widen
+     * what a caller reaches by building its own (the records are public because services read them).
+     */
+    @Test
+    void onlyTheAccessPolicyBuildsScopesAndDecisions() {
+        noClasses().that().doNotHaveFullyQualifiedName("org.imageportal.studies.access.AccessPolicy")
+                .and().doNotHaveFullyQualifiedName("org.imageportal.studies.access.AccessDecision")
+                .should().callConstructorWhere(JavaCall.Predicates.target(HasOwner.Predicates.With
+                        .owner(JavaClass.Predicates.assignableTo(StudyScope.class)
+                                .or(JavaClass.Predicates.assignableTo(AccessDecision.class)))))
+                .because("only AccessPolicy decides which studies a caller reaches")
+                .check(portal);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.imageportal.studies.access;
 
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -8,23 +10,31 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
+import org.imageportal.studies.access.AccessDecision.Basis;
+import org.imageportal.studies.access.AccessDecision.Release;
 
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one place that answers "which studies may this actor reach for this action?". Services ask it and turn the
- * answer into their query; nothing else decides access to studies.
+ * The one place that answers "which studies may this caller reach for this action, and why?". Services ask it,
+ * turn the scope into their query and record each release as {@link #release} says; nothing else decides access to
+ * studies (an architecture test forbids building a scope anywhere else).
  *
  * <ul>
- * <li>Patients: their own studies (the patient record linked to their account), to query and retrieve.</li>
- * <li>Providers: only studies shared with them.</li>
- * <li>Front desk: every study, to query, retrieve (release to patients) and store; and the quarantine.</li>
- * <li>Privacy officers: query only (who/what/when for investigations; no images: minimum necessary), and the
- * deletion of whole studies (records management; deleting shows no image).</li>
+ * <li>Patients: their own studies (the patient record linked to their account), to query, retrieve, download,
+ * share and revoke their shares.</li>
+ * <li>Providers: only studies shared with them; downloads only under grants that allow them. With the break-glass
+ * role, also the studies they opened in an emergency while the window is open, to view only.</li>
+ * <li>Front desk: every study, to query, retrieve (release to patients), download, store, de-identify, share for a
+ * patient and revoke; and the quarantine.</li>
+ * <li>Privacy officers: query only (who/what/when for investigations; no images: minimum necessary), revoking
+ * shares, and the deletion of whole studies (records management; deleting shows no image).</li>
  * <li>Admins: no patient data at all; PACS/modality clients: store only.</li>
- * <li>Share-link recipients: the linked study or series, to query and retrieve ({@link #linkScope}).</li>
+ * <li>Share-link recipients: the linked study or series, to query and retrieve; downloads if the link allows
+ * ({@link #decide(StudyLinks.LinkBasis, StudyAction)}).</li>
  * </ul>
- * Quarantined instances are never in any scope except {@link StudyAction#REVIEW_QUARANTINE}.
+ * Every scope but {@link StudyAction#REVIEW_QUARANTINE}'s leaves out quarantined instances
+ * ({@link StudyScope#RELEASABLE_INSTANCE}). A caller without the second factor the MFA rule asks for reaches nothing.
  */
 @ApplicationScoped
 public class AccessPolicy {
@@ -37,35 +47,89 @@ public class AccessPolicy {
         this.emergency = emergency;
     }
 
-    public Uni<StudyScope> scope(Actor actor, StudyAction action) {
+    /** The decision for a signed-in person or a client. */
+    public Uni<AccessDecision> decide(Actor actor, StudyAction action) {
         if (actor == null || !actor.satisfiesMfaRule()) {
-            return Uni.createFrom().item(new StudyScope.Denied());
+            return fixed(AccessDecision.refused());
         }
         return switch (action) {
-            case STORE -> fixed(actor.has(Role.INGEST) || actor.has(Role.FRONTDESK)
-                    ? new StudyScope.All()
-                    : new StudyScope.Denied());
-            case REVIEW_QUARANTINE -> fixed(actor.has(Role.FRONTDESK) ? new StudyScope.All() : new StudyScope.Denied());
-            case DELETE -> fixed(actor.has(Role.PRIVACY_OFFICER) ? new StudyScope.All() : new StudyScope.Denied());
-            case DOWNLOAD -> downloadScope(actor);
+            case STORE -> byRoleIf(actor.has(Role.INGEST) || actor.has(Role.FRONTDESK));
+            case REVIEW_QUARANTINE, DEIDENTIFY -> byRoleIf(actor.has(Role.FRONTDESK));
+            case DELETE -> byRoleIf(actor.has(Role.PRIVACY_OFFICER));
+            case SHARE -> sharing(actor, actor.has(Role.FRONTDESK));
+            case REVOKE_SHARE -> sharing(actor, actor.has(Role.FRONTDESK) || actor.has(Role.PRIVACY_OFFICER));
+            case DOWNLOAD -> downloadDecision(actor);
             case QUERY, RETRIEVE -> actor.has(Role.BREAK_GLASS)
-                    ? readScope(actor, action).chain(scope -> emergency.openStudies(actor.subject())
-                            .map(open -> withEmergency(scope, open)))
-                    : readScope(actor, action);
+                    ? readDecision(actor, action).chain(decision -> emergency.openStudies(actor.subject())
+                            .map(open -> withEmergency(decision, open)))
+                    : readDecision(actor, action);
         };
     }
 
-    /** What the role reaches, plus the studies opened by break-glass while their window is open. */
-    private static StudyScope withEmergency(StudyScope scope, Set<UUID> open) {
-        if (open.isEmpty()) {
-            return scope;
+    /**
+     * A share link's recipient (no account; the access code was their second factor): the linked study, or only its
+     * linked series, to query and retrieve; downloads only if the link allows them; nothing else.
+     */
+    public AccessDecision decide(StudyLinks.LinkBasis link, StudyAction action) {
+        AccessDecision linked = new AccessDecision(new StudyScope.Linked(link.studyId(), link.seriesUids()),
+                Set.of(Basis.LINK));
+        return switch (action) {
+            case QUERY, RETRIEVE -> linked;
+            case DOWNLOAD -> link.canDownload() ? linked : AccessDecision.refused();
+            case STORE, REVIEW_QUARANTINE, DELETE, DEIDENTIFY, SHARE, REVOKE_SHARE -> AccessDecision.refused();
+        };
+    }
+
+    /**
+     * How a release of one study reached under {@code decision} is recorded: a routine use (role, own record), a
+     * disclosure under the grant that covers it, a use under break-glass; or refused because the basis allows
+     * viewing only, or unreachable because the grant or the opening ended meanwhile.
+     */
+    public Uni<Release> release(Actor actor, AccessDecision decision, UUID studyId, StudyAction action) {
+        if (!(decision.scope() instanceof StudyScope.Granted)) {
+            return fixed(new Release.Routine(decision.bases()));
         }
-        return switch (scope) {
-            case StudyScope.Granted g ->
-                new StudyScope.Granted(union(g.studyIds(), open), union(g.wholeStudies(), open),
-                        g.seriesUids());
-            case StudyScope.Denied d -> new StudyScope.Granted(open, open, Set.of());
-            default -> scope;
+        boolean download = action == StudyAction.DOWNLOAD;
+        return grants.basis(actor.subject(), studyId).chain(grant -> {
+            if (grant.isPresent()) {
+                return fixed(download && !grant.get().canDownload()
+                        ? new Release.ViewOnly("the grant allows viewing only",
+                                "this share allows viewing only", Map.of())
+                        : new Release.UnderGrant(grant.get()));
+            }
+            return emergency.basis(actor.subject(), studyId).map(open -> {
+                if (open.isEmpty()) {
+                    return new Release.Unreachable();
+                }
+                return download
+                        ? new Release.ViewOnly("break-glass allows viewing only",
+                                "break-glass access is for viewing only", Map.of("breakGlass", open.get().toString()))
+                        : new Release.UnderBreakGlass(open.get());
+            });
+        });
+    }
+
+    /** How a release under a share link is recorded: a disclosure to its recipient, or refused if view-only. */
+    public Release release(StudyLinks.LinkBasis link, StudyAction action) {
+        return action == StudyAction.DOWNLOAD && !link.canDownload()
+                ? new Release.ViewOnly("the link allows viewing only", "this link allows viewing only",
+                        Map.of())
+                : new Release.UnderLink(link);
+    }
+
+    /** What the role reaches, plus the studies opened by break-glass while their window is open. */
+    private static AccessDecision withEmergency(AccessDecision decision, Set<UUID> open) {
+        if (open.isEmpty()) {
+            return decision;
+        }
+        Set<Basis> bases = EnumSet.of(Basis.BREAK_GLASS);
+        bases.addAll(decision.bases());
+        return switch (decision.scope()) {
+            case StudyScope.Granted g -> new AccessDecision(
+                    new StudyScope.Granted(union(g.studyIds(), open), union(g.wholeStudies(), open), g.seriesUids()),
+                    bases);
+            case StudyScope.Denied d -> new AccessDecision(new StudyScope.Granted(open, open, Set.of()), bases);
+            default -> decision;
         };
     }
 
@@ -75,48 +139,55 @@ public class AccessPolicy {
         return out;
     }
 
-    private Uni<StudyScope> readScope(Actor actor, StudyAction action) {
+    private Uni<AccessDecision> readDecision(Actor actor, StudyAction action) {
         if (actor.has(Role.FRONTDESK)) {
-            return fixed(new StudyScope.All());
+            return fixed(AccessDecision.byRole());
         }
         if (actor.has(Role.PRIVACY_OFFICER) && action == StudyAction.QUERY) {
-            return fixed(new StudyScope.All());
+            return fixed(AccessDecision.byRole());
         }
         if (actor.has(Role.PATIENT)) {
-            return fixed(new StudyScope.OwnStudies(actor.subject()));
+            return fixed(ownRecord(actor));
         }
         if (actor.has(Role.PROVIDER)) {
-            return grants.sharedWith(actor.subject()).map(StudyScope.class::cast);
+            return grants.sharedWith(actor.subject()).map(AccessPolicy::granted);
         }
-        return fixed(new StudyScope.Denied());
+        return fixed(AccessDecision.refused());
     }
 
     /** What may be taken away as a copy: patients and the desk as they retrieve; physicians under download grants. */
-    private Uni<StudyScope> downloadScope(Actor actor) {
+    private Uni<AccessDecision> downloadDecision(Actor actor) {
         if (actor.has(Role.FRONTDESK) || actor.has(Role.PATIENT)) {
-            return readScope(actor, StudyAction.RETRIEVE);
+            return readDecision(actor, StudyAction.RETRIEVE);
         }
         if (actor.has(Role.PROVIDER)) {
-            return grants.downloadableBy(actor.subject()).map(StudyScope.class::cast);
+            return grants.downloadableBy(actor.subject()).map(AccessPolicy::granted);
         }
-        return fixed(new StudyScope.Denied());
+        return fixed(AccessDecision.refused());
     }
 
-    /**
-     * A share link's recipient (no account; the access code was their second factor): the linked study, or only its
-     * linked series, to query and retrieve; downloads only if the link allows them; nothing else.
-     */
-    public StudyScope linkScope(StudyLinks.LinkBasis link, StudyAction action) {
-        return switch (action) {
-            case QUERY, RETRIEVE -> new StudyScope.Linked(link.studyId(), link.seriesUids());
-            case DOWNLOAD -> link.canDownload()
-                    ? new StudyScope.Linked(link.studyId(), link.seriesUids())
-                    : new StudyScope.Denied();
-            case STORE, REVIEW_QUARANTINE, DELETE -> new StudyScope.Denied();
-        };
+    /** Sharing and revoking: the patient for their own studies, or staff ({@code staff}) for any patient. */
+    private static Uni<AccessDecision> sharing(Actor actor, boolean staff) {
+        if (actor.has(Role.PATIENT)) {
+            return fixed(ownRecord(actor));
+        }
+        return byRoleIf(staff);
     }
 
-    private static Uni<StudyScope> fixed(StudyScope scope) {
-        return Uni.createFrom().item(scope);
+    private static AccessDecision ownRecord(Actor actor) {
+        return new AccessDecision(new StudyScope.OwnStudies(actor.subject()), Set.of(Basis.OWN_RECORD));
+    }
+
+    private static AccessDecision granted(StudyGrants.Shared shared) {
+        return new AccessDecision(new StudyScope.Granted(shared.studyIds(), shared.wholeStudies(),
+                shared.seriesUids()), Set.of(Basis.GRANT));
+    }
+
+    private static Uni<AccessDecision> byRoleIf(boolean allowed) {
+        return fixed(allowed ? AccessDecision.byRole() : AccessDecision.refused());
+    }
+
+    private static <T> Uni<T> fixed(T value) {
+        return Uni.createFrom().item(value);
     }
 }

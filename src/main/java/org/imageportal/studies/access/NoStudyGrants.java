@@ -15,12 +15,12 @@ import io.smallrye.mutiny.Uni;
 class NoStudyGrants implements StudyGrants {
 
     @Override
-    public Uni<StudyScope.Granted> sharedWith(String providerSubject) {
-        return Uni.createFrom().item(new StudyScope.Granted(Set.of(), Set.of(), Set.of()));
+    public Uni<Shared> sharedWith(String providerSubject) {
+        return Uni.createFrom().item(new Shared(Set.of(), Set.of(), Set.of()));
     }
 
     @Override
-    public Uni<StudyScope.Granted> downloadableBy(String providerSubject) {
+    public Uni<Shared> downloadableBy(String providerSubject) {
         return sharedWith(providerSubject);
     }
 

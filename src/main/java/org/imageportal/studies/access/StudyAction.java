@@ -16,5 +16,11 @@ public enum StudyAction {
     /** See, release or delete instances held in quarantine. */
     REVIEW_QUARANTINE,
     /** Delete a whole study and destroy its data key (records management, not clinical work). */
-    DELETE
+    DELETE,
+    /** Make a de-identified copy of a study (for research or teaching). */
+    DEIDENTIFY,
+    /** Share a study with a physician (a grant) or anyone holding a link and its code. */
+    SHARE,
+    /** End a grant or a link before it expires. */
+    REVOKE_SHARE
 }

@@ -19,7 +19,6 @@ import org.imageportal.studies.ObjectCleanupService;
 import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyScope;
 import org.imageportal.studies.ingest.QuarantineRepository.HeldRow;
 
 import io.smallrye.mutiny.Uni;
@@ -128,8 +127,8 @@ public class QuarantineService {
     }
 
     private Uni<Void> allowed(Actor actor) {
-        return policy.scope(actor, StudyAction.REVIEW_QUARANTINE).invoke(scope -> {
-            if (scope instanceof StudyScope.Denied) {
+        return policy.decide(actor, StudyAction.REVIEW_QUARANTINE).invoke(decision -> {
+            if (decision.denied()) {
                 throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
             }
         }).replaceWithVoid();

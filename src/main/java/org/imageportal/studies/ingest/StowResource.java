@@ -27,7 +27,6 @@ import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.platform.security.SecurityConfig;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyScope;
 
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -81,8 +80,7 @@ public class StowResource {
 
     private Response storeAll(String contentType, InputStream body, Optional<String> study) {
         Actor actor = actors.require(identity);
-        StudyScope scope = policy.scope(actor, StudyAction.STORE).await().indefinitely();
-        if (scope instanceof StudyScope.Denied) {
+        if (policy.decide(actor, StudyAction.STORE).await().indefinitely().denied()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "storing studies is not allowed for your role");
         }
         String type = MultipartRelatedReader.parameter(contentType, "type");

@@ -22,7 +22,6 @@ import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyScope;
 
 /**
  * Uploads by the front desk for one patient: single files, the files of a folder, or a ZIP of a patient's outside
@@ -152,8 +151,7 @@ public class UploadService {
     }
 
     private void allowed(Actor actor) {
-        StudyScope scope = policy.scope(actor, StudyAction.STORE).await().indefinitely();
-        if (scope instanceof StudyScope.Denied || actor.machine()) {
+        if (policy.decide(actor, StudyAction.STORE).await().indefinitely().denied() || actor.machine()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
         }
     }
