@@ -13,6 +13,9 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 
 import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
@@ -46,9 +49,11 @@ public class BreakGlassService implements EmergencyAccess {
     private final AuditTrail audit;
     private final Clock clock;
     private final BreakGlassConfig config;
+    private final Validator validator;
 
     BreakGlassService(Pool pool, StudyRepository studies, StudyCatalogRepository catalog, AuditTrail audit,
-            Clock clock, BreakGlassConfig config) {
+            Clock clock, BreakGlassConfig config, Validator validator) {
+        this.validator = validator;
         this.pool = pool;
         this.studies = studies;
         this.catalog = catalog;
@@ -64,6 +69,14 @@ public class BreakGlassService implements EmergencyAccess {
                     "no break-glass permission")).chain(
                             () -> Uni.createFrom().failure(new ProblemException(
                                     ProblemType.FORBIDDEN, "you do not have the break-glass permission")));
+        }
+        // the permission first: whoever lacks it is refused (and audited) whatever they sent
+        if (request == null) {
+            throw ProblemException.invalid("the request is missing", "studyUid", "name the study and the reason");
+        }
+        Set<ConstraintViolation<BreakGlassRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
         }
         String reason = request.reason().strip();
         if (reason.length() < 10) {
