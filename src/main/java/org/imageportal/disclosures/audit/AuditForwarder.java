@@ -17,12 +17,12 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Forwards the audit trail, in chain order, to the audit record repository as DICOM audit messages over syslog/TLS.
- * How far the repository has received it is kept in the database and moves only after a batch was written and the
+ * Forwards the audit trail, in chain order, to the audit record repositories: as DICOM audit messages over
+ * syslog/TLS, and as FHIR AuditEvents over HTTPS, each where configured. How far each repository has received it is kept in the database and moves only after a batch was written and the
  * connection closed cleanly, so an unreachable repository loses nothing: the next run sends from where the last
  * one stopped. With several portal instances, the one holding the destination's lease forwards; no database
- * transaction stays open while it sends. Entries whose
- * action has no DICOM audit event are passed over (they stay in the trail and its FHIR export). Blocking.
+ * transaction stays open while it sends. Over syslog, entries whose action has no DICOM audit event are passed over
+ * (they stay in the trail and go to a FHIR repository). Blocking.
  */
 @ApplicationScoped
 public class AuditForwarder {
@@ -35,27 +35,58 @@ public class AuditForwarder {
     private final AuditSource source;
     private final SyslogSender sender;
     private final AuditSealer sealer;
+    private final FhirAuditConfig fhirConfig;
+    private final FhirAuditSender fhir;
 
-    AuditForwarder(Pool pool, AuditSearchService search, SyslogConfig config, AuditConfig audit, AuditSealer sealer) {
+    /** One batch to one repository; any failure throws and nothing counts as sent. */
+    private interface Batch {
+
+        void send(List<Entry> entries) throws IOException;
+    }
+
+    AuditForwarder(Pool pool, AuditSearchService search, SyslogConfig config, AuditConfig audit, AuditSealer sealer,
+            FhirAuditConfig fhirConfig) {
         this.sealer = sealer;
+        this.fhirConfig = fhirConfig;
         this.pool = pool;
         this.search = search;
         this.config = config;
         this.source = new AuditSource(audit.sourceId(), audit.site().orElse(null));
         this.sender = new SyslogSender(config, audit.sourceId());
+        this.fhir = new FhirAuditSender(fhirConfig, source);
+    }
+
+    @Scheduled(every = "${portal.audit.fhir.every}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledFhir() {
+        runIf(fhirConfig.enabled(), this::forwardFhir, "the FHIR repository");
+    }
+
+    private static void runIf(boolean enabled, Runnable forwarding, String repository) {
+        if (!enabled) {
+            return;
+        }
+        try {
+            forwarding.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("audit forwarding to %s failed; it resumes on the next run (%s)", repository,
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Sends the entries the FHIR repository has not received yet, a Bundle per request; returns the chain position
+     * it has received up to, or empty if another instance is forwarding right now.
+     */
+    public Optional<Long> forwardFhir() {
+        // the standard identifiers of studies and patients go only to a repository the portal proves itself to
+        return forward(fhir.destination(), fhirConfig.timeout(), fhirConfig.batch(),
+                entries -> fhir.send(entries,
+                        fhir.mutual() ? identifiers(entries) : DicomAuditMessage.Identifiers.NONE));
     }
 
     @Scheduled(every = "${portal.audit.syslog.every}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (!config.enabled()) {
-            return;
-        }
-        try {
-            forward();
-        } catch (RuntimeException e) {
-            LOG.warnf("audit forwarding to the repository failed; it resumes on the next run (%s)",
-                    e.getClass().getSimpleName());
-        }
+        runIf(config.enabled(), this::forward, "the repository");
     }
 
     /**
@@ -63,14 +94,18 @@ public class AuditForwarder {
      * has received up to, or empty if another instance is forwarding right now.
      */
     public Optional<Long> forward() {
-        String destination = "syslog:" + config.host().orElse("-") + ":" + config.port();
+        return forward("syslog:" + config.host().orElse("-") + ":" + config.port(), config.timeout(), config.batch(),
+                this::sendSyslog);
+    }
+
+    private Optional<Long> forward(String destination, java.time.Duration timeout, int batch, Batch send) {
         pool.preparedQuery("INSERT INTO portal.audit_forwarding (destination) VALUES ($1) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(destination)).await().indefinitely();
         // the repository receives entries in chain order: what was appended up to now is sealed first
         sealer.seal().await().indefinitely();
         UUID holder = UUID.randomUUID();
         // long enough for one batch's connection; a send that overruns it may be repeated by another instance
-        double leaseSeconds = config.timeout().toSeconds() * 3.0;
+        double leaseSeconds = timeout.toSeconds() * 3.0;
         Optional<Long> reached = Optional.empty();
         try {
             while (true) {
@@ -83,10 +118,16 @@ public class AuditForwarder {
                     return reached;
                 }
                 long last = claimed.iterator().next().getLong("last_seq");
-                long next = send(search.run(last, config.batch()).await().indefinitely(), last);
-                if (next == last) {
+                List<Entry> entries = search.run(last, batch).await().indefinitely();
+                if (entries.isEmpty()) {
                     return Optional.of(last);
                 }
+                try {
+                    send.send(entries);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                long next = entries.getLast().seq();
                 pool.preparedQuery("UPDATE portal.audit_forwarding SET last_seq = $3, updated_at = now() "
                         + "WHERE destination = $1 AND lease_holder = $2").execute(Tuple.of(destination, holder, next))
                         .await().indefinitely();
@@ -138,11 +179,8 @@ public class AuditForwarder {
         return new DicomAuditMessage.Identifiers(studyIds, patientIds);
     }
 
-    /** Sends a batch; returns the last chain position it covers. */
-    private long send(List<Entry> entries, long last) {
-        if (entries.isEmpty()) {
-            return last;
-        }
+    /** A batch as DICOM audit messages over syslog/TLS. */
+    private void sendSyslog(List<Entry> entries) throws IOException {
         // the standard identifiers of studies and patients go only to a repository that proved who it is and
         // whom the portal proved itself to (mutual TLS)
         DicomAuditMessage.Identifiers ids = config.keyStore().isPresent()
@@ -152,13 +190,8 @@ public class AuditForwarder {
         for (Entry e : entries) {
             DicomAuditMessage.of(e, source, ids).ifPresent(xml -> frames.add(sender.frame(e.at().toInstant(), xml)));
         }
-        try {
-            if (!frames.isEmpty()) {
-                sender.send(frames);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (!frames.isEmpty()) {
+            sender.send(frames);
         }
-        return entries.getLast().seq();
     }
 }

@@ -46,6 +46,8 @@ public final class AuditVocabulary {
     static final String DCM_URI = "http://dicom.nema.org/resources/ontology/DCM";
 
     static final Code AUDIT_LOG_USED = dcm("110101", "Audit Log Used");
+    /** The type of a participant object's id (DICOM A.5 ParticipantObjectIDTypeCode, a FHIR identifier type). */
+    static final Code STUDY_INSTANCE_UID = dcm("110180", "Study Instance UID");
     static final Code INSTANCES_ACCESSED = dcm("110103", "DICOM Instances Accessed");
     static final Code INSTANCES_TRANSFERRED = dcm("110104", "DICOM Instances Transferred");
     static final Code STUDY_DELETED = dcm("110105", "DICOM Study Deleted");

@@ -175,7 +175,7 @@ public final class DicomAuditMessage {
         }
     }
 
-    private static final Code STUDY_INSTANCE_UID = new Code("110180", AuditVocabulary.DCM, null, "Study Instance UID");
+    private static final Code STUDY_INSTANCE_UID = AuditVocabulary.STUDY_INSTANCE_UID;
     private static final Code PATIENT_NUMBER = new Code("2", "RFC-3881", null, "Patient Number");
 
     private static void participant(XMLStreamWriter x, String id, String type, String role, Code idType)

@@ -1,5 +1,6 @@
 package org.imageportal.disclosures.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ public final class FhirAuditEvent {
     private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
     private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
     private static final String SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type";
+    private static final String IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";
+    private static final String DICOM_UID = "urn:dicom:uid";
+    private static final java.util.regex.Pattern OID = java.util.regex.Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
 
     private FhirAuditEvent() {
@@ -40,6 +44,15 @@ public final class FhirAuditEvent {
     }
 
     public static Map<String, Object> of(Entry e, AuditSource source) {
+        return of(e, source, DicomAuditMessage.Identifiers.NONE);
+    }
+
+    /**
+     * The same, naming studies and patients as the standards do where {@code ids} hold them (only for a repository
+     * reached over mutual TLS): a study by its Study Instance UID ({@code urn:dicom:uid}), its patient by the Patient
+     * ID and its issuer; without them, by the portal's ids.
+     */
+    public static Map<String, Object> of(Entry e, AuditSource source, DicomAuditMessage.Identifiers ids) {
         Meaning meaning = AuditVocabulary.of(e.action());
         Pattern pattern = pattern(e);
         Map<String, Object> event = new LinkedHashMap<>();
@@ -105,19 +118,27 @@ public final class FhirAuditEvent {
         event.put("source", src);
 
         List<Map<String, Object>> entities = new ArrayList<>();
+        Map<String, Object> role = pattern == Pattern.QUERY
+                ? coding(OBJECT_ROLE, "24", "Query")
+                : coding(OBJECT_ROLE, "4", "Domain Resource");
         for (AuditObjects.Ref ref : AuditObjects.of(e)) {
-            Map<String, Object> entity = new LinkedHashMap<>();
-            entity.put("what", Map.of("identifier", Map.of("system", "urn:imageportal:" + ref.kind(), "value",
-                    ref.id())));
-            entity.put("type", ref.person()
-                    ? coding(ENTITY_TYPE, "1", "Person")
-                    : coding(ENTITY_TYPE, "2", "System Object"));
-            entity.put("role", ref.person()
-                    ? coding(OBJECT_ROLE, "1", "Patient")
-                    : pattern == Pattern.QUERY
-                            ? coding(OBJECT_ROLE, "24", "Query")
-                            : coding(OBJECT_ROLE, "4", "Domain Resource"));
-            entities.add(entity);
+            DicomAuditMessage.StudyIdentity study = "study".equals(ref.kind()) ? ids.studies().get(ref.id()) : null;
+            DicomAuditMessage.PatientNumber patient = ref.person() ? ids.patients().get(ref.id()) : null;
+            if (study != null) {
+                Map<String, Object> uid = new LinkedHashMap<>();
+                uid.put("type", concept(AuditVocabulary.STUDY_INSTANCE_UID));
+                uid.put("system", DICOM_UID);
+                uid.put("value", "urn:oid:" + study.studyInstanceUid());
+                entities.add(entity(uid, false, coding(OBJECT_ROLE, "3", "Report")));
+                if (study.patient() != null) {
+                    entities.add(patientEntity(study.patient()));
+                }
+            } else if (patient != null) {
+                entities.add(patientEntity(patient));
+            } else {
+                entities.add(entity(Map.of("system", "urn:imageportal:" + ref.kind(), "value", ref.id()),
+                        ref.person(), ref.person() ? coding(OBJECT_ROLE, "1", "Patient") : role));
+            }
         }
         if (pattern == Pattern.QUERY) {
             // the query itself: which search, never the values searched for (they are PHI)
@@ -132,6 +153,42 @@ public final class FhirAuditEvent {
             event.put("entity", entities);
         }
         return event;
+    }
+
+    private static Map<String, Object> entity(Map<String, Object> identifier, boolean person,
+            Map<String, Object> role) {
+        Map<String, Object> entity = new LinkedHashMap<>();
+        entity.put("what", Map.of("identifier", identifier));
+        entity.put("type", person ? coding(ENTITY_TYPE, "1", "Person") : coding(ENTITY_TYPE, "2", "System Object"));
+        entity.put("role", role);
+        return entity;
+    }
+
+    /** The patient by Patient ID (a medical record number) in the namespace of its issuer. */
+    private static Map<String, Object> patientEntity(DicomAuditMessage.PatientNumber patient) {
+        Map<String, Object> identifier = new LinkedHashMap<>();
+        identifier.put("type", Map.of("coding", List.of(coding(IDENTIFIER_TYPE, "MR", "Medical record number"))));
+        identifier.put("system", issuerSystem(patient.issuer()));
+        identifier.put("value", patient.patientId());
+        if (patient.issuer() != null && !patient.issuer().isEmpty()) {
+            identifier.put("assigner", Map.of("display", patient.issuer()));
+        }
+        return entity(identifier, true, coding(OBJECT_ROLE, "1", "Patient"));
+    }
+
+    /** An issuer that is an OID as {@code urn:oid:}; any other as a name under the portal's namespace. */
+    static String issuerSystem(String issuer) {
+        if (issuer == null || issuer.isEmpty()) {
+            return "urn:imageportal:patient-id";
+        }
+        if (OID.matcher(issuer).matches()) {
+            return "urn:oid:" + issuer;
+        }
+        return "urn:imageportal:patient-id:" + java.net.URLEncoder.encode(issuer, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> concept(Code code) {
+        return Map.of("coding", List.of(coding(code)));
     }
 
     private static Map<String, Object> coding(Code code) {

@@ -1,6 +1,5 @@
 package org.imageportal.disclosures.audit;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,7 +11,7 @@ import io.smallrye.config.WithDefault;
  * messages, RFC 5425 transport; the IHE ATNA way). Off unless enabled.
  */
 @ConfigMapping(prefix = "portal.audit.syslog")
-public interface SyslogConfig {
+public interface SyslogConfig extends RepositoryTls {
 
     /** Whether to forward at all. */
     @WithDefault("false")
@@ -24,18 +23,6 @@ public interface SyslogConfig {
     /** Its TLS syslog port. */
     @WithDefault("6514")
     int port();
-
-    /** A PKCS#12 trust store with the repository's certificate or its CA; the JDK's CAs if left out. */
-    Optional<Path> trustStore();
-
-    /** The trust store's password (secret). */
-    Optional<String> trustStorePassword();
-
-    /** A PKCS#12 key store with the portal's client certificate, for repositories that require one (mutual TLS). */
-    Optional<Path> keyStore();
-
-    /** The key store's password (secret). */
-    Optional<String> keyStorePassword();
 
     /** How often new entries are sent. */
     @WithDefault("30s")

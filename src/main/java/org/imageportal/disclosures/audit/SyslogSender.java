@@ -1,25 +1,18 @@
 package org.imageportal.disclosures.audit;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends syslog messages (RFC 5424) over TLS with octet-counting framing (RFC 5425): facility authpriv, severity
@@ -69,7 +62,7 @@ final class SyslogSender {
             socket.setSoTimeout(timeout);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            parameters.setProtocols(new String[]{"TLSv1.3", "TLSv1.2"});
+            parameters.setProtocols(AuditTls.PROTOCOLS);
             socket.setSSLParameters(parameters);
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();
@@ -83,31 +76,7 @@ final class SyslogSender {
     }
 
     private SSLContext context() throws IOException {
-        try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(config.trustStore().isPresent()
-                    ? load(config.trustStore().get(), config.trustStorePassword().orElse(""))
-                    : null);
-            KeyManagerFactory keys = null;
-            if (config.keyStore().isPresent()) {
-                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                char[] password = config.keyStorePassword().orElse("").toCharArray();
-                keys.init(load(config.keyStore().get(), new String(password)), password);
-            }
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return tls;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS for syslog: " + e.getMessage(), e);
-        }
-    }
-
-    private static KeyStore load(Path file, String password) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-            store.load(in, password.toCharArray());
-        }
-        return store;
+        return AuditTls.client(config, "syslog");
     }
 
     private static String localHost() {

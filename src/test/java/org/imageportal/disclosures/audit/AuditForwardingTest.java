@@ -62,12 +62,21 @@ class AuditForwardingTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             certificates();
-            return Map.of("portal.audit.syslog.enabled", "true", "portal.audit.syslog.host", "localhost",
+            Map<String, String> config = new java.util.HashMap<>(Map.of("portal.audit.syslog.enabled", "true",
+                    "portal.audit.syslog.host", "localhost",
                     "portal.audit.syslog.port", Integer.toString(TcpRelay.reservePort("syslog")),
                     "portal.audit.syslog.trust-store", STORES.resolve("portal-trust.p12").toString(),
                     "portal.audit.syslog.trust-store-password", PASSWORD, "portal.audit.syslog.key-store",
                     STORES.resolve("portal.p12").toString(), "portal.audit.syslog.key-store-password", PASSWORD,
-                    "portal.audit.syslog.every", "1h", "portal.audit.syslog.batch", "300");
+                    "portal.audit.syslog.every", "1h", "portal.audit.syslog.batch", "300"));
+            // the same repository's FHIR side, over HTTPS with the same certificates
+            config.putAll(Map.of("portal.audit.fhir.enabled", "true", "portal.audit.fhir.url",
+                    "https://localhost:" + TcpRelay.reservePort("fhir") + "/fhir",
+                    "portal.audit.fhir.trust-store", STORES.resolve("portal-trust.p12").toString(),
+                    "portal.audit.fhir.trust-store-password", PASSWORD, "portal.audit.fhir.key-store",
+                    STORES.resolve("portal.p12").toString(), "portal.audit.fhir.key-store-password", PASSWORD,
+                    "portal.audit.fhir.every", "1h", "portal.audit.fhir.batch", "200"));
+            return config;
         }
     }
 
@@ -79,10 +88,75 @@ class AuditForwardingTest {
 
     Listener listener;
 
+    FhirRepository fhirRepository;
+
     @AfterEach
     void stop() throws IOException {
         if (listener != null) {
             listener.close();
+        }
+        if (fhirRepository != null) {
+            fhirRepository.close();
+        }
+    }
+
+    /**
+     * A FHIR audit record repository over HTTPS that requires a client certificate: takes batch Bundles of
+     * AuditEvents and answers each entry created, as a FHIR server does.
+     */
+    static final class FhirRepository implements AutoCloseable {
+
+        final List<com.fasterxml.jackson.databind.JsonNode> bundles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final com.sun.net.httpserver.HttpsServer server;
+
+        FhirRepository(String identity) throws Exception {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(Listener.store(identity + ".p12"), PASSWORD.toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(Listener.store("repository-trust.p12"));
+            tls.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    TcpRelay.reservePort("fhir")), 0);
+            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls) {
+
+                @Override
+                public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
+                    javax.net.ssl.SSLParameters ssl = tls.getDefaultSSLParameters();
+                    ssl.setNeedClientAuth(true);
+                    parameters.setSSLParameters(ssl);
+                }
+            });
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            server.createContext("/fhir", exchange -> {
+                try (exchange) {
+                    peers.add(((com.sun.net.httpserver.HttpsExchange) exchange).getSSLSession().getPeerPrincipal()
+                            .getName());
+                    com.fasterxml.jackson.databind.JsonNode bundle = json.readTree(exchange.getRequestBody());
+                    bundles.add(bundle);
+                    List<Map<String, Object>> answers = new ArrayList<>();
+                    bundle.path("entry").forEach(e -> answers.add(Map.of("response", Map.of("status", "201 Created"))));
+                    byte[] body = json.writeValueAsBytes(Map.of("resourceType", "Bundle", "type", "batch-response",
+                            "entry", answers));
+                    exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
+            server.start();
+        }
+
+        /** The AuditEvents received, in order. */
+        List<com.fasterxml.jackson.databind.JsonNode> events() {
+            List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+            bundles.forEach(b -> b.path("entry").forEach(e -> out.add(e.path("resource"))));
+            return out;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 
@@ -146,7 +220,7 @@ class AuditForwardingTest {
             Thread.ofVirtual().start(this::accept);
         }
 
-        private static KeyStore store(String file) throws Exception {
+        static KeyStore store(String file) throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(STORES.resolve(file))) {
                 store.load(in, PASSWORD.toCharArray());
@@ -304,5 +378,49 @@ class AuditForwardingTest {
         forwarder.forward();
         assertThat(lastForwarded()).isGreaterThan(before);
         assertThat(texts(new ArrayList<>(listener.messages))).anyMatch(m -> m.contains("UserID=\"" + desk + "\""));
+    }
+
+    @Test
+    void toAFhirRepositoryOverMutualTlsTheTrailGoesAsAuditEventsNamingStudiesAndPatientsAsTheStandardsDo()
+            throws Exception {
+        org.imageportal.support.PatientWithStudy p = org.imageportal.support.PatientWithStudy.create(db, 6302);
+        given().auth().oauth2(p.ownerToken()).get("/dicomweb/studies/" + p.study().studyUid() + "/metadata").then()
+                .statusCode(200);
+        String issuer = Dicomweb.queryString(db, "SELECT issuer FROM portal.patient WHERE patient_id = ?",
+                p.patient().id());
+        fhirRepository = new FhirRepository("repository");
+        long head = head();
+        assertThat(forwarder.forwardFhir()).hasValueSatisfying(reached -> assertThat(reached)
+                .isGreaterThanOrEqualTo(head));
+        assertThat(fhirRepository.peers).isNotEmpty().allMatch(peer -> peer.contains("CN=image-portal"));
+        assertThat(fhirRepository.bundles).allMatch(b -> b.path("type").asText().equals("batch"));
+        com.fasterxml.jackson.databind.JsonNode read = fhirRepository.events().stream()
+                .filter(e -> e.path("agent").path(0).path("who").path("identifier").path("value").asText()
+                        .equals(p.owner().id()) && e.toString().contains("\"study.retrieve\""))
+                .findFirst().orElseThrow(() -> new AssertionError("the study read was not forwarded"));
+        assertThat(read.path("resourceType").asText()).isEqualTo("AuditEvent");
+        List<com.fasterxml.jackson.databind.JsonNode> identifiers = new ArrayList<>();
+        read.path("entity").forEach(entity -> identifiers.add(entity.path("what").path("identifier")));
+        assertThat(identifiers).as("the study by its Study Instance UID").anyMatch(id -> id.path("system").asText()
+                .equals("urn:dicom:uid") && id.path("value").asText().equals("urn:oid:" + p.study().studyUid())
+                && id.path("type").path("coding").path(0).path("code").asText().equals("110180"));
+        assertThat(identifiers).as("the patient by Patient ID and issuer").anyMatch(id -> id.path("value").asText()
+                .equals(p.patient().id()) && id.path("type").path("coding").path(0).path("code").asText().equals("MR")
+                && (issuer.isEmpty() || id.path("assigner").path("display").asText().equals(issuer)));
+        assertThat(read.toString()).as("not by the portal's ids").doesNotContain(p.studyId());
+        // every entry goes, those without a DICOM audit event too, and nothing twice
+        int before = fhirRepository.events().size();
+        forwarder.forwardFhir();
+        assertThat(fhirRepository.events()).hasSize(before);
+        assertThat(Long.parseLong(Dicomweb.queryString(db, "SELECT last_seq::text FROM portal.audit_forwarding "
+                + "WHERE destination = ?", "fhir:https://localhost:" + TcpRelay.reservePort("fhir") + "/fhir")))
+                .isGreaterThanOrEqualTo(head);
+
+        // a server the portal does not trust gets nothing, and the position stays
+        fhirRepository.close();
+        search();
+        fhirRepository = new FhirRepository("impostor");
+        assertThatThrownBy(forwarder::forwardFhir).isInstanceOf(UncheckedIOException.class);
+        assertThat(fhirRepository.bundles).isEmpty();
     }
 }
