@@ -36,6 +36,8 @@ public class LinkOpeningService implements StudyLinks {
 
     static final int CODE_ATTEMPTS = 5;
     static final int CLIENT_FAILURES = 10;
+    /** The advisory-lock class of code attempts (the object is the address's key). */
+    private static final int ATTEMPT_LOCKS = 0x636f6465;
     static final Duration CLIENT_WINDOW = Duration.ofMinutes(15);
     static final Duration SESSION = Duration.ofMinutes(30);
     private static final String PURPOSE = "link-session";
@@ -65,8 +67,15 @@ public class LinkOpeningService implements StudyLinks {
         record Throttled() implements CodeOutcome {
         }
 
-        /** Unknown, ended or locked: the same answer for all. */
-        record Unavailable() implements CodeOutcome {
+        /**
+         * Unknown, ended or locked: the same answer for all ({@code locked}: this wrong code locked it, which counts
+         * against the address like any wrong code).
+         */
+        record Unavailable(boolean locked) implements CodeOutcome {
+
+            public Unavailable() {
+                this(false);
+            }
         }
     }
 
@@ -118,9 +127,18 @@ public class LinkOpeningService implements StudyLinks {
             // a forged or malformed token reaches no table, not even the throttle's
             return Uni.createFrom().item(new CodeOutcome.Unavailable());
         }
-        return throttled(client).chain(throttled -> throttled
-                ? Uni.createFrom().item(new CodeOutcome.Throttled())
-                : checkCode(token, code, claimedName, client, signedInSubject));
+        // the attempt counts against the address before the code is checked, so a burst of parallel guesses cannot
+        // all pass the count; it is taken back unless the code was wrong
+        return reserve(client).chain(reserved -> reserved.isEmpty()
+                ? Uni.createFrom().<CodeOutcome>item(new CodeOutcome.Throttled())
+                : checkCode(token, code, claimedName, client, signedInSubject).call(outcome -> wrongCode(outcome)
+                        ? Uni.createFrom().voidItem()
+                        : release(client, reserved.get())));
+    }
+
+    /** Whether the outcome was a wrong code (which keeps its count), the one that locked the link included. */
+    private static boolean wrongCode(CodeOutcome outcome) {
+        return outcome instanceof CodeOutcome.Wrong || outcome instanceof CodeOutcome.Unavailable u && u.locked();
     }
 
     private Uni<CodeOutcome> checkCode(String token, String code, String claimedName, String client,
@@ -158,14 +176,14 @@ public class LinkOpeningService implements StudyLinks {
                                         ? new CodeOutcome.Accepted(session(link.id(), claimedName))
                                         : new CodeOutcome.Unavailable());
                     }
-                    return links.pool().withTransaction(tx -> failed(tx, client).chain(() -> links.failCode(tx,
-                            link.id(), CODE_ATTEMPTS))
+                    // the address's count was taken when the attempt began
+                    return links.pool().withTransaction(tx -> links.failCode(tx, link.id(), CODE_ATTEMPTS)
                             .call(failures -> audit.record(tx, "link:" + link.id(),
                                     failures >= CODE_ATTEMPTS ? "link.locked" : "link.code-refused", "refused",
                                     "patient:" + link.patientRef(), Map.of("link", link.id().toString(), "failures",
                                             failures))))
                             .map(failures -> failures >= CODE_ATTEMPTS
-                                    ? new CodeOutcome.Unavailable()
+                                    ? new CodeOutcome.Unavailable(true)
                                     : new CodeOutcome.Wrong(CODE_ATTEMPTS - failures));
                 });
     }
@@ -252,23 +270,31 @@ public class LinkOpeningService implements StudyLinks {
     }
 
     /**
-     * Wrong codes from this client address in the window, counted in PostgreSQL so that every portal instance sees
-     * the same count (the address is kept only as a keyed hash, and only for the window).
+     * Counts an attempt against the address in PostgreSQL (so that every instance sees the same count; the address is
+     * kept only as a keyed hash, and only for the window), unless ten wrong codes came from it (then empty): one
+     * short transaction under an advisory lock on the address, seen by every instance, so that parallel attempts
+     * are counted one after another. What has left every window is forgotten on the way.
      */
-    private Uni<Boolean> throttled(String client) {
-        return links.pool().preparedQuery("SELECT count(*) FROM portal.client_code_failure WHERE client = $1 "
-                + "AND at > $2").execute(Tuple.of(clientKey(client),
-                        clock.instant().minus(CLIENT_WINDOW)
-                                .atOffset(java.time.ZoneOffset.UTC)))
-                .map(rows -> rows.iterator().next().getLong(0) >= CLIENT_FAILURES);
+    private Uni<Optional<java.time.OffsetDateTime>> reserve(String client) {
+        String key = clientKey(client);
+        java.time.OffsetDateTime now = clock.instant().atOffset(java.time.ZoneOffset.UTC);
+        java.time.OffsetDateTime since = now.minus(CLIENT_WINDOW);
+        // the lock is held only for the count and the insert (not while the code is checked), so waits are short
+        return links.pool().withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)")
+                .execute(Tuple.of(ATTEMPT_LOCKS, key.hashCode()))
+                .chain(() -> tx.preparedQuery("SELECT count(*) FROM portal.client_code_failure WHERE client = $1 "
+                        + "AND at > $2").execute(Tuple.of(key, since)))
+                .chain(count -> count.iterator().next().getLong(0) >= CLIENT_FAILURES
+                        ? Uni.createFrom().item(Optional.<java.time.OffsetDateTime>empty())
+                        : tx.preparedQuery("WITH gone AS (DELETE FROM portal.client_code_failure WHERE at <= $3) "
+                                + "INSERT INTO portal.client_code_failure (client, at) VALUES ($1, $2)")
+                                .execute(Tuple.of(key, now, since)).map(inserted -> Optional.of(now))));
     }
 
-    /** Counts a wrong code against the address, and forgets what has left every window. */
-    private Uni<Void> failed(io.vertx.mutiny.sqlclient.SqlClient tx, String client) {
-        java.time.OffsetDateTime now = clock.instant().atOffset(java.time.ZoneOffset.UTC);
-        return tx.preparedQuery("WITH gone AS (DELETE FROM portal.client_code_failure WHERE at <= $3) "
-                + "INSERT INTO portal.client_code_failure (client, at) VALUES ($1, $2)")
-                .execute(Tuple.of(clientKey(client), now, now.minus(CLIENT_WINDOW))).replaceWithVoid();
+    /** Takes back an attempt's count: the code was right, or never checked. */
+    private Uni<Void> release(String client, java.time.OffsetDateTime at) {
+        return links.pool().preparedQuery("DELETE FROM portal.client_code_failure WHERE client = $1 AND at = $2")
+                .execute(Tuple.of(clientKey(client), at)).replaceWithVoid();
     }
 
     private String clientKey(String client) {

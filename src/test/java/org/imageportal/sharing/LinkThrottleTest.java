@@ -1,5 +1,6 @@
 package org.imageportal.sharing;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -82,5 +83,61 @@ class LinkThrottleTest {
         assertThat(tryCode(links.get(2), wrong(links.get(2)), guesser).statusCode()).isEqualTo(400);
         assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.client_code_failure WHERE "
                 + "at <= now() - interval '15 minutes' AND length(client) = ?::int", "64")).isEqualTo("0");
+    }
+
+    /** The landing page's form, ready to post: its CSRF cookie and field. */
+    private record Form(Issued link, String cookie, String field) {
+    }
+
+    private static Form form(Issued link, String address) {
+        Response landing = given().header("X-Forwarded-For", address).get(link.path());
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(landing.asString());
+        assertThat(field.find()).isTrue();
+        return new Form(link, landing.getCookie("portal_csrf"), field.group(1));
+    }
+
+    @Test
+    void aBurstOfParallelGuessesFromOneAddressCountsNoMoreThanTheLimit() throws Exception {
+        PatientWithStudy fixture = PatientWithStudy.create(db, 12);
+        List<Issued> links = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            links.add(ShareLinks.issue(fixture.ownerToken(), fixture.studyId(), Map.of()));
+        }
+        String guesser = Browser.someClientAddress();
+        // 4 guesses per link (under each link's own limit), 20 in all, sent at once
+        List<Form> forms = new java.util.ArrayList<>();
+        for (Issued link : links) {
+            for (int i = 0; i < 4; i++) {
+                forms.add(form(link, guesser));
+            }
+        }
+        long before = Long.parseLong(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.client_code_failure "
+                + "WHERE length(client) = ?::int", "64"));
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(forms.size())) {
+            for (Form f : forms) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().redirects().follow(false).header("X-Forwarded-For", guesser)
+                            .cookie("portal_csrf", f.cookie()).contentType(io.restassured.http.ContentType.URLENC)
+                            .formParam("_csrf", f.field()).formParam("name", ShareLinks.CLAIMED_NAME)
+                            .formParam("code", wrong(f.link())).post(f.link().path()).statusCode();
+                }));
+            }
+            start.countDown();
+        }
+        Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+        for (var answer : answers) {
+            byStatus.merge(answer.get(), 1, Integer::sum);
+        }
+        long counted = Long.parseLong(Dicomweb.queryString(db, "SELECT count(*)::text FROM "
+                + "portal.client_code_failure WHERE length(client) = ?::int", "64")) - before;
+        // counted one after another: exactly the limit passes, every other guess is paused
+        assertThat(counted).as("wrong codes counted against the address (answers " + byStatus + ")")
+                .isEqualTo(LinkOpeningService.CLIENT_FAILURES);
+        assertThat(byStatus).containsExactlyInAnyOrderEntriesOf(Map.of(400, LinkOpeningService.CLIENT_FAILURES, 429,
+                forms.size() - LinkOpeningService.CLIENT_FAILURES));
     }
 }
