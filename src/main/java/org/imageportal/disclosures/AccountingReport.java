@@ -96,7 +96,8 @@ public record AccountingReport(Kind kind, String patientName, LocalDate from, Lo
                                 ? "Emergency access outside any share"
                                 : "Use within the practice",
                         staffAccess(first.action(), group.size()), "Use within the practice (not a disclosure)",
-                        group.size(), null));
+                        // how many times is in the access text: a use is not a run of disclosures to summarise
+                        1, null));
             }
             lines.sort(java.util.Comparator.comparing(Line::date));
         } else {

@@ -16,6 +16,7 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.imageportal.platform.text.Words;
 
 /** The report as CSV (RFC 4180, spreadsheet formulas neutralised) and as a paginated PDF. Plain Java. */
 final class ReportFormats {
@@ -75,7 +76,7 @@ final class ReportFormats {
                 text.add("Address: " + l.address());
             }
             text.add("Disclosed: " + l.description());
-            text.add("Purpose: " + l.purpose());
+            text.add("Purpose: " + Words.label(l.purpose()));
             text.add("Access: " + l.access() + "; " + l.category());
             if (l.summarised()) {
                 text.add(l.count() + " disclosures to this recipient for this purpose, the last on " + l.lastDate());

@@ -53,7 +53,8 @@ final class Capabilities {
                             "Ask who your images were disclosed to; read the report here.", "/patient/accounting")));
             case PROVIDER -> new Workspace("provider", "Referring physician", "/provider", List.of(
                     new Capability("Shared with me", "Studies patients have shared with you.", "/provider/shared"),
-                    new Capability("Viewer", "Open a shared study in the browser.", null)));
+                    new Capability("Viewer", "Open a shared study in the browser, from the list of shared studies.",
+                            "/provider/shared")));
             case FRONTDESK -> new Workspace("frontdesk", "Front desk", "/frontdesk", List.of(
                     new Capability("Find a patient", "Search by MRN, name or birth date.", "/frontdesk/patients"),
                     new Capability("Verify identity", "Record how you verified a patient in person.",

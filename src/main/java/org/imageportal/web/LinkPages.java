@@ -50,7 +50,7 @@ public class LinkPages {
     @CheckedTemplate
     static class Templates {
 
-        static native TemplateInstance landing(String token, String message, String boundTo);
+        static native TemplateInstance landing(String token, String message, String boundTo, String name);
 
         static native TemplateInstance summary(LinkSummary study, String expires, String viewUrl,
                 String downloadUrl);
@@ -87,7 +87,7 @@ public class LinkPages {
     @GET
     @Path("/{token}")
     public Uni<Response> landing(@PathParam("token") String token) {
-        return landing(token, 200, "");
+        return landing(token, 200, "", "");
     }
 
     @POST
@@ -98,7 +98,7 @@ public class LinkPages {
         String claimed = name == null ? "" : name.strip();
         if (claimed.isEmpty() || claimed.length() > 200) {
             return landing(token, 400, "Give your name (at most 200 characters): the patient is told who opened "
-                    + "what they shared.");
+                    + "what they shared.", "");
         }
         // a link bound to a physician opens only for that physician, signed in with password and one-time code
         String client = context.request().remoteAddress().hostAddress();
@@ -112,14 +112,15 @@ public class LinkPages {
                         yield Uni.createFrom().item(Response.seeOther(URI.create("/s/" + token + "/study"))
                                 .header("Cache-Control", "no-store").build());
                     }
+                    // the name they gave stays in the form: only the code is asked for again
                     case CodeOutcome.Wrong wrong -> landing(token, 400, "That code is not right. "
                             + wrong.remaining() + (wrong.remaining() == 1 ? " attempt is" : " attempts are")
-                            + " left before the link is locked.");
+                            + " left before the link is locked.", claimed);
                     case CodeOutcome.SignInRequired required -> landing(token, 403, "This link opens only for "
                             + required.physician()
-                            + ", signed in to the portal. Sign in first, then open the link again.");
+                            + ", signed in to the portal. Sign in first, then open the link again.", claimed);
                     case CodeOutcome.Throttled throttled -> landing(token, 429,
-                            "Too many wrong codes from this connection. Try again in a quarter of an hour.");
+                            "Too many wrong codes from this connection. Try again in a quarter of an hour.", claimed);
                     case CodeOutcome.Unavailable unavailable -> Uni.createFrom().item(unavailable());
                 });
     }
@@ -165,9 +166,9 @@ public class LinkPages {
     }
 
     /** The landing page again with a message (and who the link is bound to), or unavailable if it ended. */
-    private Uni<Response> landing(String token, int status, String message) {
+    private Uni<Response> landing(String token, int status, String message, String name) {
         return openings.boundTo(token).map(found -> found
-                .map(bound -> page(status, Templates.landing(token, message, bound)))
+                .map(bound -> page(status, Templates.landing(token, message, bound, name)))
                 .orElseGet(LinkPages::unavailable));
     }
 

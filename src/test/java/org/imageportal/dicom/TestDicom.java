@@ -26,6 +26,12 @@ public final class TestDicom {
             return new Patient("MRN" + suffix, "PRACTICE", "Testpatient^Ann" + suffix, "19800101");
         }
 
+        /** The name as the pages show it: family name first ("Testpatient, Ann1234"). */
+        public String shownName() {
+            String[] parts = name.split("\\^");
+            return parts.length < 2 ? name : parts[0] + ", " + parts[1];
+        }
+
         public Patient withName(String other) {
             return new Patient(id, issuer, other, birthDate);
         }

@@ -70,4 +70,26 @@ class AccountingReportTest {
         String csv = new String(ReportFormats.csv(r), StandardCharsets.UTF_8);
         assertThat(csv).contains("\"'=HYPERLINK(\"\"x\"\")\"", "\"'+1\"");
     }
+
+    @Test
+    void theStaffsUsesAreCountedAsUsesNotSummarisedAsDisclosures() throws Exception {
+        List<AccountingReport.StaffUse> uses = List.of(
+                new AccountingReport.StaffUse(Instant.parse("2026-03-02T15:00:00Z"), "Frank Desk", "study.retrieve"),
+                new AccountingReport.StaffUse(Instant.parse("2026-03-02T15:05:00Z"), "Frank Desk", "study.retrieve"),
+                new AccountingReport.StaffUse(Instant.parse("2026-03-02T15:09:00Z"), "Frank Desk", "study.retrieve"));
+        AccountingReport access = AccountingReport.build(Kind.FULL_ACCESS, "Ada Lovelace",
+                LocalDate.parse("2026-01-01"), LocalDate.parse("2026-12-31"), Instant.parse("2026-11-27T12:00:00Z"),
+                true, List.of(d("2026-03-03T10:00:00Z", "Dr Who", "SECOND_OPINION: a look at the knee", true)), uses,
+                NEW_YORK);
+        AccountingReport.Line staff = access.lines().getFirst();
+        assertThat(staff.recipient()).isEqualTo("Frank Desk (practice staff)");
+        assertThat(staff.access()).isEqualTo("Viewed (3 times that day)");
+        assertThat(staff.summarised()).isFalse();
+        String pdf;
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(ReportFormats.pdf(access, NEW_YORK))) {
+            pdf = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        }
+        assertThat(pdf).contains("Purpose: Second opinion: a look at the knee").contains("Viewed (3 times that day)")
+                .doesNotContain("null").doesNotContain("SECOND_OPINION").doesNotContain("3 disclosures");
+    }
 }

@@ -59,6 +59,7 @@ class LinkLandingTest extends BrowserTest {
         org.assertj.core.api.Assertions.assertThat(landing.headers().get("referrer-policy")).isEqualTo("no-referrer");
         assertThat(stranger.locator("h1")).hasText("A study was shared with you");
         org.assertj.core.api.Assertions.assertThat(stranger.content()).doesNotContain(patient.name())
+                .doesNotContain(patient.shownName())
                 .doesNotContain("CT CHEST").doesNotContain(patient.id());
         String wrong = locked.code().charAt(0) == '1'
                 ? "2" + locked.code().substring(1)
@@ -68,6 +69,9 @@ class LinkLandingTest extends BrowserTest {
             stranger.fill("#code", wrong);
             stranger.click("#open");
             assertThat(stranger.locator("#code-message")).containsText((5 - attempt) + " attempt");
+            // only the code is asked for again: the name stays
+            assertThat(stranger.locator("#name")).hasValue("Amara Okafor");
+            assertThat(stranger.locator("#code")).hasValue("");
         }
         stranger.fill("#name", "Amara Okafor");
         stranger.fill("#code", wrong);

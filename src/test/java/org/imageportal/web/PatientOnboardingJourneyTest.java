@@ -51,8 +51,8 @@ class PatientOnboardingJourneyTest extends BrowserTest {
         desk.waitForURL(url("/frontdesk/patients"));
         desk.fill("#mrn", patient.id());
         desk.click("button[type=submit]");
-        desk.getByText(patient.name()).click();
-        assertThat(desk.locator("h1")).hasText(patient.name());
+        desk.getByText(patient.shownName()).click();
+        assertThat(desk.locator("h1")).hasText(patient.shownName());
         assertThat(desk.locator("#verified-state")).containsText("Not verified recently");
 
         // issuing before a verification is refused on the page

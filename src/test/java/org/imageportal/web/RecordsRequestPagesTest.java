@@ -51,7 +51,7 @@ class RecordsRequestPagesTest extends BrowserTest {
         Browser.signIn(desk, TestRealm.createUser("frontdesk"));
         desk.waitForURL(url("/frontdesk/requests"));
         var row = desk.locator("tr.request", new Page.LocatorOptions().setHasText("Marker-" + registered.id()));
-        assertThat(row).containsText(registered.name());
+        assertThat(row).containsText(registered.shownName());
         assertThat(row.locator(".status")).hasText("received");
         row.getByText("Extend 30 days").click();
         assertThat(desk.locator(".errors")).containsText("reason");

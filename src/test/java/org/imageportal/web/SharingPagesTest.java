@@ -55,8 +55,13 @@ class SharingPagesTest extends BrowserTest {
         home.selectOption("#studyId", new com.microsoft.playwright.options.SelectOption().setIndex(1));
         home.selectOption("#purpose", "SECOND_OPINION");
         home.check("#download");
+        // the box sits by its words, not stretched across the form
+        org.assertj.core.api.Assertions.assertThat(home.locator("#download").boundingBox().width).isLessThan(40);
         home.click("#share-study");
         assertThat(home.locator(".notice")).containsText("The study is shared");
+        // on a phone (390 px) the page with its table of shares does not overflow
+        org.assertj.core.api.Assertions.assertThat(((Number) home.evaluate(
+                "() => document.documentElement.scrollWidth")).intValue()).isLessThanOrEqualTo(390);
         var row = home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname));
         assertThat(row.locator(".state")).hasText("active");
         assertThat(row.locator(".opens")).containsText("0");
@@ -66,7 +71,7 @@ class SharingPagesTest extends BrowserTest {
         Browser.signIn(doctor, physician);
         doctor.waitForURL(url("/provider/shared"));
         assertThat(doctor.locator("tr.shared-study")).hasCount(1);
-        assertThat(doctor.locator("tr.shared-study")).containsText(registered.name());
+        assertThat(doctor.locator("tr.shared-study")).containsText(registered.shownName());
         // the physician views it in the browser (the image is drawn on the canvas); the patient is told
         doctor.click("a.view");
         Browser.waitUntil(doctor, "() => Number(document.getElementById('viewer-canvas').dataset.rendered || 0) > 0");
@@ -74,6 +79,9 @@ class SharingPagesTest extends BrowserTest {
                 + "document.getElementById('viewer-canvas'); const d = c.getContext('2d').getImageData(0, 0, "
                 + "c.width, c.height).data; let lit = 0; for (let i = 0; i < d.length; i += 4) { if (d[i]) lit++; } "
                 + "return lit; }")).intValue()).isGreaterThan(10_000);
+        // a way home and out from the viewer
+        assertThat(doctor.locator("nav[aria-label=Main] a[href='/home']")).hasText("Home");
+        assertThat(doctor.locator("nav[aria-label=Main] input.signout")).isVisible();
         doctor.navigate(url("/provider/shared"));
         Download download = doctor.waitForDownload(() -> doctor.click("a.download"));
         org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.size(download.path())).isPositive();

@@ -1,0 +1,109 @@
+package org.imageportal.web;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.imageportal.platform.text.Words;
+
+import io.quarkus.qute.TemplateExtension;
+
+/**
+ * Values as people read them, for the pages: {@code {show:person(p.name)}}, {@code {show:date(p.birthDate)}},
+ * {@code {show:sex(p.sex)}}, {@code {show:label(v.method)}}. DICOM's and the portal's machine forms
+ * ({@code Demo-Patient^Alice}, {@code 19800421}, {@code O}, {@code GOVERNMENT_PHOTO_ID}) invite misreading at a desk
+ * where an identity is being checked; what cannot be read as expected is shown as it is, never guessed at.
+ */
+@TemplateExtension(namespace = "show")
+public final class Readable {
+
+    private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK);
+    private Readable() {
+    }
+
+    /**
+     * A DICOM person name ({@code Family^Given^Middle^Prefix^Suffix}, alphabetic group) as "Family, Given Middle",
+     * with prefix and suffix where given: the family name first, as records and ID checks list it.
+     */
+    static String person(String name) {
+        if (name == null || name.isBlank()) {
+            return "";
+        }
+        String alphabetic = name.split("=", -1)[0];
+        if (!alphabetic.contains("^")) {
+            return alphabetic.strip();
+        }
+        String[] parts = alphabetic.split("\\^", -1);
+        String family = part(parts, 0);
+        List<String> rest = new ArrayList<>();
+        for (int i : new int[]{3, 1, 2}) {
+            if (!part(parts, i).isEmpty()) {
+                rest.add(part(parts, i));
+            }
+        }
+        String given = String.join(" ", rest);
+        String shown = family.isEmpty() ? given : given.isEmpty() ? family : family + ", " + given;
+        String suffix = part(parts, 4);
+        return suffix.isEmpty() ? shown : shown + " " + suffix;
+    }
+
+    private static String part(String[] parts, int i) {
+        return i < parts.length ? parts[i].strip() : "";
+    }
+
+    /** A DICOM date ({@code YYYYMMDD}), an ISO date or a {@link LocalDate} as "21 Apr 1980". */
+    static String date(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof LocalDate d) {
+            return SHOWN.format(d);
+        }
+        String text = value.toString().strip();
+        try {
+            return SHOWN.format(text.length() == 8 ? LocalDate.parse(text, DA) : LocalDate.parse(text));
+        } catch (DateTimeParseException e) {
+            return text;
+        }
+    }
+
+    /** A DICOM attribute keyword of the patient's identity in words ({@code PatientBirthDate}: "birth date"). */
+    static String field(String keyword) {
+        if (keyword == null) {
+            return "";
+        }
+        return switch (keyword) {
+            case "PatientName" -> "name";
+            case "PatientBirthDate" -> "birth date";
+            case "PatientSex" -> "sex";
+            case "PatientID" -> "patient ID";
+            case "IssuerOfPatientID" -> "issuer of the patient ID";
+            default -> keyword;
+        };
+    }
+
+    /** DICOM's patient sex ({@code M}, {@code F}, {@code O}) in words. */
+    static String sex(String value) {
+        if (value == null) {
+            return "";
+        }
+        return switch (value.strip()) {
+            case "M" -> "male";
+            case "F" -> "female";
+            case "O" -> "other";
+            default -> value.strip();
+        };
+    }
+
+    /**
+     * A code of the portal ({@code SECOND_OPINION}, an enum constant, or a code followed by ": " and free text) in
+     * words: "Second opinion", "Second opinion: ..."; anything else unchanged.
+     */
+    static String label(Object value) {
+        return Words.label(value);
+    }
+}

@@ -1,0 +1,48 @@
+package org.imageportal.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+
+import org.imageportal.patients.VerificationMethod;
+import org.junit.jupiter.api.Test;
+
+class ReadableTest {
+
+    @Test
+    void personNamesShowTheFamilyNameFirstAndDropTheOtherGroups() {
+        assertThat(Readable.person("Demo-Patient^Alice")).isEqualTo("Demo-Patient, Alice");
+        assertThat(Readable.person("Doe^John^Quincy^Dr^Jr")).isEqualTo("Doe, Dr John Quincy Jr");
+        assertThat(Readable.person("Yamada^Tarou=山田^太郎=やまだ^たろう")).isEqualTo("Yamada, Tarou");
+        assertThat(Readable.person("Doe")).isEqualTo("Doe");
+        assertThat(Readable.person("^Alice")).isEqualTo("Alice");
+        assertThat(Readable.person("Amara Okafor")).isEqualTo("Amara Okafor");
+        assertThat(Readable.person(null)).isEmpty();
+    }
+
+    @Test
+    void datesShowTheMonthByName() {
+        assertThat(Readable.date("19800421")).isEqualTo("21 Apr 1980");
+        assertThat(Readable.date("2026-03-04")).isEqualTo("4 Mar 2026");
+        assertThat(Readable.date(LocalDate.of(1970, 1, 1))).isEqualTo("1 Jan 1970");
+        // what is not a date is shown as it is, never guessed at
+        assertThat(Readable.date("19800231")).isEqualTo("19800231");
+        assertThat(Readable.date("1980")).isEqualTo("1980");
+        assertThat(Readable.date(null)).isEmpty();
+    }
+
+    @Test
+    void codesAreShownInWords() {
+        assertThat(Readable.sex("O")).isEqualTo("other");
+        assertThat(Readable.sex("F")).isEqualTo("female");
+        assertThat(Readable.sex("X")).isEqualTo("X");
+        assertThat(Readable.label(VerificationMethod.GOVERNMENT_PHOTO_ID)).isEqualTo("Government photo ID");
+        assertThat(Readable.label("SECOND_OPINION")).isEqualTo("Second opinion");
+        assertThat(Readable.label("OTHER: family records")).isEqualTo("Other: family records");
+        assertThat(Readable.label("CD_OR_DVD")).isEqualTo("CD or DVD");
+        assertThat(Readable.label("NEW_KIND_OF_ID")).isEqualTo("New kind of ID");
+        assertThat(Readable.label("a sentence already")).isEqualTo("a sentence already");
+        assertThat(Readable.field("PatientBirthDate")).isEqualTo("birth date");
+        assertThat(Readable.field("StudyDate")).isEqualTo("StudyDate");
+    }
+}
