@@ -77,6 +77,9 @@ final class Capabilities {
                             "/privacy/audit"),
                     new Capability("Break-glass reviews", "Emergency openings of studies waiting for your finding.",
                             "/privacy/break-glass"),
+                    new Capability("Retention and legal holds",
+                            "Studies past their retention period: hold them for a matter, or purge them.",
+                            "/privacy/retention"),
                     new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
             case ADMIN -> new Workspace("admin", "Administration", "/admin", List.of(
                     new Capability("System status", "Versions and the state of the services the portal uses.",
