@@ -22,7 +22,10 @@ import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.studies.access.AccessDecision;
+import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.EmergencyAccess;
+import org.imageportal.studies.access.StudyAction;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -50,9 +53,11 @@ public class BreakGlassService implements EmergencyAccess {
     private final Clock clock;
     private final BreakGlassConfig config;
     private final Validator validator;
+    private final AccessPolicy policy;
 
     BreakGlassService(Pool pool, StudyRepository studies, StudyCatalogRepository catalog, AuditTrail audit,
-            Clock clock, BreakGlassConfig config, Validator validator) {
+            Clock clock, BreakGlassConfig config, Validator validator, AccessPolicy policy) {
+        this.policy = policy;
         this.validator = validator;
         this.pool = pool;
         this.studies = studies;
@@ -60,6 +65,43 @@ public class BreakGlassService implements EmergencyAccess {
         this.audit = audit;
         this.clock = clock;
         this.config = config;
+    }
+
+    /**
+     * The studies of the patient with this Patient ID and birth date (both must match, as at any identity check), for
+     * a person with the break-glass permission to choose the one to open; at most 50, newest first. The search is
+     * audited (the criteria's names, never their values); 403 without the permission.
+     */
+    public List<StudyArchiveService.StudySummary> emergencySearch(Actor actor, String patientId, String birthDate) {
+        AccessDecision decision = policy.decide(actor, StudyAction.EMERGENCY_SEARCH).await().indefinitely();
+        if (decision.denied()) {
+            audit.record(actor.subject(), "breakglass.opened", "refused", null,
+                    Map.of("reason", "no break-glass permission")).await().indefinitely();
+            throw new ProblemException(ProblemType.FORBIDDEN, "you do not have the break-glass permission");
+        }
+        if (patientId == null || patientId.isBlank() || birthDate == null || birthDate.isBlank()) {
+            throw ProblemException.invalid("give the patient ID and the birth date", "patientId",
+                    "both identify the patient: the ID from the wristband or record, and the birth date");
+        }
+        List<StudyArchiveService.StudySummary> found = catalog.summaries(new SqlWhere().scope(decision.scope())
+                .and("s.patient_ref IN (SELECT p.id FROM portal.patient p WHERE p.patient_id = ? "
+                        + "AND p.birth_date = ?)", patientId.strip(), birthDate.strip().replace("-", "")),
+                50)
+                .await().indefinitely();
+        audit.record(actor.subject(), "query.studies", "success", null, Map.of("criteria",
+                "PatientID,PatientBirthDate", "found", found.size(), "breakGlass", "search")).await().indefinitely();
+        return found;
+    }
+
+    /** The same opening for a study chosen from {@link #emergencySearch} by its row id (404 if there is none). */
+    public Uni<Opening> open(Actor actor, UUID studyId, String reason) {
+        AccessDecision decision = policy.decide(actor, StudyAction.EMERGENCY_SEARCH).await().indefinitely();
+        String studyUid = decision.denied()
+                ? ""
+                : catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?", studyId))
+                        .await().indefinitely().map(StudyCatalogRepository.ArchiveStudy::studyUid)
+                        .orElseThrow(ProblemException::notFound);
+        return open(actor, new BreakGlassRequest(studyUid, reason));
     }
 
     /** Opens the study for the actor: 403 without the permission (or the second factor), 404 for an unknown study. */

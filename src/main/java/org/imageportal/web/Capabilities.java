@@ -85,7 +85,12 @@ final class Capabilities {
                     new Capability("System status", "Versions and the state of the services the portal uses.",
                             "/admin"),
                     new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
-            case INGEST, BREAK_GLASS -> null;
+            case BREAK_GLASS -> new Workspace("break-glass", "Emergency access", "/emergency", List.of(
+                    new Capability("Open a study in an emergency",
+                            "Find a patient by ID and birth date and view a study nobody shared with you; recorded "
+                                    + "and reviewed.",
+                            "/emergency")));
+            case INGEST -> null;
         };
     }
 }

@@ -56,6 +56,9 @@ public class AccessPolicy {
             case STORE -> byRoleIf(actor.has(Role.INGEST) || actor.has(Role.FRONTDESK));
             case REVIEW_QUARANTINE, DEIDENTIFY -> byRoleIf(actor.has(Role.FRONTDESK));
             case DELETE -> byRoleIf(actor.has(Role.PRIVACY_OFFICER));
+            case EMERGENCY_SEARCH -> fixed(actor.has(Role.BREAK_GLASS)
+                    ? new AccessDecision(new StudyScope.All(), Set.of(Basis.BREAK_GLASS))
+                    : AccessDecision.refused());
             case SHARE -> sharing(actor, actor.has(Role.FRONTDESK));
             case REVOKE_SHARE -> sharing(actor, actor.has(Role.FRONTDESK) || actor.has(Role.PRIVACY_OFFICER));
             case DOWNLOAD -> downloadDecision(actor);
@@ -76,7 +79,8 @@ public class AccessPolicy {
         return switch (action) {
             case QUERY, RETRIEVE -> linked;
             case DOWNLOAD -> link.canDownload() ? linked : AccessDecision.refused();
-            case STORE, REVIEW_QUARANTINE, DELETE, DEIDENTIFY, SHARE, REVOKE_SHARE -> AccessDecision.refused();
+            case STORE, REVIEW_QUARANTINE, DELETE, DEIDENTIFY, SHARE, REVOKE_SHARE, EMERGENCY_SEARCH ->
+                AccessDecision.refused();
         };
     }
 

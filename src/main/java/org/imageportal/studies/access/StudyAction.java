@@ -22,5 +22,10 @@ public enum StudyAction {
     /** Share a study with a physician (a grant) or anyone holding a link and its code. */
     SHARE,
     /** End a grant or a link before it expires. */
-    REVOKE_SHARE
+    REVOKE_SHARE,
+    /**
+     * Find a patient's studies to open one in an emergency, outside any share (break-glass): the permission only;
+     * the opening then gives viewing for its window.
+     */
+    EMERGENCY_SEARCH
 }
