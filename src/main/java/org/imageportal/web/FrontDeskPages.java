@@ -24,6 +24,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.dicom.DeidentificationOption;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
@@ -38,6 +39,9 @@ import org.imageportal.patients.VerificationMethod;
 import org.imageportal.patients.VerificationRequest;
 import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.studies.DeidentifiedCopyService;
+import org.imageportal.studies.StudyArchiveService;
+import org.imageportal.studies.StudyArchiveService.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -74,7 +78,7 @@ public class FrontDeskPages {
 
         static native TemplateInstance patient(Actor actor, PatientView patient, List<VerificationView> verifications,
                 List<VerificationMethod> methods, List<Relationship> relationships, String done,
-                List<FieldError> errors, VerificationRequest draft);
+                List<FieldError> errors, VerificationRequest draft, List<StudySummary> studies);
 
         static native TemplateInstance slip(Actor actor, PatientView patient, Slip slip);
     }
@@ -87,6 +91,12 @@ public class FrontDeskPages {
 
     @Inject
     Validator validator;
+
+    @Inject
+    StudyArchiveService archives;
+
+    @Inject
+    DeidentifiedCopyService deidentified;
 
     @Inject
     Actors actors;
@@ -198,7 +208,8 @@ public class FrontDeskPages {
         PatientView patient = patients.get(actor, id).await().indefinitely();
         List<VerificationView> verifications = patients.verifications(actor, id).await().indefinitely();
         return Templates.patient(actor, patient, verifications, List.of(VerificationMethod.values()),
-                List.of(Relationship.values()), done, errors, draft);
+                List.of(Relationship.values()), done, errors, draft,
+                archives.listForPatient(actor, id).await().indefinitely());
     }
 
     private Response slipPage(UUID id, AccessSlip slip) {
@@ -211,6 +222,34 @@ public class FrontDeskPages {
 
     private static Response seePatient(UUID id, String done) {
         return Response.seeOther(URI.create("/frontdesk/patients/" + id + "?done=" + done)).build();
+    }
+
+    /**
+     * A de-identified copy of one of the patient's studies for a project (research, teaching): the portal's default
+     * profile (PS3.15 E.1, dates shifted per project), every instance it cannot clean left out and listed.
+     */
+    @POST
+    @Path("/{id}/studies/{study}/deidentified")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response deidentify(@PathParam("id") String id, @PathParam("study") String study,
+            @FormParam("project") String project) {
+        UUID patient = ProblemException.idOrNotFound(id);
+        try {
+            DeidentifiedCopyService.Copy copy = deidentified.copy(actor(), new DeidentifiedCopyService.Request(
+                    ProblemException.idOrNotFound(study), project,
+                    java.util.EnumSet.of(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES), List.of()));
+            String done = "The de-identified copy for " + project.strip() + " holds " + copy.instances()
+                    + (copy.instances() == 1 ? " image" : " images")
+                    + (copy.excluded().isEmpty()
+                            ? "."
+                            : "; " + copy.excluded().size() + " left out (they could "
+                                    + "not be cleaned: burnt-in text, an unknown type or a damaged file).");
+            return Response.ok(patientPage(patient, done, List.of(), EMPTY)).build();
+        } catch (ProblemException e) {
+            return Response.status(e.problem().status())
+                    .entity(patientPage(patient, "", errors(e.problem()), EMPTY)).build();
+        }
     }
 
     private static String message(String done) {
