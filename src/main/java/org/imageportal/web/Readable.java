@@ -21,13 +21,17 @@ import io.quarkus.qute.TemplateExtension;
 public final class Readable {
 
     private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK);
+    /** The practice's date format for people ({@code portal.display.date-format}, by default "21 Apr 1980"). */
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter
+            .ofPattern(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("portal.display.date-format", String.class)
+                    .orElse("d MMM yyyy"), Locale.UK);
     private Readable() {
     }
 
     /**
-     * A DICOM person name ({@code Family^Given^Middle^Prefix^Suffix}, alphabetic group) as "Family, Given Middle",
-     * with prefix and suffix where given: the family name first, as records and ID checks list it.
+     * A DICOM person name ({@code Family^Given^Middle^Prefix^Suffix}, alphabetic group) as people say it: "Dr Alice
+     * Jane Demo-Patient Jr" (prefix, given, middle, family, suffix, where given).
      */
     static String person(String name) {
         if (name == null || name.isBlank()) {
@@ -38,17 +42,13 @@ public final class Readable {
             return alphabetic.strip();
         }
         String[] parts = alphabetic.split("\\^", -1);
-        String family = part(parts, 0);
-        List<String> rest = new ArrayList<>();
-        for (int i : new int[]{3, 1, 2}) {
+        List<String> shown = new ArrayList<>();
+        for (int i : new int[]{3, 1, 2, 0, 4}) {
             if (!part(parts, i).isEmpty()) {
-                rest.add(part(parts, i));
+                shown.add(part(parts, i));
             }
         }
-        String given = String.join(" ", rest);
-        String shown = family.isEmpty() ? given : given.isEmpty() ? family : family + ", " + given;
-        String suffix = part(parts, 4);
-        return suffix.isEmpty() ? shown : shown + " " + suffix;
+        return String.join(" ", shown);
     }
 
     private static String part(String[] parts, int i) {

@@ -26,10 +26,10 @@ public final class TestDicom {
             return new Patient("MRN" + suffix, "PRACTICE", "Testpatient^Ann" + suffix, "19800101");
         }
 
-        /** The name as the pages show it: family name first ("Testpatient, Ann1234"). */
+        /** The name as the pages show it: given name, then family name ("Ann1234 Testpatient"). */
         public String shownName() {
             String[] parts = name.split("\\^");
-            return parts.length < 2 ? name : parts[0] + ", " + parts[1];
+            return parts.length < 2 ? name : parts[1] + " " + parts[0];
         }
 
         public Patient withName(String other) {

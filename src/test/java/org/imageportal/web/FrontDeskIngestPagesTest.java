@@ -67,13 +67,13 @@ class FrontDeskIngestPagesTest extends BrowserTest {
         assertThat(page.locator("tr.outcome-held")).containsText("patient-cd.zip / CD/DICOM/IM2");
 
         page.navigate(url("/frontdesk/quarantine"));
-        var row = page.locator("tr", new Page.LocatorOptions().setHasText("Testpatiant, Ann"));
+        var row = page.locator("tr", new Page.LocatorOptions().setHasText("Ann Testpatiant"));
         assertThat(row).containsText("differs from the rest of the study");
         assertThat(row).containsText(patient.shownName());
         assertThat(row).containsText("Differs: name");
         row.getByText("Release to this patient").click();
         assertThat(page.locator(".notice")).hasText("The instance was released to the patient.");
-        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Testpatiant, Ann"))).hasCount(0);
+        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Ann Testpatiant"))).hasCount(0);
         assertThat(quarantineReason(misspelt.sopInstanceUid())).isNull();
     }
 

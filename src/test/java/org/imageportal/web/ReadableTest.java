@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 class ReadableTest {
 
     @Test
-    void personNamesShowTheFamilyNameFirstAndDropTheOtherGroups() {
-        assertThat(Readable.person("Demo-Patient^Alice")).isEqualTo("Demo-Patient, Alice");
-        assertThat(Readable.person("Doe^John^Quincy^Dr^Jr")).isEqualTo("Doe, Dr John Quincy Jr");
-        assertThat(Readable.person("Yamada^Tarou=山田^太郎=やまだ^たろう")).isEqualTo("Yamada, Tarou");
+    void personNamesShowGivenThenFamilyAndDropTheOtherGroups() {
+        assertThat(Readable.person("Demo-Patient^Alice")).isEqualTo("Alice Demo-Patient");
+        assertThat(Readable.person("Doe^John^Quincy^Dr^Jr")).isEqualTo("Dr John Quincy Doe Jr");
+        assertThat(Readable.person("Yamada^Tarou=山田^太郎=やまだ^たろう")).isEqualTo("Tarou Yamada");
         assertThat(Readable.person("Doe")).isEqualTo("Doe");
         assertThat(Readable.person("^Alice")).isEqualTo("Alice");
         assertThat(Readable.person("Amara Okafor")).isEqualTo("Amara Okafor");
