@@ -25,7 +25,7 @@ public final class Readable {
     private static final DateTimeFormatter SHOWN = DateTimeFormatter
             .ofPattern(org.eclipse.microprofile.config.ConfigProvider.getConfig()
                     .getOptionalValue("portal.display.date-format", String.class)
-                    .orElse("d MMM yyyy"), Locale.UK);
+                    .orElse("d MMM yyyy"), Locale.ENGLISH);
     private Readable() {
     }
 
@@ -84,6 +84,24 @@ public final class Readable {
             case "IssuerOfPatientID" -> "issuer of the patient ID";
             default -> keyword;
         };
+    }
+
+    /**
+     * A study as a list shows it: its modalities, then its description, without repeating a modality the
+     * description already names ("CT" and "CT CHEST" make "CT CHEST", not "CT CT CHEST").
+     */
+    static String study(List<String> modalities, String description) {
+        String text = description == null ? "" : description.strip();
+        java.util.Set<String> words = new java.util.HashSet<>(List.of(text.toUpperCase(Locale.ROOT).split("\\s+")));
+        List<String> shown = new ArrayList<>();
+        if (modalities != null) {
+            modalities.stream().filter(m -> m != null && !m.isBlank() && !words.contains(m.toUpperCase(Locale.ROOT)))
+                    .forEach(shown::add);
+        }
+        if (!text.isEmpty()) {
+            shown.add(text);
+        }
+        return String.join(" ", shown);
     }
 
     /** DICOM's patient sex ({@code M}, {@code F}, {@code O}) in words. */

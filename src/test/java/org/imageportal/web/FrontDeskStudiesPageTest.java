@@ -42,6 +42,9 @@ class FrontDeskStudiesPageTest extends BrowserTest {
         desk.getByText(patient.shownName()).click();
         assertThat(desk.locator("tr.study")).hasCount(1);
         assertThat(desk.locator("tr.study")).containsText("4 Mar 2026");
+        // the modality is named once, not again before a description that starts with it
+        assertThat(desk.locator("tr.study")).containsText("CT CHEST");
+        assertThat(desk.locator("tr.study")).not().containsText("CT CT");
 
         desk.locator("tr.study input[name=project]").fill("Teaching file 2026");
         desk.locator("tr.study button.deidentify").click();

@@ -25,10 +25,20 @@ class ReadableTest {
         assertThat(Readable.date("19800421")).isEqualTo("21 Apr 1980");
         assertThat(Readable.date("2026-03-04")).isEqualTo("4 Mar 2026");
         assertThat(Readable.date(LocalDate.of(1970, 1, 1))).isEqualTo("1 Jan 1970");
+        assertThat(Readable.date("20250915")).isEqualTo("15 Sep 2025");
         // what is not a date is shown as it is, never guessed at
         assertThat(Readable.date("19800231")).isEqualTo("19800231");
         assertThat(Readable.date("1980")).isEqualTo("1980");
         assertThat(Readable.date(null)).isEmpty();
+    }
+
+    @Test
+    void aStudyNamesEachModalityOnce() {
+        assertThat(Readable.study(java.util.List.of("CT"), "CT CHEST WITHOUT CONTRAST"))
+                .isEqualTo("CT CHEST WITHOUT CONTRAST");
+        assertThat(Readable.study(java.util.List.of("DOC", "DX"), "XR CHEST PA")).isEqualTo("DOC DX XR CHEST PA");
+        assertThat(Readable.study(java.util.List.of("MR"), "Knee")).isEqualTo("MR Knee");
+        assertThat(Readable.study(java.util.List.of("CT"), null)).isEqualTo("CT");
     }
 
     @Test
