@@ -75,9 +75,7 @@ public class BreakGlassService implements EmergencyAccess {
     public List<StudyArchiveService.StudySummary> emergencySearch(Actor actor, String patientId, String birthDate) {
         AccessDecision decision = policy.decide(actor, StudyAction.EMERGENCY_SEARCH).await().indefinitely();
         if (decision.denied()) {
-            audit.record(actor.subject(), "breakglass.opened", "refused", null,
-                    Map.of("reason", "no break-glass permission")).await().indefinitely();
-            throw new ProblemException(ProblemType.FORBIDDEN, "you do not have the break-glass permission");
+            refused(actor).await().indefinitely();
         }
         if (patientId == null || patientId.isBlank() || birthDate == null || birthDate.isBlank()) {
             throw ProblemException.invalid("give the patient ID and the birth date", "patientId",
@@ -95,24 +93,31 @@ public class BreakGlassService implements EmergencyAccess {
 
     /** The same opening for a study chosen from {@link #emergencySearch} by its row id (404 if there is none). */
     public Uni<Opening> open(Actor actor, UUID studyId, String reason) {
-        AccessDecision decision = policy.decide(actor, StudyAction.EMERGENCY_SEARCH).await().indefinitely();
-        String studyUid = decision.denied()
-                ? ""
+        return policy.decide(actor, StudyAction.EMERGENCY_SEARCH).chain(decision -> decision.denied()
+                ? refused(actor)
                 : catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?", studyId))
-                        .await().indefinitely().map(StudyCatalogRepository.ArchiveStudy::studyUid)
-                        .orElseThrow(ProblemException::notFound);
-        return open(actor, new BreakGlassRequest(studyUid, reason));
+                        .chain(found -> opened(actor, new BreakGlassRequest(found.map(
+                                StudyCatalogRepository.ArchiveStudy::studyUid).orElseThrow(ProblemException::notFound),
+                                reason))));
     }
 
     /** Opens the study for the actor: 403 without the permission (or the second factor), 404 for an unknown study. */
     public Uni<Opening> open(Actor actor, BreakGlassRequest request) {
-        if (!actor.has(Role.BREAK_GLASS) || !actor.satisfiesMfaRule()) {
-            return audit.record(actor.subject(), "breakglass.opened", "refused", null, Map.of("reason",
-                    "no break-glass permission")).chain(
-                            () -> Uni.createFrom().failure(new ProblemException(
-                                    ProblemType.FORBIDDEN, "you do not have the break-glass permission")));
-        }
         // the permission first: whoever lacks it is refused (and audited) whatever they sent
+        return policy.decide(actor, StudyAction.EMERGENCY_SEARCH)
+                .chain(decision -> decision.denied() ? refused(actor) : opened(actor, request));
+    }
+
+    /** A caller without the break-glass permission: audited as a refused opening, then 403. */
+    private <T> Uni<T> refused(Actor actor) {
+        return audit.record(actor.subject(), "breakglass.opened", "refused", null, Map.of("reason",
+                "no break-glass permission")).chain(
+                        () -> Uni.createFrom().failure(new ProblemException(
+                                ProblemType.FORBIDDEN, "you do not have the break-glass permission")));
+    }
+
+    /** The opening itself, for a caller the policy allowed: the request checked, the row and audit entry written. */
+    private Uni<Opening> opened(Actor actor, BreakGlassRequest request) {
         if (request == null) {
             throw ProblemException.invalid("the request is missing", "studyUid", "name the study and the reason");
         }
