@@ -4,8 +4,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 
 /**
  * An instance's DICOM JSON object (PS3.18 F.2) without its pixel data element, and the pixel data's value
@@ -17,6 +27,8 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 public final class InstanceMetadata {
 
     private static final String NO_PIXEL_DATA = "--";
+    private static final Pattern TAG = Pattern.compile("[0-9A-F]{8}");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final byte[] object;
     private final String pixelDataVr;
@@ -63,5 +75,51 @@ public final class InstanceMetadata {
                 .getBytes(StandardCharsets.US_ASCII));
         out.write(JsonStringEncoder.getInstance().quoteAsUTF8(pixelDataUri));
         out.write("\"}}".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The tag (eight upper-case hex digits) a QIDO-RS {@code includefield} names, given as a tag or as a keyword of
+     * the standard's dictionary; empty for anything else.
+     */
+    public static Optional<String> tagOf(String keywordOrTag) {
+        String upper = keywordOrTag.strip().toUpperCase(Locale.ROOT);
+        if (TAG.matcher(upper).matches()) {
+            return Optional.of(upper);
+        }
+        AttributeTag tag = keywordOrTag.length() <= 64
+                ? AttributeList.getDictionary().getTagFromName(keywordOrTag.strip())
+                : null;
+        return tag == null
+                ? Optional.empty()
+                : Optional.of(String.format("%04X%04X", tag.getGroup(), tag.getElement()));
+    }
+
+    /**
+     * Top-level attributes of the object as DICOM JSON entries by tag, for a QIDO-RS answer that asks for more than
+     * its default return keys: the tags named, or with {@code all} every attribute but private ones, the patient's
+     * (group 0010, answered at study level) and binary values (never part of a search answer).
+     */
+    public Map<String, Object> returnAttributes(Set<String> tags, boolean all) throws IOException {
+        Map<String, Object> parsed = JSON.readValue(object, new TypeReference<LinkedHashMap<String, Object>>() {
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        parsed.forEach((tag, value) -> {
+            if (wanted(tag, tags, all) && value instanceof Map<?, ?> entry && !entry.containsKey("InlineBinary")
+                    && !entry.containsKey("BulkDataURI")) {
+                out.put(tag, value);
+            }
+        });
+        return out;
+    }
+
+    private static boolean wanted(String tag, Set<String> tags, boolean all) {
+        if (tags.contains(tag)) {
+            return true;
+        }
+        if (!all || !TAG.matcher(tag).matches()) {
+            return false;
+        }
+        int group = Integer.parseInt(tag.substring(0, 4), 16);
+        return group % 2 == 0 && group != 0x0010 && group != 0x0002;
     }
 }

@@ -5,7 +5,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 
 /**
@@ -347,8 +350,32 @@ public final class Part10Reader {
                 string(list, TagFromName.Modality), integer(list, TagFromName.SeriesNumber),
                 string(list, TagFromName.SeriesDescription), string(list, TagFromName.BodyPartExamined),
                 string(list, TagFromName.PerformedProcedureStepStartDate),
+                string(list, TagFromName.PerformedProcedureStepStartTime), requestAttributes(list),
                 integer(list, TagFromName.InstanceNumber), integer(list, TagFromName.Rows),
-                integer(list, TagFromName.Columns), integer(list, TagFromName.NumberOfFrames));
+                integer(list, TagFromName.Columns), integer(list, TagFromName.BitsAllocated),
+                integer(list, TagFromName.NumberOfFrames));
+    }
+
+    /** The first items of the Request Attributes Sequence, each with the identifiers a worklist matches on. */
+    /** (0040,0009), which PixelMed's dictionary lacks. */
+    private static final AttributeTag SCHEDULED_PROCEDURE_STEP_ID = new AttributeTag(0x0040, 0x0009);
+
+    private static List<InstanceHeader.RequestAttributes> requestAttributes(AttributeList list) {
+        if (!(list.get(TagFromName.RequestAttributesSequence) instanceof SequenceAttribute sequence)) {
+            return List.of();
+        }
+        List<InstanceHeader.RequestAttributes> out = new ArrayList<>();
+        for (int i = 0; i < sequence.getNumberOfItems() && out.size() < InstanceHeader.MAX_REQUEST_ATTRIBUTES; i++) {
+            AttributeList item = sequence.getItem(i).getAttributeList();
+            InstanceHeader.RequestAttributes attributes = new InstanceHeader.RequestAttributes(
+                    string(item, TagFromName.RequestedProcedureID),
+                    string(item, SCHEDULED_PROCEDURE_STEP_ID), string(item, TagFromName.AccessionNumber));
+            if (!attributes.requestedProcedureId().isEmpty() || !attributes.scheduledProcedureStepId().isEmpty()
+                    || !attributes.accessionNumber().isEmpty()) {
+                out.add(attributes);
+            }
+        }
+        return out;
     }
 
     private static String validUidOrEmpty(AttributeList list, AttributeTag tag) {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.dicom.InstanceMetadata;
 import org.imageportal.disclosures.DisclosureLog;
 import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
@@ -25,6 +26,7 @@ import org.imageportal.studies.access.StudyScope;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Queries and retrievals of studies, always through the access policy: what is out of scope is simply not found
@@ -144,7 +146,40 @@ public class DicomWebService {
             query.matchSeries(where);
         }
         query.matchInstance(where);
-        return repository.instances(where, query.limit, query.offset);
+        return repository.instances(where, query.limit, query.offset)
+                .chain(found -> withRequestedAttributes(scope, found, query));
+    }
+
+    /**
+     * The instances found, with the attributes {@code includefield} asks for beyond the index's return keys, read
+     * from each instance's sealed metadata (off the event loop: it is decrypted). An instance whose metadata fails
+     * authentication is answered with its index keys only, and the failure is logged.
+     */
+    private Uni<List<InstanceRecord>> withRequestedAttributes(StudyScope scope, List<InstanceRecord> found,
+            QidoQuery query) {
+        if (found.isEmpty() || !query.asksBeyond(QidoResource.INSTANCE_DEFAULTS)) {
+            return Uni.createFrom().item(found);
+        }
+        SqlWhere where = new SqlWhere().instanceScope(scope).and("i.sop_instance_uid = ANY(?)",
+                (Object) found.stream().map(InstanceRecord::sopInstanceUid).toArray(String[]::new));
+        return repository.stored(where).emitOn(Infrastructure.getDefaultWorkerPool()).map(stored -> {
+            Map<String, StoredInstance> bySop = new java.util.HashMap<>();
+            stored.forEach(s -> bySop.put(s.sopInstanceUid(), s));
+            return found.stream().map(i -> {
+                StoredInstance s = bySop.get(i.sopInstanceUid());
+                if (s == null || s.metadata() == null) {
+                    return i;
+                }
+                try {
+                    return i.with(InstanceMetadata.of(openMetadata(s)).returnAttributes(query.includeTags,
+                            query.includeAll));
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warnf("metadata of object %s could not be read for a search: %s", s.objectKey(),
+                            e.getClass().getSimpleName());
+                    return i;
+                }
+            }).toList();
+        });
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.imageportal.dicom.InstanceMetadata;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 
@@ -32,6 +33,8 @@ final class QidoQuery {
     final int limit;
     final int offset;
     final Set<String> includeFields = new HashSet<>();
+    /** The fields {@code includefield} names, as tags (those that name none are left out). */
+    final Set<String> includeTags = new HashSet<>();
     final boolean includeAll;
     private final Map<String, List<String>> params;
 
@@ -45,8 +48,9 @@ final class QidoQuery {
                 String f = field.strip();
                 if (f.equalsIgnoreCase("all")) {
                     all = true;
-                } else {
+                } else if (!f.isEmpty()) {
                     includeFields.add(keyword(f));
+                    InstanceMetadata.tagOf(f).ifPresent(includeTags::add);
                 }
             }
         }
@@ -55,6 +59,11 @@ final class QidoQuery {
 
     boolean includes(String keyword) {
         return includeAll || includeFields.contains(keyword);
+    }
+
+    /** Whether the answer must hold attributes beyond {@code defaults} (tags), which only the metadata has. */
+    boolean asksBeyond(Set<String> defaults) {
+        return includeAll || !defaults.containsAll(includeTags);
     }
 
     private int intParam(String name, int fallback, int min, int max) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.imageportal.dicom.InstanceHeader.RequestAttributes;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.platform.security.SecurityConfig;
@@ -146,8 +148,33 @@ public class QidoResource {
         json.put("00200011", s.seriesNumber() == null ? Map.of("vr", "IS") : values("IS", List.of(s.seriesNumber())));
         json.put("00201209", values("IS", List.of(s.instanceCount())));
         put(json, "00400244", "DA", s.performedStartDate());
+        put(json, "00400245", "TM", s.performedStartTime());
+        json.put("00400275", requestAttributes(s.requestAttributes()));
         return json;
     }
+
+    /** The Request Attributes Sequence (0040,0275): each item with the identifiers it has. */
+    private static Map<String, Object> requestAttributes(List<RequestAttributes> items) {
+        if (items.isEmpty()) {
+            return Map.of("vr", "SQ");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (RequestAttributes a : items) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            put(item, "00080050", "SH", a.accessionNumber());
+            put(item, "00400009", "SH", a.scheduledProcedureStepId());
+            put(item, "00401001", "SH", a.requestedProcedureId());
+            out.add(item);
+        }
+        return values("SQ", out);
+    }
+
+    /**
+     * The return keys every instance answer holds (PS3.18 table 10.6.3-6 and the index's own); other attributes come
+     * from the instance's metadata when {@code includefield} asks for them.
+     */
+    static final Set<String> INSTANCE_DEFAULTS = Set.of("00080005", "00080016", "00080018", "00080056", "00081190",
+            "00083002", "0020000D", "0020000E", "00200013", "00280008", "00280010", "00280011", "00280100");
 
     /** An instance as QIDO-RS answers it; RetrieveURL under {@code studiesUrl} (ending in /studies/). */
     static Map<String, Object> instance(InstanceRecord i, String studiesUrl) {
@@ -155,6 +182,7 @@ public class QidoResource {
         put(json, "00080005", "CS", "ISO_IR 192");
         put(json, "00080016", "UI", i.sopClassUid());
         put(json, "00080018", "UI", i.sopInstanceUid());
+        put(json, "00080056", "CS", "ONLINE");
         put(json, "00081190", "UR",
                 studiesUrl + i.studyUid() + "/series/" + i.seriesUid() + "/instances/" + i.sopInstanceUid());
         put(json, "00083002", "UI", i.transferSyntax());
@@ -164,7 +192,9 @@ public class QidoResource {
         number(json, "00280008", "IS", i.frames());
         number(json, "00280010", "US", i.rows());
         number(json, "00280011", "US", i.columns());
-        return json;
+        number(json, "00280100", "US", i.bitsAllocated());
+        i.more().forEach(json::putIfAbsent);
+        return new java.util.TreeMap<>(json);
     }
 
     private static void put(Map<String, Object> json, String tag, String vr, String value) {

@@ -1,8 +1,10 @@
 package org.imageportal.studies;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import org.imageportal.dicom.InstanceHeader.RequestAttributes;
 import org.imageportal.dicom.PatientIdentity;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.crypto.WrappedStudyKey;
@@ -21,12 +23,26 @@ final class StudyRecords {
 
     /** A series as QIDO returns it. */
     record SeriesRecord(String studyUid, String seriesUid, String modality, Integer seriesNumber,
-            String description, String performedStartDate, int instanceCount) {
+            String description, String performedStartDate, String performedStartTime,
+            List<RequestAttributes> requestAttributes, int instanceCount) {
     }
 
-    /** An instance as QIDO returns it. */
+    /**
+     * An instance as QIDO returns it; {@code more} holds further attributes (DICOM JSON by tag) from its sealed
+     * metadata when the search asked for them, and is empty otherwise.
+     */
     record InstanceRecord(String studyUid, String seriesUid, String sopInstanceUid, String sopClassUid,
-            Integer instanceNumber, Integer rows, Integer columns, Integer frames, String transferSyntax) {
+            Integer instanceNumber, Integer rows, Integer columns, Integer bitsAllocated, Integer frames,
+            String transferSyntax, Map<String, Object> more) {
+
+        InstanceRecord {
+            more = Map.copyOf(more);
+        }
+
+        InstanceRecord with(Map<String, Object> attributes) {
+            return new InstanceRecord(studyUid, seriesUid, sopInstanceUid, sopClassUid, instanceNumber, rows, columns,
+                    bitsAllocated, frames, transferSyntax, attributes);
+        }
     }
 
     /**

@@ -2,12 +2,14 @@ package org.imageportal.studies;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.dicom.InstanceHeader;
+import org.imageportal.dicom.InstanceHeader.RequestAttributes;
 import org.imageportal.dicom.PatientIdentity;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.crypto.WrappedStudyKey;
@@ -19,6 +21,7 @@ import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -197,10 +200,11 @@ public class StudyRepository {
     /** Returns the series id, creating the series if needed. */
     public Uni<UUID> ensureSeries(SqlClient tx, UUID studyId, InstanceHeader h) {
         return tx.preparedQuery("INSERT INTO portal.series (id, study_ref, series_uid, modality, series_number, "
-                + "description, performed_start_date, body_part) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
-                + "ON CONFLICT (series_uid) DO NOTHING")
+                + "description, performed_start_date, performed_start_time, request_attributes, body_part) "
+                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (series_uid) DO NOTHING")
                 .execute(Tuple.from(java.util.Arrays.asList(UUID.randomUUID(), studyId, h.seriesInstanceUid(),
                         h.modality(), h.seriesNumber(), h.seriesDescription(), h.performedProcedureStepStartDate(),
+                        h.performedProcedureStepStartTime(), requestAttributes(h.requestAttributes()),
                         h.bodyPartExamined())))
                 .chain(() -> tx.preparedQuery("SELECT id, study_ref FROM portal.series WHERE series_uid = $1")
                         .execute(Tuple.of(h.seriesInstanceUid())))
@@ -211,6 +215,24 @@ public class StudyRepository {
                     }
                     return r.getUUID("id");
                 });
+    }
+
+    private static JsonArray requestAttributes(List<RequestAttributes> items) {
+        JsonArray out = new JsonArray();
+        items.forEach(a -> out.add(new JsonObject().put("requestedProcedureId", a.requestedProcedureId())
+                .put("scheduledProcedureStepId", a.scheduledProcedureStepId())
+                .put("accessionNumber", a.accessionNumber())));
+        return out;
+    }
+
+    private static List<RequestAttributes> requestAttributes(JsonArray items) {
+        List<RequestAttributes> out = new ArrayList<>();
+        for (int i = 0; items != null && i < items.size(); i++) {
+            JsonObject a = items.getJsonObject(i);
+            out.add(new RequestAttributes(a.getString("requestedProcedureId", ""),
+                    a.getString("scheduledProcedureStepId", ""), a.getString("accessionNumber", "")));
+        }
+        return out;
     }
 
     /** Why an instance is held for review, and the patient a release would join (null: staff choose). */
@@ -231,15 +253,21 @@ public class StudyRepository {
                         .put("birthDate", p.birthDate()).put("sex", p.sex());
         return tx.preparedQuery("INSERT INTO portal.instance (id, study_ref, series_ref, sop_instance_uid, "
                 + "sop_class_uid, instance_number, transfer_syntax, rows, columns, frames, object_key, size_bytes, "
-                + "sha256, quarantine_reason, quarantine_detail, held_identity, proposed_patient_ref, metadata) "
-                + "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)")
+                + "sha256, quarantine_reason, quarantine_detail, held_identity, proposed_patient_ref, metadata, "
+                + "bits_allocated) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)")
                 .execute(Tuple.from(java.util.Arrays.asList(id, studyId, seriesId, h.sopInstanceUid(),
                         h.sopClassUid(), h.instanceNumber(), h.transferSyntaxUid(), h.rows(), h.columns(),
                         h.numberOfFrames(), key.value(), size, Buffer.buffer(sha256),
                         hold == null ? null : hold.reason(), hold == null ? null : hold.fields(), held,
                         hold == null ? null : hold.proposedPatient(),
-                        metadata == null ? null : Buffer.buffer(metadata))))
+                        metadata == null ? null : Buffer.buffer(metadata), bitsAllocated(h))))
                 .replaceWith(id);
+    }
+
+    /** Bits Allocated as the index keeps it: a value the standard allows, or none. */
+    private static Integer bitsAllocated(InstanceHeader h) {
+        Integer bits = h.bitsAllocated();
+        return bits != null && bits >= 1 && bits <= 64 ? bits : null;
     }
 
     /** Links a study to its patient when it has none yet (its first accepted instance). */
@@ -362,7 +390,8 @@ public class StudyRepository {
 
     public Uni<List<SeriesRecord>> series(SqlWhere where, int limit, int offset) {
         String sql = "SELECT s.study_uid, se.series_uid, se.modality, se.series_number, se.description, "
-                + "se.performed_start_date, se.instance_count FROM portal.series se "
+                + "se.performed_start_date, se.performed_start_time, se.request_attributes, se.instance_count "
+                + "FROM portal.series se "
                 + "JOIN portal.study s ON s.id = se.study_ref" + where.sql()
                 + " ORDER BY s.study_uid, se.series_number NULLS LAST, se.series_uid LIMIT $" + where.nextParam()
                 + " OFFSET $" + (where.nextParam() + 1);
@@ -370,14 +399,15 @@ public class StudyRepository {
             List<SeriesRecord> out = new ArrayList<>();
             rows.forEach(r -> out.add(new SeriesRecord(r.getString("study_uid"), r.getString("series_uid"),
                     r.getString("modality"), r.getInteger("series_number"), r.getString("description"),
-                    r.getString("performed_start_date"), r.getInteger("instance_count"))));
+                    r.getString("performed_start_date"), r.getString("performed_start_time"),
+                    requestAttributes((JsonArray) r.getValue("request_attributes")), r.getInteger("instance_count"))));
             return out;
         });
     }
 
     public Uni<List<InstanceRecord>> instances(SqlWhere where, int limit, int offset) {
         String sql = "SELECT s.study_uid, se.series_uid, i.sop_instance_uid, i.sop_class_uid, i.instance_number, "
-                + "i.rows, i.columns, i.frames, i.transfer_syntax FROM portal.instance i "
+                + "i.rows, i.columns, i.bits_allocated, i.frames, i.transfer_syntax FROM portal.instance i "
                 + "JOIN portal.series se ON se.id = i.series_ref JOIN portal.study s ON s.id = i.study_ref"
                 + where.sql() + " ORDER BY se.series_uid, i.instance_number NULLS LAST, i.sop_instance_uid LIMIT $"
                 + where.nextParam() + " OFFSET $" + (where.nextParam() + 1);
@@ -385,8 +415,8 @@ public class StudyRepository {
             List<InstanceRecord> out = new ArrayList<>();
             rows.forEach(r -> out.add(new InstanceRecord(r.getString("study_uid"), r.getString("series_uid"),
                     r.getString("sop_instance_uid"), r.getString("sop_class_uid"), r.getInteger("instance_number"),
-                    r.getInteger("rows"), r.getInteger("columns"), r.getInteger("frames"),
-                    r.getString("transfer_syntax"))));
+                    r.getInteger("rows"), r.getInteger("columns"), r.getInteger("bits_allocated"),
+                    r.getInteger("frames"), r.getString("transfer_syntax"), Map.of())));
             return out;
         });
     }

@@ -56,6 +56,8 @@ public final class TestDicom {
     private int frames = 1;
     private String windowCenter = "1024";
     private String windowWidth = "2048";
+    private java.util.function.Consumer<AttributeList> more = list -> {
+    };
 
     private TestDicom(Patient patient) {
         this.patient = patient;
@@ -136,6 +138,34 @@ public final class TestDicom {
         return this;
     }
 
+    /**
+     * The performed procedure step's start and one item of the Request Attributes Sequence naming the requested
+     * procedure and the scheduled step the series was made for.
+     */
+    private static final AttributeTag SCHEDULED_PROCEDURE_STEP_ID = new AttributeTag(0x0040, 0x0009);
+
+    public TestDicom performedFor(String startDate, String startTime, String requestedProcedureId, String stepId) {
+        this.more = this.more.andThen(list -> {
+            try {
+                put(list, TagFromName.PerformedProcedureStepStartDate, startDate);
+                put(list, TagFromName.PerformedProcedureStepStartTime, startTime);
+                AttributeList item = new AttributeList();
+                put(item, TagFromName.RequestedProcedureID, requestedProcedureId);
+                Attribute step = new com.pixelmed.dicom.ShortStringAttribute(SCHEDULED_PROCEDURE_STEP_ID);
+                step.addValue(stepId);
+                item.put(step);
+                put(item, TagFromName.AccessionNumber, accession);
+                com.pixelmed.dicom.SequenceAttribute sequence = new com.pixelmed.dicom.SequenceAttribute(
+                        TagFromName.RequestAttributesSequence);
+                sequence.addItem(item);
+                list.put(sequence);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return this;
+    }
+
     public TestDicom seed(long value) {
         this.seed = value;
         return this;
@@ -188,6 +218,7 @@ public final class TestDicom {
             if (frames > 1) {
                 put(list, TagFromName.NumberOfFrames, Integer.toString(frames));
             }
+            more.accept(list);
             short[] pixels = new short[size * size * frames];
             Random random = new Random(seed);
             for (int i = 0; i < pixels.length; i++) {
