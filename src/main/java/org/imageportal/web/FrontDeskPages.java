@@ -251,9 +251,10 @@ public class FrontDeskPages {
     @POST
     @Path("/{id}/mfa-reset")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response resetMfa(@PathParam("id") String id) {
+    public Response resetMfa(@PathParam("id") String id, @FormParam("confirm") String confirm) {
         UUID patient = ProblemException.idOrNotFound(id);
         try {
+            Confirmation.require(confirm, "the authenticator is removed and the patient's sessions end");
             access.resetMfa(actor(), patient);
             return seePatient(patient, "mfa-reset");
         } catch (ProblemException e) {

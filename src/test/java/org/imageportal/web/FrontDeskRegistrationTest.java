@@ -152,6 +152,9 @@ class FrontDeskRegistrationTest extends BrowserTest {
                 .body(not(containsString("id=\"confirm-different\"")));
         assertThat(count("SELECT count(*)::text FROM portal.patient WHERE patient_id = ?", "A" + suffix))
                 .isEqualTo("1");
+        // removing an authenticator is confirmed too: a post without the box does nothing
+        session.form().post("/frontdesk/patients/" + first + "/mfa-reset").then().statusCode(400)
+                .body(containsString("tick the box to confirm"));
         // every check was a search of the registry, and left its trace
         assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.audit_event WHERE actor = ? "
                 + "AND action = 'patient.duplicate-check'", clerk.id())).isEqualTo("7");
