@@ -44,19 +44,26 @@ public class PatientRepository {
     }
 
     /**
-     * Patients matching every given criterion: MRN exactly, name containing the text (case-insensitive, any part
-     * of the DICOM name), birth date exactly (YYYYMMDD).
+     * Patients matching every given criterion: the MRN exactly or (from three characters) containing the text, every
+     * word of the name somewhere in it (in any order, without regard to accents or case: {@code portal.folded}),
+     * birth date exactly (YYYYMMDD).
      */
-    Uni<List<PatientRow>> search(String mrn, String name, String birthDate, int limit) {
+    Uni<List<PatientRow>> search(String mrn, List<String> nameWords, String birthDate, int limit) {
         List<Object> params = new ArrayList<>();
         StringBuilder where = new StringBuilder("TRUE");
         if (mrn != null) {
             params.add(mrn);
-            where.append(" AND patient_id = $").append(params.size());
+            where.append(" AND (patient_id = $").append(params.size());
+            if (mrn.length() >= 3) {
+                params.add("%" + likeEscaped(mrn.toLowerCase(java.util.Locale.ROOT)) + "%");
+                where.append(" OR lower(patient_id) LIKE $").append(params.size());
+            }
+            where.append(")");
         }
-        if (name != null) {
-            params.add("%" + name.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-            where.append(" AND lower(name) LIKE $").append(params.size());
+        for (String word : nameWords) {
+            params.add(likeEscaped(word));
+            where.append(" AND portal.folded(name) LIKE '%' || portal.folded($").append(params.size())
+                    .append(") || '%'");
         }
         if (birthDate != null) {
             params.add(birthDate);
@@ -67,6 +74,30 @@ public class PatientRepository {
                 .preparedQuery("SELECT * FROM portal.patient WHERE " + where + " ORDER BY name, birth_date, id LIMIT $"
                         + params.size())
                 .execute(Tuple.from(params)).map(PatientRepository::patients);
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    /** Entries under this Patient ID, whatever their issuer. */
+    Uni<List<PatientRow>> withMrn(String mrn) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE patient_id = $1 ORDER BY issuer LIMIT 20")
+                .execute(Tuple.of(mrn)).map(PatientRepository::patients);
+    }
+
+    /** People (not pseudonyms) born on the day (YYYYMMDD), for the duplicate check. */
+    Uni<List<PatientRow>> bornOn(String birthDate, int limit) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE birth_date = $1 AND NOT deidentified "
+                + "ORDER BY name, id LIMIT $2").execute(Tuple.of(birthDate, limit)).map(PatientRepository::patients);
+    }
+
+    /** A new entry; false when the Patient ID is taken under the issuer meanwhile. */
+    Uni<Boolean> insert(SqlClient tx, UUID id, String mrn, String issuer, String name, String birthDate,
+            String sex) {
+        return tx.preparedQuery("INSERT INTO portal.patient (id, patient_id, issuer, name, birth_date, sex) "
+                + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (patient_id, issuer) DO NOTHING")
+                .execute(Tuple.from(List.of(id, mrn, issuer, name, birthDate, sex))).map(rows -> rows.rowCount() == 1);
     }
 
     Uni<Optional<PatientRow>> find(UUID id) {

@@ -27,7 +27,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class PatientService {
 
-    static final int SEARCH_LIMIT = 50;
+    /** Most patients a search answers. */
+    public static final int SEARCH_LIMIT = 50;
+    static final int MAX_NAME_WORDS = 6;
+    /** How many entries born on one day the duplicate check compares names with. */
+    static final int SAME_BIRTH_DATE_LIMIT = 500;
 
     /** A patient as staff see them in the registry. */
     public record PatientView(UUID id, String mrn, String issuer, String name, String birthDate, String sex,
@@ -57,9 +61,26 @@ public class PatientService {
         this.config = config;
     }
 
+    /** What a registration did: the new entry, or the entries to look at first. */
+    public sealed interface Registration {
+    }
+
+    /** The patient was registered. */
+    public record Registered(UUID id) implements Registration {
+    }
+
     /**
-     * Patients matching every given criterion. At least one is required (the registry is not browsed whole);
-     * birth dates are accepted as YYYYMMDD or YYYY-MM-DD. The audit row records which criteria were used, never
+     * Nothing registered: {@code sameMrn} holds the entries under the MRN (a registration never proceeds past them),
+     * {@code similar} those born the same day with a similar name (it proceeds once the desk confirms that the
+     * patient is a different person).
+     */
+    public record PossibleDuplicates(List<PatientView> sameMrn, List<PatientView> similar) implements Registration {
+    }
+
+    /**
+     * Patients matching every given criterion. At least one is required (the registry is not browsed whole); the
+     * MRN may be part of one (from three characters), the name's words may come in any order and are compared
+     * without regard to accents or case; birth dates are accepted as YYYYMMDD or YYYY-MM-DD. The audit row records which criteria were used, never
      * their values.
      */
     public Uni<List<PatientView>> search(Actor actor, String mrn, String name, String birthDate) {
@@ -69,8 +90,12 @@ public class PatientService {
         if (m == null && n == null && b == null) {
             throw new ProblemException(ProblemType.VALIDATION, "search by MRN, name or birth date");
         }
-        if (n != null && n.length() < 2) {
+        List<String> words = n == null ? List.of() : nameWords(n);
+        if (n != null && (n.length() < 2 || words.isEmpty())) {
             throw new ProblemException(ProblemType.VALIDATION, "give at least two letters of the name");
+        }
+        if (words.size() > MAX_NAME_WORDS || (m != null && m.length() > 64) || n != null && n.length() > 200) {
+            throw new ProblemException(ProblemType.VALIDATION, "search with a shorter MRN or name");
         }
         if (b != null) {
             b = b.replace("-", "");
@@ -88,15 +113,85 @@ public class PatientService {
         if (b != null) {
             criteria.add("birthDate");
         }
-        return patients.search(m, n, b, SEARCH_LIMIT)
+        return patients.search(m, words, b, SEARCH_LIMIT)
                 .call(found -> audit.record(actor.subject(), "patient.search", "success", "patient",
                         Map.of("criteria", String.join(",", criteria), "found", found.size())))
-                .chain(found -> {
-                    List<Uni<PatientView>> views = found.stream().map(this::view).toList();
-                    return views.isEmpty()
-                            ? Uni.createFrom().item(List.<PatientView>of())
-                            : Uni.join().all(views).andFailFast();
-                });
+                .chain(this::views);
+    }
+
+    /**
+     * Registers a patient before any image of theirs exists, after the duplicate check: an entry under the same MRN
+     * refuses the registration; one born the same day under a similar name ({@link NameMatch}) holds it until the
+     * desk states that the patient is a different person ({@code differentFrom} names every such entry). The check is audited as a search (criteria names only), the
+     * registration with its entry in one transaction.
+     */
+    public Uni<Registration> register(Actor actor, RegistrationRequest request) {
+        String mrn = request.mrn().strip();
+        String birthDate = dicomBirthDate(request.birthDate());
+        String name = dicomName(request.familyName(), request.givenName());
+        return patients.withMrn(mrn).chain(sameMrn -> patients.bornOn(birthDate, SAME_BIRTH_DATE_LIMIT)
+                .map(born -> born.stream().filter(p -> !p.mrn().equals(mrn) && NameMatch.similar(p.name(), name))
+                        .limit(SEARCH_LIMIT).toList())
+                .call(similar -> audit.record(actor.subject(), "patient.duplicate-check", "success", "patient",
+                        Map.of("criteria", "mrn,name,birthDate", "found", sameMrn.size() + similar.size())))
+                .chain(similar -> {
+                    java.util.Set<UUID> ruledOut = request.differentFrom() == null
+                            ? java.util.Set.of()
+                            : request.differentFrom();
+                    if (!sameMrn.isEmpty() || !similar.stream().allMatch(p -> ruledOut.contains(p.id()))) {
+                        return views(sameMrn).chain(same -> views(similar)
+                                .map(alike -> (Registration) new PossibleDuplicates(same, alike)));
+                    }
+                    UUID id = UUID.randomUUID();
+                    return patients.pool().withTransaction(tx -> patients
+                            .insert(tx, id, mrn, config.registrationIssuer().orElse(""), name, birthDate,
+                                    request.sex() == null ? "" : request.sex())
+                            .chain(inserted -> {
+                                if (!inserted) {
+                                    throw new ProblemException(ProblemType.CONFLICT,
+                                            "A patient with this MRN was registered meanwhile; search for it.");
+                                }
+                                Map<String, Object> detail = new java.util.LinkedHashMap<>();
+                                detail.put("similarShown", similar.size());
+                                detail.put("confirmedDifferentPerson", !similar.isEmpty());
+                                return audit.record(tx, actor.subject(), "patient.registered", "success",
+                                        "patient:" + id, detail);
+                            }))
+                            .map(done -> (Registration) new Registered(id));
+                }));
+    }
+
+    private Uni<List<PatientView>> views(List<PatientRow> rows) {
+        List<Uni<PatientView>> views = rows.stream().map(this::view).toList();
+        return views.isEmpty() ? Uni.createFrom().item(List.<PatientView>of()) : Uni.join().all(views).andFailFast();
+    }
+
+    /** The name as DICOM writes it ({@code Family^Given}), each part's spaces tidied. */
+    static String dicomName(String family, String given) {
+        String f = family == null ? "" : family.strip().replaceAll("\\s+", " ");
+        String g = given == null ? "" : given.strip().replaceAll("\\s+", " ");
+        return g.isEmpty() ? f : f + "^" + g;
+    }
+
+    /** YYYY-MM-DD, a real day between 1900 and today, as DICOM's YYYYMMDD. */
+    static String dicomBirthDate(String value) {
+        java.time.LocalDate date;
+        try {
+            date = java.time.LocalDate.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+            throw ProblemException.invalid("the birth date is not a date", "birthDate",
+                    "the birth date as on the calendar (YYYY-MM-DD)");
+        }
+        if (date.isAfter(java.time.LocalDate.now()) || date.getYear() < 1900) {
+            throw ProblemException.invalid("the birth date is out of range", "birthDate",
+                    "a birth date between 1900 and today");
+        }
+        return date.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+    }
+
+    /** The words of a name search as typed: split on spaces, commas and DICOM's separators. */
+    static List<String> nameWords(String name) {
+        return java.util.Arrays.stream(name.split("[\\s,^=]+")).filter(w -> !w.isEmpty()).toList();
     }
 
     /** The registry id of the patient whose portal account this is, if any. */

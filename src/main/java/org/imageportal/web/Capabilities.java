@@ -57,6 +57,8 @@ final class Capabilities {
                             "/provider/shared")));
             case FRONTDESK -> new Workspace("frontdesk", "Front desk", "/frontdesk", List.of(
                     new Capability("Find a patient", "Search by MRN, name or birth date.", "/frontdesk/patients"),
+                    new Capability("Register a patient", "A walk-in new to the practice, before any image exists.",
+                            "/frontdesk/patients/registration"),
                     new Capability("Verify identity", "Record how you verified a patient in person.",
                             "/frontdesk/patients"),
                     new Capability("Issue access", "Create portal access after verification.",

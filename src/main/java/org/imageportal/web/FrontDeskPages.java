@@ -34,6 +34,7 @@ import org.imageportal.patients.PatientService.PatientView;
 import org.imageportal.patients.PatientService.VerificationView;
 import org.imageportal.patients.PortalAccessService;
 import org.imageportal.patients.PortalAccessService.AccessSlip;
+import org.imageportal.patients.RegistrationRequest;
 import org.imageportal.patients.Relationship;
 import org.imageportal.patients.VerificationMethod;
 import org.imageportal.patients.VerificationRequest;
@@ -48,7 +49,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
- * The front desk's patient work: find the patient, record how their identity was verified in person, then issue
+ * The front desk's patient work: find the patient (or register a walk-in before any image exists), record how their identity was verified in person, then issue
  * portal access (printing the slip), re-issue it, or reset a lost authenticator. The steps that release access are
  * refused by the services unless a verification was recorded within the window; the page says so.
  */
@@ -81,6 +82,9 @@ public class FrontDeskPages {
                 List<FieldError> errors, VerificationRequest draft, List<StudySummary> studies);
 
         static native TemplateInstance slip(Actor actor, PatientView patient, Slip slip);
+
+        static native TemplateInstance register(Actor actor, RegistrationRequest draft, List<FieldError> errors,
+                List<PatientView> sameMrn, List<PatientView> similar);
     }
 
     @Inject
@@ -105,19 +109,75 @@ public class FrontDeskPages {
     SecurityIdentity identity;
 
     @GET
-    public TemplateInstance search(@QueryParam("mrn") String mrn, @QueryParam("name") String name,
-            @QueryParam("birthDate") String birthDate) {
+    public TemplateInstance search() {
+        return Templates.search(actor(), "", "", "", null, null);
+    }
+
+    /** A search (posted: what identifies a patient stays out of addresses and logs); audited by the registry. */
+    @POST
+    @Path("/search")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public TemplateInstance find(@FormParam("mrn") String mrn, @FormParam("name") String name,
+            @FormParam("birthDate") String birthDate) {
         Actor actor = actor();
         String m = trim(mrn);
         String n = trim(name);
         String b = trim(birthDate);
-        if (m.isEmpty() && n.isEmpty() && b.isEmpty()) {
-            return Templates.search(actor, m, n, b, null, null);
-        }
         try {
-            return Templates.search(actor, m, n, b, patients.search(actor, m, n, b).await().indefinitely(), null);
+            return Templates.search(actor, m, n, b, patients.search(actor, m, n, Readable.typedDate(b)).await()
+                    .indefinitely(), null);
         } catch (ProblemException e) {
             return Templates.search(actor, m, n, b, null, e.problem().detail());
+        }
+    }
+
+    @GET
+    @Path("/registration")
+    public TemplateInstance registration() {
+        return Templates.register(actor(), new RegistrationRequest("", "", "", "", "", Set.of()), List.of(),
+                List.of(), List.of());
+    }
+
+    /**
+     * Registers a walk-in patient. Entries under the same MRN stop it; entries born the same day with a similar name
+     * are shown, and it goes on only when the desk ticks that the patient is none of them (each one it saw is sent
+     * back with the form, so an entry that appears meanwhile is shown too).
+     */
+    @POST
+    @Path("/registration")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response register(@FormParam("mrn") String mrn, @FormParam("familyName") String familyName,
+            @FormParam("givenName") String givenName, @FormParam("birthDate") String birthDate,
+            @FormParam("sex") String sex, @FormParam("differentFrom") List<String> differentFrom,
+            @FormParam("confirm") String confirm) {
+        Set<UUID> ruledOut = Confirmation.given(confirm) && differentFrom != null
+                ? differentFrom.stream().limit(PatientService.SEARCH_LIMIT).map(FrontDeskPages::uuidOrNull)
+                        .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet())
+                : Set.of();
+        RegistrationRequest request = new RegistrationRequest(trim(mrn), trim(familyName), trim(givenName),
+                trim(birthDate), trim(sex), ruledOut);
+        List<FieldError> errors = errors(validator.validate(request));
+        if (errors.isEmpty()) {
+            try {
+                return switch (patients.register(actor(), request).await().indefinitely()) {
+                    case PatientService.Registered r -> seePatient(r.id(), "registered");
+                    case PatientService.PossibleDuplicates d -> Response.status(409)
+                            .entity(Templates.register(actor(), request, List.of(), d.sameMrn(), d.similar()))
+                            .build();
+                };
+            } catch (ProblemException e) {
+                errors = errors(e.problem());
+            }
+        }
+        return Response.status(400).entity(Templates.register(actor(), request, errors, List.of(), List.of()))
+                .build();
+    }
+
+    private static UUID uuidOrNull(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
         }
     }
 
@@ -191,9 +251,10 @@ public class FrontDeskPages {
     @POST
     @Path("/{id}/mfa-reset")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response resetMfa(@PathParam("id") String id) {
+    public Response resetMfa(@PathParam("id") String id, @FormParam("confirm") String confirm) {
         UUID patient = ProblemException.idOrNotFound(id);
         try {
+            Confirmation.require(confirm, "the authenticator is removed and the patient's sessions end");
             access.resetMfa(actor(), patient);
             return seePatient(patient, "mfa-reset");
         } catch (ProblemException e) {
@@ -253,7 +314,9 @@ public class FrontDeskPages {
     }
 
     private static String message(String done) {
-        return Map.of("verified", "The verification was recorded.", "mfa-reset",
+        return Map.of("registered", "The patient was registered. Verify their identity before issuing access; "
+                + "an outside CD can be uploaded for them now.", "verified", "The verification was recorded.",
+                "mfa-reset",
                 "The authenticator was removed and the patient's sessions ended. At the next sign-in they set up a new one.")
                 .getOrDefault(done == null ? "" : done, "");
     }

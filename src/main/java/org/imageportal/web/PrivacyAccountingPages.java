@@ -94,9 +94,11 @@ public class PrivacyAccountingPages {
     @Path("/{id}/delivery")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response deliver(@PathParam("id") String id) {
-        return act("delivered", () -> accounting.deliver(actors.require(identity), ProblemException.idOrNotFound(id))
-                .await().indefinitely());
+    public Response deliver(@PathParam("id") String id, @FormParam("confirm") String confirm) {
+        return act("delivered", () -> {
+            Confirmation.require(confirm, "the accounting is delivered to the patient, which cannot be taken back");
+            accounting.deliver(actors.require(identity), ProblemException.idOrNotFound(id)).await().indefinitely();
+        });
     }
 
     @GET

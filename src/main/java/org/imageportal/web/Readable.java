@@ -71,6 +71,22 @@ public final class Readable {
         }
     }
 
+    /**
+     * A date as staff may type it into a search: in the practice's format ("21 Apr 1980") it becomes YYYY-MM-DD;
+     * anything else is passed on as typed, for the search to accept or refuse.
+     */
+    static String typedDate(String typed) {
+        if (typed == null || typed.isBlank()) {
+            return typed;
+        }
+        try {
+            return LocalDate.parse(typed.strip(), SHOWN.withResolverStyle(java.time.format.ResolverStyle.SMART))
+                    .toString();
+        } catch (DateTimeParseException e) {
+            return typed;
+        }
+    }
+
     /** A DICOM attribute keyword of the patient's identity in words ({@code PatientBirthDate}: "birth date"). */
     static String field(String keyword) {
         if (keyword == null) {

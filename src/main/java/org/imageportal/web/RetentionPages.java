@@ -88,10 +88,7 @@ public class RetentionPages {
     @Produces(MediaType.TEXT_HTML)
     public Response purge(@FormParam("confirm") String confirm) {
         return act(() -> {
-            if (!"yes".equals(confirm)) {
-                throw ProblemException.invalid("confirm the purge", "confirm",
-                        "tick the box to confirm: a purge destroys the studies and cannot be undone");
-            }
+            Confirmation.require(confirm, "a purge destroys the studies and cannot be undone");
             retention.purge(actors.require(identity));
         }, "purged");
     }

@@ -70,9 +70,10 @@ class FrontDeskIngestPagesTest extends BrowserTest {
         var row = page.locator("tr", new Page.LocatorOptions().setHasText("Ann Testpatiant"));
         assertThat(row).containsText("differs from the rest of the study");
         assertThat(row).containsText(patient.shownName());
-        assertThat(row).containsText("Differs: name");
+        assertThat(row).containsText("name: Ann Testpatiant in the images, " + patient.shownName() + " on record");
+        row.locator("form.release input[name=confirm]").check();
         row.getByText("Release to this patient").click();
-        assertThat(page.locator(".notice")).hasText("The instance was released to the patient.");
+        assertThat(page.locator(".notice")).hasText("The images were released to the patient.");
         assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Ann Testpatiant"))).hasCount(0);
         assertThat(quarantineReason(misspelt.sopInstanceUid())).isNull();
     }

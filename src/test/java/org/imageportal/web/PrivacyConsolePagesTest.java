@@ -77,6 +77,15 @@ class PrivacyConsolePagesTest extends BrowserTest {
         Locator row = officer.locator("tr.request", new Page.LocatorOptions().setHasText(registered.id()));
         assertThat(row).containsText(LocalDate.now(ZoneOffset.UTC).plusDays(60).toString());
         assertThat(row).containsText("free of charge");
+        // a delivery cannot be taken back: without the box ticked, neither the browser nor the portal delivers
+        String requestId = row.locator("form.decision").getAttribute("action").replaceAll(".*/accounting/([^/]+)/.*",
+                "$1");
+        org.imageportal.support.PageSession.of(officer, url("/")).form()
+                .post("/privacy/accounting/" + requestId + "/delivery").then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("tick the box to confirm"));
+        row.getByText("Deliver to the patient").click();
+        assertThat(row).isVisible();
+        row.locator("input.confirm-delivery").check();
         row.getByText("Deliver to the patient").click();
         assertThat(officer.locator(".notice")).containsText("delivered");
         assertThat(officer.locator("tr.request", new Page.LocatorOptions().setHasText(registered.id())))

@@ -34,6 +34,23 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class QuarantineService {
 
     static final int LIST_LIMIT = 500;
+    static final int GROUP_LIMIT = 200;
+    /** Most instances one group decision handles (a CD holds a few thousand). */
+    static final int GROUP_SIZE_LIMIT = 20_000;
+
+    /**
+     * One series' instances held for the same reason, with the same identity in the files and the same patient
+     * proposed: a mislabelled CD is one group, not one row per image. {@code variant} names the combination.
+     */
+    public record HeldGroup(UUID seriesId, String variant, int images, String studyDate, String studyDescription,
+            String modality, String seriesDescription, Integer seriesNumber, QuarantineReason reason,
+            String reasonText, List<String> differingFields, PatientIdentity inFile, UUID proposedPatient,
+            PatientIdentity proposed, boolean releasable, OffsetDateTime heldSince) {
+    }
+
+    /** What a group decision did: {@code done} of {@code images}, and why it stopped if it did. */
+    public record GroupOutcome(int done, int images, String stoppedBecause) {
+    }
 
     /** A held instance as staff see it. */
     public record Held(UUID id, String studyUid, String studyDate, String studyDescription, String modality,
@@ -61,6 +78,57 @@ public class QuarantineService {
     public Uni<List<Held>> list(Actor actor) {
         return allowed(actor).chain(() -> quarantine.list(LIST_LIMIT))
                 .map(rows -> rows.stream().map(QuarantineService::held).toList());
+    }
+
+    /** The groups, the longest held first (up to 200). */
+    public Uni<List<HeldGroup>> groups(Actor actor) {
+        return allowed(actor).chain(() -> quarantine.groups(GROUP_LIMIT)).map(rows -> rows.stream()
+                .map(r -> new HeldGroup(r.seriesId(), r.variant(), r.images(), r.studyDate(), r.studyDescription(),
+                        r.modality(), r.seriesDescription(), r.seriesNumber(), QuarantineReason.valueOf(r.reason()),
+                        QuarantineReason.valueOf(r.reason()).description(), QuarantineRepository.fieldList(r.fields()),
+                        r.inFile(), r.proposedPatient(), r.proposed(), r.proposedPatient() != null, r.heldSince()))
+                .toList());
+    }
+
+    /**
+     * Releases every instance of a group to its proposed patient, each through {@link #release} (its own
+     * transaction and audit row). {@code seen} is how many instances the desk saw in the group: if the group has
+     * changed since, nothing is done (409). Stops at the first instance that cannot be released. Blocking.
+     */
+    public GroupOutcome releaseGroup(Actor actor, UUID series, String variant, int seen) {
+        return eachOfGroup(actor, series, variant, seen,
+                id -> release(actor, id, Optional.empty()).await().indefinitely());
+    }
+
+    /** Deletes every instance of a group, each through {@link #delete}; as {@link #releaseGroup}. Blocking. */
+    public GroupOutcome deleteGroup(Actor actor, UUID series, String variant, int seen) {
+        return eachOfGroup(actor, series, variant, seen, id -> delete(actor, id));
+    }
+
+    private GroupOutcome eachOfGroup(Actor actor, UUID series, String variant, int seen,
+            java.util.function.Consumer<UUID> decision) {
+        allowed(actor).await().indefinitely();
+        if (variant == null || !variant.matches("[0-9a-f]{32}")) {
+            throw ProblemException.notFound();
+        }
+        List<UUID> ids = quarantine.group(series, variant, GROUP_SIZE_LIMIT).await().indefinitely();
+        if (ids.isEmpty()) {
+            throw ProblemException.notFound();
+        }
+        if (ids.size() != seen) {
+            throw new ProblemException(ProblemType.CONFLICT, "The group has changed since you looked at it (it now "
+                    + "holds " + ids.size() + (ids.size() == 1 ? " image" : " images") + "); look at it again.");
+        }
+        int done = 0;
+        for (UUID id : ids) {
+            try {
+                decision.accept(id);
+                done++;
+            } catch (ProblemException e) {
+                return new GroupOutcome(done, ids.size(), e.problem().detail());
+            }
+        }
+        return new GroupOutcome(done, ids.size(), null);
     }
 
     public Uni<Held> find(Actor actor, UUID id) {
