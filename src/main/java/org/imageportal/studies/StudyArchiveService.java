@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.zip.ZipOutputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.dicom.DirectoryRecords;
 import org.imageportal.dicom.MediaDirectory;
 import org.imageportal.dicom.PreviewImage;
 import org.imageportal.disclosures.DisclosureLog;
@@ -44,6 +46,8 @@ public class StudyArchiveService {
     /** Instances larger than this get no preview (rendering reads one instance into memory). */
     static final long PREVIEW_LIMIT = 64L << 20;
     private static final int READ_AHEAD = 2;
+    /** Objects larger than this are referenced without the keys read from their file (a header held in memory). */
+    static final long KEYS_LIMIT = 64L << 20;
 
     private final AccessPolicy policy;
     private final StudyCatalogRepository catalog;
@@ -170,7 +174,7 @@ public class StudyArchiveService {
         ZipOutputStream zip = new ZipOutputStream(target, StandardCharsets.UTF_8);
         zip.setLevel(Deflater.BEST_SPEED);
         entry(zip, "README.txt", readme(study, files).getBytes(StandardCharsets.UTF_8));
-        entry(zip, "DICOMDIR", dicomdir(study, files, fileIds));
+        entry(zip, "DICOMDIR", dicomdir(study, files, fileIds, fileKeys(study, files)));
         zip.flush();
         List<StoredInstance> stored = files.stream().map(f -> stored(study, f)).toList();
         // images are stored, not deflated: on two cores deflating held a 1 GB download to about 30 MB/s, for a
@@ -234,12 +238,32 @@ public class StudyArchiveService {
         return ids;
     }
 
-    private static byte[] dicomdir(ArchiveStudy study, List<ArchiveFile> files, List<List<String>> fileIds) {
+    /**
+     * The directory keys of the objects other than images (reports, documents, presentation states...), which the
+     * index does not hold: read from their files, which are few and mostly small, before the directory is written.
+     */
+    private Map<Integer, DirectoryRecords.FileKeys> fileKeys(ArchiveStudy study, List<ArchiveFile> files)
+            throws IOException {
+        Map<Integer, DirectoryRecords.FileKeys> keys = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            ArchiveFile f = files.get(i);
+            int index = i;
+            if (DirectoryRecords.needsFileKeys(f.sopClassUid()) && f.size() <= KEYS_LIMIT) {
+                try (InputStream in = open(stored(study, f))) {
+                    DirectoryRecords.read(in, (int) KEYS_LIMIT).ifPresent(k -> keys.put(index, k));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static byte[] dicomdir(ArchiveStudy study, List<ArchiveFile> files, List<List<String>> fileIds,
+            Map<Integer, DirectoryRecords.FileKeys> keys) {
         List<MediaDirectory.Entry> entries = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             ArchiveFile f = files.get(i);
             entries.add(new MediaDirectory.Entry(fileIds.get(i), f.seriesUid(), f.modality(), f.seriesNumber(),
-                    f.sopClassUid(), f.sopInstanceUid(), f.transferSyntax(), f.instanceNumber()));
+                    f.sopClassUid(), f.sopInstanceUid(), f.transferSyntax(), f.instanceNumber(), keys.get(i)));
         }
         return MediaDirectory.encode(
                 new MediaDirectory.Patient(study.patientId(), study.patientName(), study.birthDate(), study.sex()),
