@@ -62,9 +62,9 @@ public class StudyArchiveService {
         this.releases = releases;
     }
 
-    /** A study as a patient's list shows it. */
+    /** A study as a patient's list shows it, with the number of reports the portal can show. */
     public record StudySummary(UUID id, String studyDate, String description, List<String> modalities,
-            List<String> bodyParts, int seriesCount, int instanceCount, long sizeBytes) {
+            List<String> bodyParts, int seriesCount, int instanceCount, long sizeBytes, int reports) {
     }
 
     /** A study ready to be streamed as an archive. */
@@ -128,7 +128,8 @@ public class StudyArchiveService {
                     if (found.isPresent()) {
                         Archive archive = found.get();
                         return releases.record(actor, decision, studyId, archive.files().size(), "study.download",
-                                DisclosureLog.Action.DOWNLOAD).replaceWith(archive);
+                                DisclosureLog.Action.DOWNLOAD, StudyReportService.anyReport(archive.files()))
+                                .replaceWith(archive);
                     }
                     // not downloadable: refused (403) where the actor may view the study, unknown (404) otherwise
                     return policy.decide(actor, StudyAction.RETRIEVE).chain(view -> archiveIn(view.scope(), studyId))
@@ -140,7 +141,7 @@ public class StudyArchiveService {
     }
 
     /** The study with the files the scope covers, if the scope reaches it. */
-    private Uni<Optional<Archive>> archiveIn(StudyScope scope, UUID studyId) {
+    Uni<Optional<Archive>> archiveIn(StudyScope scope, UUID studyId) {
         if (scope instanceof StudyScope.Denied) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -157,13 +158,17 @@ public class StudyArchiveService {
      * downloads; the download is audited and disclosed to the recipient before any byte is sent.
      */
     public Uni<Archive> prepare(StudyLinks.LinkBasis link) {
+        return linked(link).call(archive -> releases.recordLink(link, archive.study().id(), archive.files().size(),
+                "study.download", DisclosureLog.Action.DOWNLOAD, StudyReportService.anyReport(archive.files())));
+    }
+
+    /** The linked study with the files the link covers; 404 if the link no longer reaches it. */
+    Uni<Archive> linked(StudyLinks.LinkBasis link) {
         return catalog.archiveStudy(new SqlWhere().scope(policy.decide(link, StudyAction.RETRIEVE).scope()))
                 .chain(found -> found.map(study -> catalog.archiveFiles(study.id())
                         .map(files -> new Archive(study, files.stream().filter(f -> link.seriesUids() == null
                                 || link.seriesUids().contains(f.seriesUid())).toList())))
-                        .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())))
-                .call(archive -> releases.recordLink(link, archive.study().id(), archive.files().size(),
-                        "study.download", DisclosureLog.Action.DOWNLOAD));
+                        .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())));
     }
 
     /** Writes the archive. Blocking: call from a worker thread; a stored object failing its check cuts the stream. */
@@ -202,7 +207,7 @@ public class StudyArchiveService {
         zip.flush();
     }
 
-    private InputStream open(StoredInstance instance) {
+    InputStream open(StoredInstance instance) {
         return vault.open(instance.studyKey(), instance.studyRef(), instance.objectKey());
     }
 
@@ -214,7 +219,7 @@ public class StudyArchiveService {
         }
     }
 
-    private static StoredInstance stored(ArchiveStudy study, ArchiveFile f) {
+    static StoredInstance stored(ArchiveStudy study, ArchiveFile f) {
         return new StoredInstance(study.id(), study.studyUid(), f.seriesUid(), f.sopInstanceUid(), f.transferSyntax(),
                 f.objectKey(), f.size(), study.key(), null);
     }
