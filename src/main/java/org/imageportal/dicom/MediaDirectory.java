@@ -34,7 +34,8 @@ import com.pixelmed.dicom.UnsignedShortAttribute;
 
 /**
  * Builds the DICOMDIR of a PS3.10 file set (PS3.3 Annex F, Basic Directory IOD) from index data, without reading
- * the referenced files again: one PATIENT record, its STUDY, the SERIES and an IMAGE record per file. Records are
+ * the referenced files again (except the keys of objects other than images): one PATIENT record, its STUDY, the
+ * SERIES and a record per file of the type its SOP class calls for ({@link DirectoryRecords}). Records are
  * linked by byte offsets, which are only known once the directory is encoded, so it is encoded twice: once to learn
  * where each record starts, once with the offsets filled in. The result is small (about 400 bytes per file).
  */
@@ -53,14 +54,25 @@ public final class MediaDirectory {
             String accessionNumber) {
     }
 
-    /** One file of the set, with the path components of its File ID (each 1 to 8 of A-Z, 0-9, _). */
+    /**
+     * One file of the set, with the path components of its File ID (each 1 to 8 of A-Z, 0-9, _), and for an object
+     * other than an image the keys its record takes from the file ({@link DirectoryRecords#read}; null if unread).
+     */
     public record Entry(List<String> fileId, String seriesUid, String modality, Integer seriesNumber,
-            String sopClassUid, String sopInstanceUid, String transferSyntaxUid, Integer instanceNumber) {
+            String sopClassUid, String sopInstanceUid, String transferSyntaxUid, Integer instanceNumber,
+            DirectoryRecords.FileKeys keys) {
 
         public Entry {
             if (fileId.isEmpty() || fileId.size() > 8 || !fileId.stream().allMatch(c -> c.matches("[A-Z0-9_]{1,8}"))) {
                 throw new IllegalArgumentException("a File ID has 1 to 8 components of 1 to 8 characters A-Z 0-9 _");
             }
+        }
+
+        /** An entry whose record needs nothing from the file (an image). */
+        public Entry(List<String> fileId, String seriesUid, String modality, Integer seriesNumber, String sopClassUid,
+                String sopInstanceUid, String transferSyntaxUid, Integer instanceNumber) {
+            this(fileId, seriesUid, modality, seriesNumber, sopClassUid, sopInstanceUid, transferSyntaxUid,
+                    instanceNumber, null);
         }
     }
 
@@ -75,16 +87,20 @@ public final class MediaDirectory {
                 bySeries.computeIfAbsent(e.seriesUid(), k -> new ArrayList<>()).add(e);
             }
             List<Node> seriesNodes = new ArrayList<>();
-            int seriesPosition = 0;
+            // a series or file without a number gets the next one after the highest the set holds, in order
+            int nextSeries = entries.stream().map(Entry::seriesNumber).filter(Objects::nonNull)
+                    .mapToInt(Integer::intValue).max().orElse(0);
             for (List<Entry> files : bySeries.values()) {
-                seriesPosition++;
                 Entry first = files.getFirst();
+                int seriesNumber = first.seriesNumber() != null ? first.seriesNumber() : ++nextSeries;
                 List<Node> images = new ArrayList<>();
-                int position = 0;
+                int nextInstance = files.stream().map(Entry::instanceNumber).filter(Objects::nonNull)
+                        .mapToInt(Integer::intValue).max().orElse(0);
                 for (Entry f : files) {
-                    images.add(new Node(instanceRecord(f, ++position), List.of()));
+                    int number = f.instanceNumber() != null ? f.instanceNumber() : ++nextInstance;
+                    images.add(new Node(instanceRecord(f, number, study), List.of()));
                 }
-                seriesNodes.add(new Node(seriesRecord(first, seriesPosition), images));
+                seriesNodes.add(new Node(seriesRecord(first, seriesNumber), images));
             }
             Node studyNode = new Node(studyRecord(study), seriesNodes);
             Node patientNode = new Node(patientRecord(patient), List.of(studyNode));
@@ -176,33 +192,29 @@ public final class MediaDirectory {
         put(r, new TimeAttribute(TagFromName.StudyTime), s.time());
         put(r, new LongStringAttribute(TagFromName.StudyDescription), s.description());
         put(r, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), s.studyUid());
-        put(r, new ShortStringAttribute(TagFromName.StudyID), s.studyId());
+        // type 1 here though type 2 in the files: a study without one is the file set's first (and only) study
+        put(r, new ShortStringAttribute(TagFromName.StudyID), present(s.studyId()) ? s.studyId() : "1");
         put(r, new ShortStringAttribute(TagFromName.AccessionNumber), s.accessionNumber());
         return r;
     }
 
     /**
-     * Modality, Series Number and Instance Number are type 1 in the directory even where the file leaves them empty;
-     * a missing one is invented (OT, the series' and the file's place in the set), as media creators do.
+     * Modality, Series Number and Instance Number are type 1 in the directory even where the file leaves them empty:
+     * a missing modality follows from the kind of object (OT for an image), a missing number is the next free one.
      */
-    private static AttributeList seriesRecord(Entry e, int position) throws DicomException {
+    private static AttributeList seriesRecord(Entry e, int number) throws DicomException {
         AttributeList r = record("SERIES");
-        put(r, new CodeStringAttribute(TagFromName.Modality), present(e.modality()) ? e.modality() : "OT");
+        put(r, new CodeStringAttribute(TagFromName.Modality),
+                present(e.modality()) ? e.modality() : DirectoryRecords.defaultModality(e.sopClassUid()));
         put(r, new UniqueIdentifierAttribute(TagFromName.SeriesInstanceUID), e.seriesUid());
-        put(r, new IntegerStringAttribute(TagFromName.SeriesNumber),
-                Integer.toString(e.seriesNumber() == null ? position : e.seriesNumber()));
+        put(r, new IntegerStringAttribute(TagFromName.SeriesNumber), Integer.toString(number));
         return r;
     }
 
-    /** The SOP classes of encapsulated documents and the MIME type each holds. */
-    private static final Map<String, String> ENCAPSULATED = Map.of("1.2.840.10008.5.1.4.1.1.104.1",
-            "application/pdf", "1.2.840.10008.5.1.4.1.1.104.3", "model/stl", "1.2.840.10008.5.1.4.1.1.104.4",
-            "model/obj", "1.2.840.10008.5.1.4.1.1.104.5", "model/mtl");
-
-    /** An IMAGE record, or for an encapsulated document an ENCAP DOC record with its document's keys. */
-    private static AttributeList instanceRecord(Entry e, int position) throws DicomException {
-        String mime = ENCAPSULATED.get(e.sopClassUid());
-        AttributeList r = record(mime != null ? "ENCAP DOC" : "IMAGE");
+    /** The record of the object's kind (IMAGE, SR DOCUMENT, ENCAP DOC, PRESENTATION, ...) with its keys. */
+    private static AttributeList instanceRecord(Entry e, int number, Study study) throws DicomException {
+        DirectoryRecords.Kind kind = DirectoryRecords.kind(e.sopClassUid());
+        AttributeList r = record(kind.recordType());
         CodeStringAttribute fileId = new CodeStringAttribute(TagFromName.ReferencedFileID);
         for (String component : e.fileId()) {
             fileId.addValue(component);
@@ -211,16 +223,8 @@ public final class MediaDirectory {
         put(r, new UniqueIdentifierAttribute(TagFromName.ReferencedSOPClassUIDInFile), e.sopClassUid());
         put(r, new UniqueIdentifierAttribute(TagFromName.ReferencedSOPInstanceUIDInFile), e.sopInstanceUid());
         put(r, new UniqueIdentifierAttribute(TagFromName.ReferencedTransferSyntaxUIDInFile), e.transferSyntaxUid());
-        put(r, new IntegerStringAttribute(TagFromName.InstanceNumber),
-                Integer.toString(e.instanceNumber() == null ? position : e.instanceNumber()));
-        if (mime != null) {
-            // type 2 keys the index does not hold are present and empty; the MIME type follows from the class
-            put(r, new DateAttribute(TagFromName.ContentDate), "");
-            put(r, new TimeAttribute(TagFromName.ContentTime), "");
-            put(r, new com.pixelmed.dicom.ShortTextAttribute(TagFromName.DocumentTitle), "");
-            r.put(new SequenceAttribute(TagFromName.ConceptNameCodeSequence));
-            put(r, new LongStringAttribute(TagFromName.MIMETypeOfEncapsulatedDocument), mime);
-        }
+        put(r, new IntegerStringAttribute(TagFromName.InstanceNumber), Integer.toString(number));
+        DirectoryRecords.addKeys(r, kind, e.sopClassUid(), e.keys(), study.date(), study.time());
         return r;
     }
 

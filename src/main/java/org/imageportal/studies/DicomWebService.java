@@ -192,14 +192,14 @@ public class DicomWebService {
                 sopUid)
                 .onFailure(ProblemException.class)
                 .call(() -> refusedIfOutside(actor, action, studyUid, decision.scope()))
-                .call(found -> releases.record(actor, decision, found.getFirst().studyId(), found.size(),
+                .call(found -> releases.record(actor, decision, found.getFirst().studyId(), found,
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW)));
     }
 
     /** The same under a share link: only what the link covers, each release disclosed to its recipient. */
     Uni<List<StoredInstance>> retrievable(LinkBasis link, String studyUid, String seriesUid, String sopUid) {
         return storedIn(policy.decide(link, StudyAction.RETRIEVE).scope(), studyUid, seriesUid, sopUid)
-                .call(found -> releases.recordLink(link, found.getFirst().studyId(), found.size(),
+                .call(found -> releases.recordLink(link, found.getFirst().studyId(), found,
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.zip.ZipOutputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.dicom.DirectoryRecords;
 import org.imageportal.dicom.MediaDirectory;
 import org.imageportal.dicom.PreviewImage;
 import org.imageportal.disclosures.DisclosureLog;
@@ -44,6 +46,8 @@ public class StudyArchiveService {
     /** Instances larger than this get no preview (rendering reads one instance into memory). */
     static final long PREVIEW_LIMIT = 64L << 20;
     private static final int READ_AHEAD = 2;
+    /** Objects larger than this are referenced without the keys read from their file (a header held in memory). */
+    static final long KEYS_LIMIT = 64L << 20;
 
     private final AccessPolicy policy;
     private final StudyCatalogRepository catalog;
@@ -58,9 +62,9 @@ public class StudyArchiveService {
         this.releases = releases;
     }
 
-    /** A study as a patient's list shows it. */
+    /** A study as a patient's list shows it, with the number of reports the portal can show. */
     public record StudySummary(UUID id, String studyDate, String description, List<String> modalities,
-            List<String> bodyParts, int seriesCount, int instanceCount, long sizeBytes) {
+            List<String> bodyParts, int seriesCount, int instanceCount, long sizeBytes, int reports) {
     }
 
     /** A study ready to be streamed as an archive. */
@@ -124,7 +128,8 @@ public class StudyArchiveService {
                     if (found.isPresent()) {
                         Archive archive = found.get();
                         return releases.record(actor, decision, studyId, archive.files().size(), "study.download",
-                                DisclosureLog.Action.DOWNLOAD).replaceWith(archive);
+                                DisclosureLog.Action.DOWNLOAD, StudyReportService.anyReport(archive.files()))
+                                .replaceWith(archive);
                     }
                     // not downloadable: refused (403) where the actor may view the study, unknown (404) otherwise
                     return policy.decide(actor, StudyAction.RETRIEVE).chain(view -> archiveIn(view.scope(), studyId))
@@ -136,7 +141,7 @@ public class StudyArchiveService {
     }
 
     /** The study with the files the scope covers, if the scope reaches it. */
-    private Uni<Optional<Archive>> archiveIn(StudyScope scope, UUID studyId) {
+    Uni<Optional<Archive>> archiveIn(StudyScope scope, UUID studyId) {
         if (scope instanceof StudyScope.Denied) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -153,13 +158,17 @@ public class StudyArchiveService {
      * downloads; the download is audited and disclosed to the recipient before any byte is sent.
      */
     public Uni<Archive> prepare(StudyLinks.LinkBasis link) {
+        return linked(link).call(archive -> releases.recordLink(link, archive.study().id(), archive.files().size(),
+                "study.download", DisclosureLog.Action.DOWNLOAD, StudyReportService.anyReport(archive.files())));
+    }
+
+    /** The linked study with the files the link covers; 404 if the link no longer reaches it. */
+    Uni<Archive> linked(StudyLinks.LinkBasis link) {
         return catalog.archiveStudy(new SqlWhere().scope(policy.decide(link, StudyAction.RETRIEVE).scope()))
                 .chain(found -> found.map(study -> catalog.archiveFiles(study.id())
                         .map(files -> new Archive(study, files.stream().filter(f -> link.seriesUids() == null
                                 || link.seriesUids().contains(f.seriesUid())).toList())))
-                        .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())))
-                .call(archive -> releases.recordLink(link, archive.study().id(), archive.files().size(),
-                        "study.download", DisclosureLog.Action.DOWNLOAD));
+                        .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())));
     }
 
     /** Writes the archive. Blocking: call from a worker thread; a stored object failing its check cuts the stream. */
@@ -170,7 +179,7 @@ public class StudyArchiveService {
         ZipOutputStream zip = new ZipOutputStream(target, StandardCharsets.UTF_8);
         zip.setLevel(Deflater.BEST_SPEED);
         entry(zip, "README.txt", readme(study, files).getBytes(StandardCharsets.UTF_8));
-        entry(zip, "DICOMDIR", dicomdir(study, files, fileIds));
+        entry(zip, "DICOMDIR", dicomdir(study, files, fileIds, fileKeys(study, files)));
         zip.flush();
         List<StoredInstance> stored = files.stream().map(f -> stored(study, f)).toList();
         // images are stored, not deflated: on two cores deflating held a 1 GB download to about 30 MB/s, for a
@@ -198,7 +207,7 @@ public class StudyArchiveService {
         zip.flush();
     }
 
-    private InputStream open(StoredInstance instance) {
+    InputStream open(StoredInstance instance) {
         return vault.open(instance.studyKey(), instance.studyRef(), instance.objectKey());
     }
 
@@ -210,7 +219,7 @@ public class StudyArchiveService {
         }
     }
 
-    private static StoredInstance stored(ArchiveStudy study, ArchiveFile f) {
+    static StoredInstance stored(ArchiveStudy study, ArchiveFile f) {
         return new StoredInstance(study.id(), study.studyUid(), f.seriesUid(), f.sopInstanceUid(), f.transferSyntax(),
                 f.objectKey(), f.size(), study.key(), null);
     }
@@ -234,12 +243,32 @@ public class StudyArchiveService {
         return ids;
     }
 
-    private static byte[] dicomdir(ArchiveStudy study, List<ArchiveFile> files, List<List<String>> fileIds) {
+    /**
+     * The directory keys of the objects other than images (reports, documents, presentation states...), which the
+     * index does not hold: read from their files, which are few and mostly small, before the directory is written.
+     */
+    private Map<Integer, DirectoryRecords.FileKeys> fileKeys(ArchiveStudy study, List<ArchiveFile> files)
+            throws IOException {
+        Map<Integer, DirectoryRecords.FileKeys> keys = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            ArchiveFile f = files.get(i);
+            int index = i;
+            if (DirectoryRecords.needsFileKeys(f.sopClassUid()) && f.size() <= KEYS_LIMIT) {
+                try (InputStream in = open(stored(study, f))) {
+                    DirectoryRecords.read(in, (int) KEYS_LIMIT).ifPresent(k -> keys.put(index, k));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static byte[] dicomdir(ArchiveStudy study, List<ArchiveFile> files, List<List<String>> fileIds,
+            Map<Integer, DirectoryRecords.FileKeys> keys) {
         List<MediaDirectory.Entry> entries = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             ArchiveFile f = files.get(i);
             entries.add(new MediaDirectory.Entry(fileIds.get(i), f.seriesUid(), f.modality(), f.seriesNumber(),
-                    f.sopClassUid(), f.sopInstanceUid(), f.transferSyntax(), f.instanceNumber()));
+                    f.sopClassUid(), f.sopInstanceUid(), f.transferSyntax(), f.instanceNumber(), keys.get(i)));
         }
         return MediaDirectory.encode(
                 new MediaDirectory.Patient(study.patientId(), study.patientName(), study.birthDate(), study.sex()),

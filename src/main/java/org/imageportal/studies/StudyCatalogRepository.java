@@ -45,15 +45,30 @@ public class StudyCatalogRepository {
     record DisclosureFacts(UUID patientRef, Map<String, Object> description) {
     }
 
+    /** The facts of the study where nothing of it is released yet (an opening), so no report either. */
     Uni<DisclosureFacts> disclosureFacts(UUID studyId) {
-        return pool.preparedQuery("SELECT patient_ref, modalities, description, study_date, series_count, "
-                + "instance_count FROM portal.study WHERE id = $1").execute(Tuple.of(studyId))
+        return disclosureFacts(studyId, false, List.of());
+    }
+
+    /**
+     * The facts of a release of the study: whether it included a report is {@code reportIncluded} when the caller
+     * knows it, else whether one of the released instances ({@code sopInstanceUids}) is a report.
+     */
+    Uni<DisclosureFacts> disclosureFacts(UUID studyId, Boolean reportIncluded, List<String> sopInstanceUids) {
+        String report = reportIncluded != null
+                ? "$2::boolean"
+                : "EXISTS (SELECT 1 FROM portal.instance i WHERE i.study_ref = s.id AND i.sop_instance_uid = ANY($2) "
+                        + "AND " + StudyReportService.SQL_IS_REPORT + ")";
+        Object second = reportIncluded != null ? reportIncluded : sopInstanceUids.toArray(String[]::new);
+        return pool.preparedQuery("SELECT s.patient_ref, s.modalities, s.description, s.study_date, s.series_count, "
+                + "s.instance_count, " + report + " AS report FROM portal.study s WHERE s.id = $1")
+                .execute(Tuple.of(studyId, second))
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     return new DisclosureFacts(r.getUUID("patient_ref"), Map.of("modalities",
                             strings(r, "modalities"), "description", r.getString("description"), "studyDate",
                             r.getString("study_date"), "series", r.getInteger("series_count"), "instances",
-                            r.getInteger("instance_count"), "reportIncluded", false));
+                            r.getInteger("instance_count"), "reportIncluded", r.getBoolean("report")));
                 });
     }
 
@@ -73,13 +88,16 @@ public class StudyCatalogRepository {
     Uni<List<StudySummary>> summaries(SqlWhere where, int limit) {
         String sql = "SELECT s.id, s.study_date, s.description, s.modalities, s.series_count, s.instance_count, "
                 + "s.size_bytes, ARRAY(SELECT DISTINCT se.body_part FROM portal.series se WHERE se.study_ref = s.id "
-                + "AND se.body_part <> '' AND se.instance_count > 0 ORDER BY 1) AS body_parts FROM portal.study s"
+                + "AND se.body_part <> '' AND se.instance_count > 0 ORDER BY 1) AS body_parts, (SELECT count(*) FROM "
+                + "portal.instance i WHERE i.study_ref = s.id AND " + StudyScope.RELEASABLE_INSTANCE + " AND "
+                + StudyReportService.SQL_READABLE_REPORT + ") AS reports FROM portal.study s"
                 + where.sql() + " ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT $" + where.nextParam();
         return pool.preparedQuery(sql).execute(where.tuple(limit)).map(rows -> {
             List<StudySummary> out = new ArrayList<>();
             rows.forEach(r -> out.add(new StudySummary(r.getUUID("id"), r.getString("study_date"),
                     r.getString("description"), strings(r, "modalities"), strings(r, "body_parts"),
-                    r.getInteger("series_count"), r.getInteger("instance_count"), r.getLong("size_bytes"))));
+                    r.getInteger("series_count"), r.getInteger("instance_count"), r.getLong("size_bytes"),
+                    r.getLong("reports").intValue())));
             return out;
         });
     }

@@ -1,6 +1,7 @@
 package org.imageportal.studies;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -12,6 +13,7 @@ import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.studies.StudyRecords.StoredInstance;
 import org.imageportal.studies.access.AccessDecision;
 import org.imageportal.studies.access.AccessDecision.Release;
 import org.imageportal.studies.access.AccessPolicy;
@@ -42,16 +44,41 @@ public class StudyReleaseService {
         this.disclosures = disclosures;
     }
 
+    /** A release whose content is known to include a report or not (an archive, a report read). */
     Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, int instances, String auditAction,
-            DisclosureLog.Action kind) {
-        return policy.release(actor, decision, studyId, action(kind))
-                .chain(release -> record(actor.subject(), release, studyId, instances, auditAction, kind));
+            DisclosureLog.Action kind, boolean reportIncluded) {
+        return policy.release(actor, decision, studyId, action(kind)).chain(release -> record(actor.subject(),
+                release, studyId, new Released(instances, reportIncluded, List.of()), auditAction, kind));
+    }
+
+    /** A release of these instances: whether one of them is a report is looked up for the disclosure record. */
+    Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, List<StoredInstance> instances,
+            String auditAction, DisclosureLog.Action kind) {
+        return policy.release(actor, decision, studyId, action(kind)).chain(release -> record(actor.subject(),
+                release, studyId, Released.of(instances), auditAction, kind));
     }
 
     /** A release to a share link's recipient: audited as the link, disclosed to the name given when it was issued. */
     Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, int instances, String auditAction,
-            DisclosureLog.Action kind) {
-        return record(link.auditActor(), policy.release(link, action(kind)), studyId, instances, auditAction, kind);
+            DisclosureLog.Action kind, boolean reportIncluded) {
+        return record(link.auditActor(), policy.release(link, action(kind)), studyId,
+                new Released(instances, reportIncluded, List.of()), auditAction, kind);
+    }
+
+    /** The same for these instances, whether one of them is a report looked up for the disclosure record. */
+    Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, List<StoredInstance> instances,
+            String auditAction, DisclosureLog.Action kind) {
+        return record(link.auditActor(), policy.release(link, action(kind)), studyId, Released.of(instances),
+                auditAction, kind);
+    }
+
+    /** What a release holds: how many instances, and whether a report (null: look it up for these SOP UIDs). */
+    private record Released(int instances, Boolean reportIncluded, List<String> sopInstanceUids) {
+
+        static Released of(List<StoredInstance> instances) {
+            return new Released(instances.size(), null,
+                    instances.stream().map(StoredInstance::sopInstanceUid).toList());
+        }
     }
 
     /** A download the actor may not make although they may view the study: audited as refused, then 403. */
@@ -60,20 +87,21 @@ public class StudyReleaseService {
                 "this share allows viewing only", Map.of()));
     }
 
-    private Uni<Void> record(String auditActor, Release release, UUID studyId, int instances, String auditAction,
-            DisclosureLog.Action kind) {
+    private Uni<Void> record(String auditActor, Release release, UUID studyId, Released released,
+            String auditAction, DisclosureLog.Action kind) {
+        int instances = released.instances();
         Map<String, Object> detail = Map.of("instances", instances);
         return switch (release) {
             case Release.Routine r -> audit.record(auditActor, auditAction, "success", "study:" + studyId, detail);
             // a use within the practice flagged with the opening (for its review and the patient's access report)
             case Release.UnderBreakGlass b -> audit.record(auditActor, auditAction, "success", "study:" + studyId,
                     Map.of("instances", instances, "breakGlass", b.opening().toString()));
-            case Release.UnderGrant g -> disclose(auditActor, studyId, auditAction, detail,
+            case Release.UnderGrant g -> disclose(auditActor, studyId, released, auditAction, detail,
                     facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId,
                             DisclosureLog.RecipientKind.PROVIDER, g.grant().providerId().toString(),
                             g.grant().providerName(), null, kind, facts.description(), g.grant().purpose(),
                             "grant:" + g.grant().grantId()));
-            case Release.UnderLink l -> disclose(auditActor, studyId, auditAction, detail,
+            case Release.UnderLink l -> disclose(auditActor, studyId, released, auditAction, detail,
                     facts -> new DisclosureLog.Disclosure(facts.patientRef(), studyId,
                             DisclosureLog.RecipientKind.LINK, l.link().linkId().toString(), l.link().recipientName(),
                             l.link().claimedName(), kind, facts.description(), l.link().purpose(), auditActor));
@@ -97,10 +125,13 @@ public class StudyReleaseService {
      * The disclosure record and the audit event in one statement (so one implicit transaction): if either fails,
      * nothing is released.
      */
-    private Uni<Void> disclose(String auditActor, UUID studyId, String auditAction, Map<String, Object> detail,
+    private Uni<Void> disclose(String auditActor, UUID studyId, Released released, String auditAction,
+            Map<String, Object> detail,
             Function<StudyCatalogRepository.DisclosureFacts, DisclosureLog.Disclosure> disclosure) {
-        return catalog.disclosureFacts(studyId).chain(facts -> audit.recordWith(catalog.pool(),
-                disclosures.insert(disclosure.apply(facts)), auditActor, auditAction, "success", "study:" + studyId,
-                detail));
+        return catalog.disclosureFacts(studyId, released.reportIncluded(), released.sopInstanceUids())
+                .chain(facts -> audit.recordWith(catalog.pool(),
+                        disclosures.insert(disclosure.apply(facts)), auditActor, auditAction, "success",
+                        "study:" + studyId,
+                        detail));
     }
 }

@@ -3,6 +3,7 @@ package org.imageportal.web;
 import java.net.URI;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -25,6 +26,7 @@ import org.imageportal.sharing.LinkOpeningService.CodeOutcome;
 import org.imageportal.sharing.LinkOpeningService.LinkSummary;
 import org.imageportal.studies.StudyArchiveService;
 import org.imageportal.studies.StudyFilesResource;
+import org.imageportal.studies.StudyReportService;
 import org.imageportal.studies.access.StudyLinks;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -53,7 +55,7 @@ public class LinkPages {
         static native TemplateInstance landing(String token, String message, String boundTo, String name);
 
         static native TemplateInstance summary(LinkSummary study, String expires, String viewUrl,
-                String downloadUrl);
+                String downloadUrl, List<StudyReportService.ReportEntry> reports, String reportsUrl);
 
         static native TemplateInstance viewer(ViewerView viewer);
 
@@ -68,6 +70,9 @@ public class LinkPages {
 
     @Inject
     StudyArchiveService archives;
+
+    @Inject
+    StudyReportService reports;
 
     @Inject
     RoutingContext context;
@@ -130,7 +135,25 @@ public class LinkPages {
     public Response study(@PathParam("token") String token) {
         return openings.summary(token, session()).await().indefinitely()
                 .map(summary -> page(200, Templates.summary(summary, WHEN.format(summary.expiresAt()),
-                        "/s/" + token + "/view", "/s/" + token + "/download")))
+                        "/s/" + token + "/view", "/s/" + token + "/download", linkedReports(token),
+                        "/s/" + token + "/reports/")))
+                .orElseGet(() -> backToCode(token));
+    }
+
+    private List<StudyReportService.ReportEntry> linkedReports(String token) {
+        return links.basis(token, session()).await().indefinitely()
+                .map(link -> reports.list(link).await().indefinitely()).orElse(List.of());
+    }
+
+    /** One of the linked study's reports; disclosed to the recipient before a byte is sent. */
+    @GET
+    @Path("/{token}/reports/{number}")
+    @Produces({MediaType.TEXT_HTML, "application/pdf"})
+    public Response report(@PathParam("token") String token, @PathParam("number") String number) {
+        int n = ReportPages.number(number);
+        return links.basis(token, session()).await().indefinitely()
+                .map(link -> ReportPages.respond(reports, reports.open(link, n).await().indefinitely(), n,
+                        "/s/" + token + "/study"))
                 .orElseGet(() -> backToCode(token));
     }
 

@@ -19,6 +19,7 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.studies.StudyArchiveService;
 import org.imageportal.studies.StudyArchiveService.StudySummary;
 import org.imageportal.studies.StudyFilesResource;
+import org.imageportal.studies.StudyReportService;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -31,7 +32,8 @@ import io.smallrye.mutiny.Uni;
 public class PatientPages {
 
     /** A study as the page shows it. */
-    public record StudyRow(String id, String date, String description, String kinds, String images, String size) {
+    public record StudyRow(String id, String date, String description, String kinds, String images, String size,
+            List<Integer> reports) {
 
         static StudyRow of(StudySummary s) {
             String d = s.studyDate();
@@ -41,7 +43,8 @@ public class PatientPages {
             long kb = Math.max(1, s.sizeBytes() / 1024);
             String size = kb < 1024 ? kb + " KB" : (kb / 1024) + " MB";
             return new StudyRow(s.id().toString(), date, s.description().isBlank() ? "Study" : s.description(),
-                    String.join(" · ", kinds), s.seriesCount() + " series, " + s.instanceCount() + " images", size);
+                    String.join(" · ", kinds), s.seriesCount() + " series, " + s.instanceCount() + " images", size,
+                    java.util.stream.IntStream.rangeClosed(1, Math.min(s.reports(), 20)).boxed().toList());
         }
     }
 
@@ -56,6 +59,9 @@ public class PatientPages {
 
     @Inject
     StudyArchiveService archives;
+
+    @Inject
+    StudyReportService reports;
 
     @Inject
     Actors actors;
@@ -88,5 +94,13 @@ public class PatientPages {
                 .orElseThrow(ProblemException::notFound);
         return Templates.viewer(new ViewerView("/viewer/dicomweb", uid, "/patient/studies",
                 "/patient/studies/" + study + "/download"));
+    }
+
+    /** One of the study's reports: a structured report as text, a PDF as itself; recorded as a release. */
+    @GET
+    @Path("/{id}/reports/{number}")
+    @Produces({MediaType.TEXT_HTML, "application/pdf"})
+    public Response report(@PathParam("id") String id, @PathParam("number") String number) {
+        return ReportPages.forActor(reports, actors.require(identity), id, number, "/patient/studies");
     }
 }

@@ -20,6 +20,7 @@ import org.imageportal.sharing.GrantService;
 import org.imageportal.sharing.GrantService.GrantView;
 import org.imageportal.studies.StudyArchiveService;
 import org.imageportal.studies.StudyFilesResource;
+import org.imageportal.studies.StudyReportService;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -36,7 +37,8 @@ public class ProviderSharedPages {
 
         static native TemplateInstance viewer(ViewerView viewer);
 
-        static native TemplateInstance shared(Actor actor, List<GrantView> grants);
+        static native TemplateInstance shared(Actor actor, List<GrantView> grants,
+                java.util.Map<UUID, List<StudyReportService.ReportEntry>> reports);
     }
 
     @Inject
@@ -44,6 +46,9 @@ public class ProviderSharedPages {
 
     @Inject
     StudyArchiveService archives;
+
+    @Inject
+    StudyReportService reports;
 
     @Inject
     Actors actors;
@@ -55,7 +60,21 @@ public class ProviderSharedPages {
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> shared() {
         Actor actor = actors.require(identity);
-        return grants.sharedWithMe(actor).map(list -> Templates.shared(actor, list));
+        return grants.sharedWithMe(actor).chain(list -> reportsOf(actor, list)
+                .map(found -> Templates.shared(actor, list, found)));
+    }
+
+    /** The reports of each active share's study, as far as the grant reaches (nothing is released by listing). */
+    private Uni<java.util.Map<UUID, List<StudyReportService.ReportEntry>>> reportsOf(Actor actor,
+            List<GrantView> list) {
+        java.util.Map<UUID, List<StudyReportService.ReportEntry>> out = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Uni<Void>> lookups = list.stream().filter(g -> "active".equals(g.state())).map(GrantView::studyId)
+                .distinct().map(study -> reports.list(actor, study).invoke(found -> out.put(study, found))
+                        .replaceWithVoid())
+                .toList();
+        return lookups.isEmpty()
+                ? Uni.createFrom().item(out)
+                : Uni.join().all(lookups).andFailFast().replaceWith(out);
     }
 
     @GET
@@ -82,5 +101,13 @@ public class ProviderSharedPages {
         grants.opened(actor, grant).await().indefinitely();
         return Templates.viewer(new ViewerView("/viewer/dicomweb", uid, "/provider/shared",
                 grant.download() ? "/provider/shared/" + id + "/download" : null));
+    }
+
+    /** One of a shared study's reports while the grant lasts; recorded as a disclosure to the physician. */
+    @GET
+    @Path("/{study}/reports/{number}")
+    @Produces({MediaType.TEXT_HTML, "application/pdf"})
+    public Response report(@PathParam("study") String study, @PathParam("number") String number) {
+        return ReportPages.forActor(reports, actors.require(identity), study, number, "/provider/shared");
     }
 }

@@ -73,31 +73,67 @@ class MediaDirectoryTest {
     }
 
     /**
-     * A study mixing a CT, a secondary capture without modality or numbers and an encapsulated PDF: dicom3tools'
-     * dciodvfy finds no error in the directory (an ENCAP DOC record for the PDF, no empty type 1 value).
+     * A study mixing a CT, a secondary capture without modality or numbers, an encapsulated PDF (dcmtk pdf2dcm) and
+     * structured reports of each flavour (dcmtk xml2dsr): dicom3tools' dciodvfy finds no error in the directory,
+     * each object has the record its class calls for with the keys read from its file, and nothing type 1 is empty.
      */
     @Test
-    void dciodvfyFindsNoErrorInADirectoryOfImagesAndAnEncapsulatedPdf() throws Exception {
-        String study = TestDicom.newUid();
-        List<MediaDirectory.Entry> entries = List.of(
-                new MediaDirectory.Entry(List.of("DICOM", "SE000001", "IM000001"), TestDicom.newUid(), "CT", 1,
-                        SOPClass.CTImageStorage, TestDicom.newUid(), TransferSyntax.ExplicitVRLittleEndian, 1),
-                new MediaDirectory.Entry(List.of("DICOM", "SE000002", "IM000001"), TestDicom.newUid(), "", null,
-                        SOPClass.SecondaryCaptureImageStorage, TestDicom.newUid(),
-                        TransferSyntax.ExplicitVRLittleEndian, null),
-                new MediaDirectory.Entry(List.of("DICOM", "SE000003", "IM000001"), TestDicom.newUid(), "DOC", null,
-                        "1.2.840.10008.5.1.4.1.1.104.1", TestDicom.newUid(), TransferSyntax.ExplicitVRLittleEndian,
-                        null));
+    void dciodvfyFindsNoErrorInADirectoryOfImagesReportsAndDocuments() throws Exception {
+        TestDicom.Patient patient = TestDicom.Patient.random();
+        TestDicom ct = TestDicom.ct(patient);
+        String study = ct.studyUid();
+        TestDicom sc = TestDicom.ct(patient).study(study).sopClass(SOPClass.SecondaryCaptureImageStorage)
+                .modality("OT");
+        String docSeries = TestDicom.newUid();
+        byte[] pdf = ReportFiles.pdf(patient, ct, docSeries, TestDicom.newUid(), List.of("Findings: none."));
+        List<MediaDirectory.Entry> entries = new ArrayList<>();
+        entries.add(new MediaDirectory.Entry(List.of("DICOM", "SE000001", "IM000001"), ct.seriesUid(), "CT", 1,
+                SOPClass.CTImageStorage, ct.sopInstanceUid(), TransferSyntax.ExplicitVRLittleEndian, 1));
+        entries.add(new MediaDirectory.Entry(List.of("DICOM", "SE000002", "IM000001"), sc.seriesUid(), "", null,
+                SOPClass.SecondaryCaptureImageStorage, sc.sopInstanceUid(), TransferSyntax.ExplicitVRLittleEndian,
+                null));
+        entries.add(entry(List.of("DICOM", "SE000003", "IM000001"), docSeries, pdf));
+        String srSeries = TestDicom.newUid();
+        int n = 0;
+        for (ReportFiles.SrKind kind : ReportFiles.SrKind.values()) {
+            byte[] sr = ReportFiles.sr(kind, patient, ct, srSeries, TestDicom.newUid(), "A finding", "A conclusion");
+            entries.add(entry(List.of("DICOM", "SE000004", "IM00000" + (++n)), srSeries, sr));
+        }
         Files.write(dir.resolve("DICOMDIR"), MediaDirectory.encode(
-                new MediaDirectory.Patient("MRN-1", "Test^Patient", "19700101", "F"),
-                new MediaDirectory.Study(study, "20260115", "101500", "MIXED", "1", "ACC1"), entries));
+                new MediaDirectory.Patient(patient.id(), patient.name(), patient.birthDate(), "F"),
+                new MediaDirectory.Study(study, "20260115", "101500", "MIXED", "", "ACC1"), entries));
         Process p = new ProcessBuilder("dciodvfy", "DICOMDIR").directory(dir.toFile()).redirectErrorStream(true)
                 .start();
         String report = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         assertThat(report).as(report).contains("BasicDirectory").doesNotContain("Error");
         String dump = run("dcmdump", "DICOMDIR");
-        assertThat(dump).contains("[ENCAP DOC]").contains("[application/pdf]");
+        assertThat(count(dump, "[ENCAP DOC]")).isEqualTo(1);
+        assertThat(count(dump, "[SR DOCUMENT]")).isEqualTo(3);
+        assertThat(count(dump, "[IMAGE]")).isEqualTo(2);
+        assertThat(dump).contains("[application/pdf]").contains("[COMPLETE]").contains("[VERIFIED]")
+                .contains("[Radiology report]").contains("[20260115120000]").contains("[Diagnostic Imaging Report]")
+                .contains("(0040,a010) CS [HAS CONCEPT MOD]").contains("(0008,0060) CS [OT]")
+                .contains("(0008,0060) CS [DOC]").contains("(0008,0060) CS [SR]");
+        assertThat(dump).doesNotContain("(0008,0060) CS (no value").doesNotContain("(0020,0011) IS (no value")
+                .doesNotContain("(0020,0013) IS (no value").doesNotContain("(0020,0010) SH (no value");
+        // the series and image without numbers take the next free ones: series 92 after the reports' 90 and 91
+        assertThat(dump).contains("(0020,0011) IS [92]");
+    }
+
+    private static MediaDirectory.Entry entry(List<String> fileId, String seriesUid, byte[] file) throws Exception {
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        list.read(new com.pixelmed.dicom.DicomInputStream(new ByteArrayInputStream(file)));
+        String sopClass = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list,
+                com.pixelmed.dicom.TagFromName.SOPClassUID);
+        String sop = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list,
+                com.pixelmed.dicom.TagFromName.SOPInstanceUID);
+        int series = Integer.parseInt(com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list,
+                com.pixelmed.dicom.TagFromName.SeriesNumber));
+        assertThat(DirectoryRecords.needsFileKeys(sopClass)).isTrue();
+        return new MediaDirectory.Entry(fileId, seriesUid, "", series, sopClass, sop,
+                TransferSyntax.ExplicitVRLittleEndian, null,
+                DirectoryRecords.read(new ByteArrayInputStream(file), 1 << 20).orElseThrow());
     }
 
     @Test
@@ -145,6 +181,6 @@ class MediaDirectoryTest {
     }
 
     private static int count(String text, String word) {
-        return text.split(word, -1).length - 1;
+        return text.split(Pattern.quote(word), -1).length - 1;
     }
 }

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.dicom.ReportFiles;
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +138,54 @@ class StudyArchiveTest {
         assertThat(run("dcmdump", "--print-all", "DICOMDIR").split("DirectoryRecordType", -1)).hasSize(1 + 10);
     }
 
+    /**
+     * A study as a practice sends it (CT, a secondary capture lacking its series and instance numbers, an encapsulated
+     * PDF from dcmtk's pdf2dcm and structured reports from its xml2dsr): the downloaded ZIP's DICOMDIR is one that
+     * dicom3tools' dciodvfy finds no error in, with the record each object's class calls for.
+     */
+    @Test
+    void theDicomdirOfAMixedStudyValidates() throws Exception {
+        TestDicom.Patient mixed = TestDicom.Patient.random();
+        TestDicom ct = TestDicom.ct(mixed).seriesNumber(1).number(1).size(32);
+        TestDicom sc = TestDicom.ct(mixed).study(ct.studyUid()).accession(ct.accessionNumber())
+                .sopClass(com.pixelmed.dicom.SOPClass.SecondaryCaptureImageStorage).modality("OT").size(32);
+        Path scFile = Files.createTempFile(dir, "sc", ".dcm");
+        Files.write(scFile, sc.bytes());
+        runIn(scFile.getParent(), "dcmodify", "-nb", "-ma", "(0020,0011)=", "-ma", "(0020,0013)=",
+                scFile.toString());
+        List<byte[]> parts = new ArrayList<>(List.of(ct.bytes(), Files.readAllBytes(scFile),
+                ReportFiles.pdf(mixed, ct, TestDicom.newUid(), TestDicom.newUid(), List.of("Impression: normal."))));
+        String srSeries = TestDicom.newUid();
+        for (ReportFiles.SrKind kind : ReportFiles.SrKind.values()) {
+            parts.add(ReportFiles.sr(kind, mixed, ct, srSeries, TestDicom.newUid(), "A finding", "A conclusion"));
+        }
+        Dicomweb.stow(TestRealm.ingestToken(), parts).then().statusCode(200);
+        String mixedId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                ct.studyUid());
+        Response zip = given().auth().oauth2(frontdesk).get("/api/studies/" + mixedId + "/archive");
+        zip.then().statusCode(200);
+        Path unpacked = Files.createTempDirectory(dir, "mixed");
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.asByteArray()))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                Path file = unpacked.resolve(entry.getName());
+                Files.createDirectories(file.getParent());
+                Files.write(file, in.readAllBytes());
+            }
+        }
+        Process p = new ProcessBuilder("dciodvfy", "DICOMDIR").directory(unpacked.toFile()).redirectErrorStream(true)
+                .start();
+        String report = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        assertThat(report).as(report).contains("BasicDirectory").doesNotContain("Error");
+        String dump = runIn(unpacked, "dcmdump", "DICOMDIR");
+        assertThat(dump.split(java.util.regex.Pattern.quote("[SR DOCUMENT]"), -1)).hasSize(1 + 3);
+        assertThat(dump.split(java.util.regex.Pattern.quote("[ENCAP DOC]"), -1)).hasSize(1 + 1);
+        assertThat(dump.split(java.util.regex.Pattern.quote("[IMAGE]"), -1)).hasSize(1 + 2);
+        assertThat(dump).doesNotContain("(0020,0011) IS (no value").doesNotContain("(0020,0013) IS (no value")
+                .doesNotContain("(0008,0060) CS (no value");
+    }
+
     @Test
     void nobodyElseGetsTheArchive() {
         given().auth().oauth2(otherPatientToken).get("/api/studies/" + studyId + "/archive").then().statusCode(404);
@@ -168,7 +217,11 @@ class StudyArchiveTest {
     }
 
     private String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        return runIn(dir, command);
+    }
+
+    private static String runIn(Path where, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(where.toFile()).redirectErrorStream(true).start();
         try (InputStream out = p.getInputStream()) {
             String text = new String(out.readAllBytes());
             assertThat(p.waitFor()).as(String.join(" ", command) + ": " + text).isZero();

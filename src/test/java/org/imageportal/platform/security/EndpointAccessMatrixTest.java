@@ -150,7 +150,10 @@ class EndpointAccessMatrixTest extends BrowserTest {
         TestDicom first = p.study();
         TestDicom second = TestDicom.ct(p.patient()).study(first.studyUid()).series(TestDicom.newUid())
                 .seriesNumber(2).number(1).seed(9102);
-        Dicomweb.stow(TestRealm.ingestToken(), List.of(second.bytes())).then().statusCode(200);
+        // the study's report (a third series), for the report pages' rows
+        byte[] report = org.imageportal.dicom.ReportFiles.sr(org.imageportal.dicom.ReportFiles.SrKind.BASIC,
+                p.patient(), first, TestDicom.newUid(), TestDicom.newUid(), "A finding", "A conclusion");
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(second.bytes(), report)).then().statusCode(200);
         String patientId = Dicomweb.queryString(db, "SELECT patient_ref::text FROM portal.study WHERE id = ?::uuid",
                 p.studyId());
         PatientWithStudy other = PatientWithStudy.create(db, 9103);
@@ -395,6 +398,7 @@ class EndpointAccessMatrixTest extends BrowserTest {
             case "series" -> f.first().seriesUid();
             case "instance" -> f.first().sopInstanceUid();
             case "frames" -> "1";
+            case "number" -> "1";
             case "seq" -> f.auditSeq();
             case "report" -> "accounting";
             case "token" -> c.linkToken() != null ? c.linkToken() : f.linkToken();
