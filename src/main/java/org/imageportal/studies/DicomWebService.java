@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -152,20 +153,38 @@ public class DicomWebService {
      * none, whether the study does not exist, is not theirs, or holds only quarantined instances.
      */
     Uni<List<StoredInstance>> retrievable(Actor actor, String studyUid, String seriesUid, String sopUid) {
-        String action = sopUid != null ? "instance.retrieve" : "study.retrieve";
+        return released(actor, studyUid, seriesUid, sopUid, sopUid != null ? "instance.retrieve" : "study.retrieve",
+                found -> found);
+    }
+
+    /**
+     * The same for a release of some of what was found ({@code pick}: all of it, or a representative image), under
+     * its own audit action ({@code instance.render}, {@code study.thumbnail}, ...): what is picked is what is
+     * recorded as released.
+     */
+    Uni<List<StoredInstance>> released(Actor actor, String studyUid, String seriesUid, String sopUid, String action,
+            UnaryOperator<List<StoredInstance>> pick) {
         return decision(actor, StudyAction.RETRIEVE).chain(decision -> storedIn(decision.scope(), studyUid, seriesUid,
                 sopUid)
                 .onFailure(ProblemException.class)
                 .call(() -> refusedIfOutside(actor, action, studyUid, decision.scope()))
-                .call(found -> releases.record(actor, decision, found.getFirst().studyId(), found.size(),
-                        sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW)));
+                .map(pick)
+                .call(picked -> releases.record(actor, decision, picked.getFirst().studyId(), picked.size(), action,
+                        DisclosureLog.Action.VIEW)));
     }
 
     /** The same under a share link: only what the link covers, each release disclosed to its recipient. */
     Uni<List<StoredInstance>> retrievable(LinkBasis link, String studyUid, String seriesUid, String sopUid) {
-        return storedIn(policy.decide(link, StudyAction.RETRIEVE).scope(), studyUid, seriesUid, sopUid)
-                .call(found -> releases.recordLink(link, found.getFirst().studyId(), found.size(),
-                        sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
+        return released(link, studyUid, seriesUid, sopUid, sopUid != null ? "instance.retrieve" : "study.retrieve",
+                found -> found);
+    }
+
+    /** A release of some of what a share link covers, under its own audit action, disclosed to its recipient. */
+    Uni<List<StoredInstance>> released(LinkBasis link, String studyUid, String seriesUid, String sopUid,
+            String action, UnaryOperator<List<StoredInstance>> pick) {
+        return storedIn(policy.decide(link, StudyAction.RETRIEVE).scope(), studyUid, seriesUid, sopUid).map(pick)
+                .call(picked -> releases.recordLink(link, picked.getFirst().studyId(), picked.size(), action,
+                        DisclosureLog.Action.VIEW));
     }
 
     private Uni<List<StoredInstance>> storedIn(StudyScope scope, String studyUid, String seriesUid, String sopUid) {
