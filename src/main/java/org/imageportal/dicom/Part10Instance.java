@@ -175,6 +175,13 @@ public final class Part10Instance {
             }
 
             @Override
+            public long skip(long n) throws IOException {
+                long skipped = in.skip(Math.min(Math.max(n, 0), left));
+                left -= skipped;
+                return skipped;
+            }
+
+            @Override
             public void close() {
                 // the source belongs to the caller
             }

@@ -196,11 +196,10 @@ public class StudyArchiveService {
         }
         zip.setLevel(Deflater.BEST_SPEED);
         for (Map.Entry<String, ArchiveFile> preview : representatives(files, fileIds).entrySet()) {
-            try (InputStream in = open(stored(study, preview.getValue()))) {
-                Optional<byte[]> png = PreviewImage.png(in);
-                if (png.isPresent()) {
-                    entry(zip, "PREVIEW/" + preview.getKey() + ".png", png.get());
-                }
+            StoredInstance representative = stored(study, preview.getValue());
+            Optional<byte[]> png = PreviewImage.png(() -> open(representative));
+            if (png.isPresent()) {
+                entry(zip, "PREVIEW/" + preview.getKey() + ".png", png.get());
             }
         }
         zip.finish();

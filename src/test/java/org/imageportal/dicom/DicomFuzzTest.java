@@ -109,7 +109,7 @@ class DicomFuzzTest {
                         streamFailures++;
                     }
                     try {
-                        if (PreviewImage.png(new ByteArrayInputStream(c.bytes())).isPresent()) {
+                        if (PreviewImage.png(() -> new ByteArrayInputStream(c.bytes())).isPresent()) {
                             previews++;
                         }
                     } catch (IOException e) {

@@ -208,7 +208,7 @@ class Part10ReaderTest {
                     assertThat(e.reason()).isEqualTo(DicomRejection.Reason.INVALID_ATTRIBUTE);
                     assertThat(e.getMessage()).contains("pixel data is shorter than Rows x Columns");
                 });
-        assertThat(PreviewImage.png(new ByteArrayInputStream(file))).isEmpty();
+        assertThat(PreviewImage.png(() -> new ByteArrayInputStream(file))).isEmpty();
         assertThatThrownBy(() -> Deidentifier.deidentify(file, new Deidentifier.Settings(java.util.Set.of(),
                 new byte[32], java.util.List.of()))).isInstanceOf(DicomRejection.class);
         assertThat(allocatedByThisThread() - before).as("bytes allocated").isLessThan(4L << 20);
@@ -235,7 +235,7 @@ class Part10ReaderTest {
         assertThatThrownBy(() -> Part10Reader.open(new ByteArrayInputStream(file),
                 new Part10Reader.Limits(Long.MAX_VALUE, 1 << 30))).isInstanceOfSatisfying(DicomRejection.class,
                         e -> assertThat(e.reason()).isEqualTo(DicomRejection.Reason.TRUNCATED));
-        assertThat(PreviewImage.png(new ByteArrayInputStream(file))).isEmpty();
+        assertThat(PreviewImage.png(() -> new ByteArrayInputStream(file))).isEmpty();
         assertThatThrownBy(() -> Deidentifier.deidentify(file, new Deidentifier.Settings(java.util.Set.of(),
                 new byte[32], java.util.List.of()))).isInstanceOfSatisfying(DicomRejection.class,
                         e -> assertThat(e.reason()).isEqualTo(DicomRejection.Reason.TRUNCATED));
@@ -305,7 +305,7 @@ class Part10ReaderTest {
     private void warmUp() throws Exception {
         byte[] file = TestDicom.ct(patient).size(4).bytes();
         Part10Reader.open(new ByteArrayInputStream(file), LIMITS).content().readAllBytes();
-        PreviewImage.png(new ByteArrayInputStream(file));
+        PreviewImage.png(() -> new ByteArrayInputStream(file));
         Deidentifier.deidentify(file, new Deidentifier.Settings(java.util.Set.of(), new byte[32], java.util.List.of()));
     }
 
