@@ -61,6 +61,9 @@ class Viewer {
   }
 
   async start() {
+    // the series list first: it needs nothing of the rendering, which starts while the answer is on its way
+    const series = this.study.series();
+    series.catch(() => {});
     initCore();
     initLoader({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
       wasmBasePath: new URL('.', import.meta.url).href });
@@ -72,9 +75,8 @@ class Viewer {
     Object.values(TOOLS).forEach((name) => this.tools.addTool(name));
     this.bindTools();
     this.bindPage();
-    this.layout('1x1');
     try {
-      this.series = await this.study.series();
+      this.series = await series;
     } catch (e) {
       this.say(`The study could not be loaded: ${e.message}.`);
       return;
@@ -84,6 +86,7 @@ class Viewer {
       return;
     }
     this.series.forEach((s) => this.listSeries(s));
+    this.layout('1x1');
     await this.show(this.series[0], 0);
     this.thumbnails();
   }
