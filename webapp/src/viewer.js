@@ -1,19 +1,37 @@
-// The portal's DICOM viewer. It reads the study through the portal's DICOMweb under the page's authorization (an
-// account's session, or a share link's token and session) and never talks to anything else:
-//   - QIDO-RS lists the series; each series arrives as one WADO-RS multipart stream and the first image is shown
-//     as soon as its part has arrived (progressive loading), the slider growing as the rest comes in;
-//   - thumbnails come from the first instance of each other series;
-//   - scroll (wheel, arrows, slider), window/level, zoom and pan (toolbar choice, left mouse button), reset.
-import { boundaryOf, readParts } from './multipart.js';
-import { decode, render } from './image.js';
+// The portal's DICOM viewer, on Cornerstone3D. It reads the study through the portal's DICOMweb under the page's
+// authorization (an account's session, or a share link's token and session) and never talks to anything else:
+//   - QIDO-RS lists the series, WADO-RS metadata names each series' instances and frames;
+//   - pixels come frame by frame (WADO-RS frames) in the stored transfer syntax and are decoded in a worker by the
+//     image loader's WASM codecs: the first image first, the rest progressively, in a bounded image cache;
+//   - stack viewports in 1x1, 1x2 or 2x2, each showing a series, with the usual tools and an overlay.
+import {
+  cache, Enums, eventTarget, imageLoader, init as initCore, RenderingEngine, utilities,
+} from '@cornerstonejs/core';
+import { init as initLoader, wadors } from '@cornerstonejs/dicom-image-loader';
+import {
+  addTool, AngleTool, annotation, EllipticalROITool, Enums as ToolEnums, init as initTools, LengthTool, PanTool,
+  RectangleROITool, StackScrollTool, ToolGroupManager, utilities as toolUtilities, WindowLevelTool, ZoomTool,
+} from '@cornerstonejs/tools';
+import { Study } from './study.js';
 
-const MULTIPART = 'multipart/related; type="application/dicom"';
-const DICOM_JSON = 'application/dicom+json';
-
-function value(json, tag) {
-  const v = json[tag] && json[tag].Value;
-  return v && v.length ? v[0] : undefined;
-}
+const ENGINE = 'portal-viewer';
+const TOOL_GROUP = 'portal-tools';
+const CACHE_BYTES = 384 * 1024 * 1024;
+const PREFETCH_SHARE = 0.75;
+const PREFETCH_PARALLEL = 4;
+const CINE_FPS = 10;
+const LAYOUTS = { '1x1': 1, '1x2': 2, '2x2': 4 };
+const TOOLS = {
+  window: WindowLevelTool.toolName,
+  zoom: ZoomTool.toolName,
+  pan: PanTool.toolName,
+  scroll: StackScrollTool.toolName,
+  length: LengthTool.toolName,
+  angle: AngleTool.toolName,
+  rectangle: RectangleROITool.toolName,
+  ellipse: EllipticalROITool.toolName,
+};
+const { MouseBindings } = ToolEnums;
 
 function el(tag, attrs = {}, text) {
   const e = document.createElement(tag);
@@ -22,53 +40,215 @@ function el(tag, attrs = {}, text) {
   return e;
 }
 
+function round(n, digits = 0) {
+  return Number.isFinite(n) ? n.toFixed(digits) : '–';
+}
+
 class Viewer {
   constructor(root) {
     this.root = root;
-    this.base = root.dataset.dicomweb;
-    this.study = root.dataset.study;
-    this.canvas = root.querySelector('#viewer-canvas');
-    this.ctx = this.canvas.getContext('2d');
+    this.study = new Study(root.dataset.dicomweb, root.dataset.study);
+    this.grid = root.querySelector('#viewer-grid');
     this.slider = root.querySelector('#viewer-slider');
     this.status = root.querySelector('#viewer-status');
     this.list = root.querySelector('#viewer-series');
+    this.measurements = root.querySelector('#viewer-measurements');
     this.series = [];
-    this.current = null;
-    this.index = 0;
+    this.panes = [];
+    this.active = 0;
     this.tool = 'window';
-    this.view = { center: 0, width: 1, zoom: 1, panX: 0, panY: 0 };
-    this.frame = document.createElement('canvas');
     this.rendered = 0;
   }
 
   async start() {
-    this.bind();
-    let found;
+    // the series list first: it needs nothing of the rendering, which starts while the answer is on its way
+    const series = this.study.series();
+    series.catch(() => {});
+    initCore();
+    initLoader({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
+      wasmBasePath: new URL('.', import.meta.url).href });
+    initTools();
+    cache.setMaxCacheSize(CACHE_BYTES);
+    Object.values(TOOLS).forEach((name) => addTool(this.toolClass(name)));
+    this.engine = new RenderingEngine(ENGINE);
+    this.tools = ToolGroupManager.createToolGroup(TOOL_GROUP);
+    Object.values(TOOLS).forEach((name) => this.tools.addTool(name));
+    this.bindTools();
+    this.bindPage();
     try {
-      const response = await fetch(`${this.base}/studies/${this.study}/series`, {
-        headers: { Accept: DICOM_JSON }, credentials: 'same-origin',
-      });
-      if (!response.ok) throw new Error(`the portal answered ${response.status}`);
-      found = await response.json();
+      this.series = await series;
     } catch (e) {
       this.say(`The study could not be loaded: ${e.message}.`);
       return;
     }
-    this.series = found.map((json) => ({
-      uid: value(json, '0020000E'),
-      number: value(json, '00200011'),
-      modality: value(json, '00080060') || '',
-      description: value(json, '0008103E') || '',
-      count: value(json, '00201209') || 0,
-      images: [],
-      state: 'waiting',
-    })).sort((a, b) => (a.number ?? 1e9) - (b.number ?? 1e9));
     if (!this.series.length) {
       this.say('This study holds no images that can be shown.');
       return;
     }
     this.series.forEach((s) => this.listSeries(s));
-    this.select(this.series[0]);
+    this.layout('1x1');
+    await this.show(this.series[0], 0);
+    this.thumbnails();
+  }
+
+  toolClass(name) {
+    return [WindowLevelTool, ZoomTool, PanTool, StackScrollTool, LengthTool, AngleTool, RectangleROITool,
+      EllipticalROITool].find((t) => t.toolName === name);
+  }
+
+  /** The chosen tool on the primary button; pan on the middle, zoom on the right, scroll on the wheel. */
+  bindTools() {
+    const t = this.tools;
+    Object.values(TOOLS).forEach((name) => t.setToolPassive(name));
+    t.setToolActive(TOOLS[this.tool], { bindings: [{ mouseButton: MouseBindings.Primary }, { numTouchPoints: 1 }] });
+    if (this.tool !== 'pan') t.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
+    if (this.tool !== 'zoom') {
+      t.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary },
+        { numTouchPoints: 2 }] });
+    }
+    if (this.tool !== 'scroll') t.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
+    this.root.querySelectorAll('[data-tool]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.tool === this.tool)));
+  }
+
+  bindPage() {
+    this.root.querySelectorAll('[data-tool]').forEach((b) => b.addEventListener('click', () => {
+      this.tool = b.dataset.tool;
+      this.bindTools();
+    }));
+    this.root.querySelectorAll('[data-action]').forEach((b) => b.addEventListener('click', () => this.act(b.dataset.action, b)));
+    this.root.querySelector('#viewer-preset').addEventListener('change', (e) => this.preset(e.target.value));
+    this.root.querySelector('#viewer-layout').addEventListener('change', (e) => this.layout(e.target.value));
+    this.slider.addEventListener('input', () => this.scrollTo(this.pane(), Number(this.slider.value) - 1));
+    window.addEventListener('resize', () => this.engine.resize(true, true));
+    const measured = () => this.listMeasurements();
+    [ToolEnums.Events.ANNOTATION_COMPLETED, ToolEnums.Events.ANNOTATION_MODIFIED, ToolEnums.Events.ANNOTATION_REMOVED]
+      .forEach((type) => eventTarget.addEventListener(type, measured));
+  }
+
+  pane() {
+    return this.panes[this.active];
+  }
+
+  /** Lays out 1, 2 or 4 viewports; the series shown stay where they were, new viewports get the next series. */
+  layout(name) {
+    const count = LAYOUTS[name] || 1;
+    this.root.dataset.layout = name;
+    while (this.panes.length > count) {
+      const p = this.panes.pop();
+      this.stopCine(p);
+      this.tools.removeViewports(ENGINE, p.id);
+      this.engine.disableElement(p.id);
+      p.element.remove();
+    }
+    while (this.panes.length < count) {
+      const index = this.panes.length;
+      const p = this.makePane(index);
+      this.panes.push(p);
+      const next = this.series[index % Math.max(1, this.series.length)];
+      if (next && index > 0) this.show(next, index);
+    }
+    this.engine.resize(true, true);
+    this.activate(Math.min(this.active, count - 1));
+  }
+
+  makePane(index) {
+    const id = `viewport-${index}`;
+    // the first viewport and its canvas are in the page already, so that they exist before this module has run
+    let element = this.grid.querySelector(`[data-viewport="${index}"]`);
+    if (!element) {
+      element = el('div', { class: 'viewer-viewport', 'data-viewport': String(index) });
+      this.grid.append(element);
+    }
+    const overlay = el('div', { class: 'viewer-overlay', 'aria-hidden': 'true' });
+    const left = el('p', { class: 'viewer-overlay-left' });
+    const right = el('p', { class: 'viewer-overlay-right' });
+    overlay.append(left, right);
+    this.engine.enableElement({ viewportId: id, type: Enums.ViewportType.STACK, element,
+      defaultOptions: { background: [0, 0, 0] } });
+    element.append(overlay);
+    this.tools.addViewport(id, ENGINE);
+    const canvas = element.querySelector('canvas');
+    canvas.setAttribute('tabindex', '0');
+    canvas.setAttribute('aria-label', 'Image; arrow keys or the mouse wheel move through the series');
+    element.addEventListener('contextmenu', (e) => e.preventDefault());
+    const p = { id, index, element, canvas, left, right, series: null, imageIds: [], loaded: new Set(),
+      header: null, cine: false };
+    element.addEventListener('pointerdown', () => this.activate(index));
+    canvas.addEventListener('focus', () => this.activate(index));
+    canvas.addEventListener('keydown', (e) => this.key(p, e));
+    element.addEventListener(Enums.Events.IMAGE_RENDERED, () => {
+      if (index === 0) {
+        this.rendered++;
+        canvas.dataset.rendered = String(this.rendered);
+      }
+      this.overlay(p);
+    });
+    element.addEventListener(Enums.Events.STACK_NEW_IMAGE, () => this.overlay(p));
+    return p;
+  }
+
+  activate(index) {
+    this.active = index;
+    this.panes.forEach((p) => p.element.setAttribute('data-active', String(p.index === index)));
+    const p = this.pane();
+    this.series.forEach((s) => s.button && s.button.setAttribute('aria-pressed', String(p && p.series === s)));
+    this.update();
+  }
+
+  viewport(p) {
+    return this.engine.getViewport(p.id);
+  }
+
+  /** Shows a series in a viewport: its first image as soon as it has arrived, then the rest in the background. */
+  async show(s, index) {
+    const p = this.panes[index];
+    if (!p || p.series === s) return;
+    this.stopCine(p);
+    p.series = s;
+    p.loaded = new Set();
+    p.state = 'loading';
+    this.activate(this.active);
+    try {
+      if (!s.images) s.images = this.study.images(s, wadors.metaDataManager);
+      const { imageIds, header, multiframe } = await s.images;
+      if (p.series !== s) return;
+      p.imageIds = imageIds;
+      p.header = header;
+      p.multiframe = multiframe;
+      if (!imageIds.length) {
+        p.state = 'empty';
+        this.update();
+        return;
+      }
+      await this.viewport(p).setStack(imageIds, 0);
+      p.loaded.add(imageIds[0]);
+      this.viewport(p).render();
+      this.thumbnail(s, imageIds[0]);
+      this.update();
+      await this.prefetch(p, s);
+      if (p.series === s) p.state = 'loaded';
+    } catch (e) {
+      if (p.series === s) {
+        p.state = 'failed';
+        p.error = e && e.message ? e.message : 'an image could not be read';
+      }
+    }
+    this.update();
+  }
+
+  /** Loads the rest of the series into the cache, a few frames at a time, while the cache has room. */
+  async prefetch(p, s) {
+    const queue = p.imageIds.slice(1);
+    const worker = async () => {
+      while (queue.length && p.series === s) {
+        if (cache.getCacheSize() > CACHE_BYTES * PREFETCH_SHARE) return;
+        const id = queue.shift();
+        await imageLoader.loadAndCacheImage(id, { priority: 5, requestType: Enums.RequestType.Prefetch });
+        p.loaded.add(id);
+        if (p === this.pane()) this.update();
+      }
+    };
+    await Promise.all(Array.from({ length: PREFETCH_PARALLEL }, worker));
   }
 
   listSeries(s) {
@@ -78,221 +258,186 @@ class Viewer {
     const label = el('span', {}, `Series ${s.number ?? '?'} · ${s.modality} · ${s.count} image${s.count === 1 ? '' : 's'}`);
     const description = el('span', { class: 'viewer-series-description' }, s.description);
     button.append(s.thumb, label, description);
-    button.addEventListener('click', () => this.select(s));
+    button.addEventListener('click', () => this.show(s, this.active));
     s.button = button;
     item.append(button);
     this.list.append(item);
   }
 
-  select(s) {
-    if (this.current === s) return;
-    this.current = s;
-    this.series.forEach((x) => x.button.setAttribute('aria-pressed', String(x === s)));
-    this.index = 0;
-    this.slider.value = '1';
-    if (s.images.length) {
-      this.resetView();
-    } else {
-      this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    }
-    this.update();
-    this.load(s).then(() => this.thumbnails());
-  }
-
-  async load(s) {
-    if (s.state !== 'waiting') return;
-    s.state = 'loading';
-    try {
-      const response = await fetch(`${this.base}/studies/${this.study}/series/${s.uid}`, {
-        headers: { Accept: MULTIPART }, credentials: 'same-origin',
-      });
-      if (!response.ok) throw new Error(`the portal answered ${response.status}`);
-      const boundary = boundaryOf(response.headers.get('Content-Type'));
-      if (!boundary) throw new Error('the answer is not multipart');
-      await readParts(response.body, boundary, (bytes) => this.arrived(s, bytes));
-      s.state = 'loaded';
-    } catch (e) {
-      s.state = 'failed';
-      s.error = e.message;
-    }
-    this.update();
-  }
-
-  arrived(s, bytes) {
-    let decoded;
-    try {
-      decoded = decode(bytes);
-    } catch (e) {
-      decoded = { unsupported: 'an instance could not be read' };
-    }
-    if (!decoded.image) {
-      s.unsupported = decoded.unsupported;
-      return;
-    }
-    s.images.push(decoded);
-    if (s.images.length === 1) {
-      this.thumbnail(s, decoded.image);
-      if (s === this.current) this.resetView();
-    }
-    if (s === this.current) this.update();
-  }
-
-  /** Thumbnails of the series not yet loaded: the first instance of each, one after another. */
+  /** The series not shown yet get the first image as thumbnail, one after another. */
   async thumbnails() {
     for (const s of this.series) {
-      if (s.thumbDone || s.images.length) continue;
-      s.thumbDone = true;
+      if (s.thumbDrawn) continue;
       try {
-        const list = await fetch(`${this.base}/studies/${this.study}/series/${s.uid}/instances?limit=1`, {
-          headers: { Accept: DICOM_JSON }, credentials: 'same-origin',
-        }).then((r) => (r.ok ? r.json() : []));
-        const sop = list.length ? value(list[0], '00080018') : undefined;
-        if (!sop) continue;
-        const response = await fetch(`${this.base}/studies/${this.study}/series/${s.uid}/instances/${sop}`, {
-          headers: { Accept: 'application/dicom' }, credentials: 'same-origin',
-        });
-        if (!response.ok) continue;
-        const decoded = decode(new Uint8Array(await response.arrayBuffer()));
-        if (decoded.image && !s.images.length) this.thumbnail(s, decoded.image);
+        if (!s.images) s.images = this.study.images(s, wadors.metaDataManager);
+        const { imageIds } = await s.images;
+        if (imageIds.length) await this.thumbnail(s, imageIds[0]);
       } catch (e) {
         // a missing thumbnail leaves the series selectable
       }
     }
   }
 
-  thumbnail(s, image) {
+  async thumbnail(s, imageId) {
     if (s.thumbDrawn) return;
     s.thumbDrawn = true;
-    const frame = document.createElement('canvas');
-    frame.width = image.columns;
-    frame.height = image.rows;
-    const fctx = frame.getContext('2d');
-    fctx.putImageData(render(image, image.center, image.width, fctx.createImageData(image.columns, image.rows)), 0, 0);
-    const t = s.thumb.getContext('2d');
-    const scale = Math.min(96 / image.columns, 96 / image.rows);
-    const w = image.columns * scale;
-    const h = image.rows * scale;
-    t.fillStyle = '#000';
-    t.fillRect(0, 0, 96, 96);
-    t.drawImage(frame, (96 - w) / 2, (96 - h) / 2, w, h);
+    try {
+      await utilities.loadImageToCanvas({ canvas: s.thumb, imageId, thumbnail: true });
+    } catch (e) {
+      s.thumbDrawn = false;
+    }
   }
 
-  resetView() {
-    const first = this.current.images[Math.min(this.index, this.current.images.length - 1)];
-    this.view = { center: first.image.center, width: first.image.width, zoom: 1, panX: 0, panY: 0 };
-    this.draw();
-  }
-
-  bind() {
-    this.root.querySelectorAll('[data-tool]').forEach((b) => b.addEventListener('click', () => {
-      this.tool = b.dataset.tool;
-      this.root.querySelectorAll('[data-tool]').forEach((x) => x.setAttribute('aria-pressed', String(x === b)));
-    }));
-    const reset = this.root.querySelector('#viewer-reset');
-    if (reset) reset.addEventListener('click', () => this.current && this.current.images.length && this.resetView());
-    this.slider.addEventListener('input', () => this.show(Number(this.slider.value) - 1));
-    this.canvas.addEventListener('wheel', (e) => {
+  key(p, e) {
+    const moves = { ArrowDown: 1, ArrowRight: 1, PageDown: 10, ArrowUp: -1, ArrowLeft: -1, PageUp: -10,
+      Home: -1e9, End: 1e9 };
+    const vp = this.viewport(p);
+    if (!vp || !p.imageIds.length) return;
+    if (moves[e.key] !== undefined) {
       e.preventDefault();
-      this.show(this.index + (e.deltaY > 0 ? 1 : -1));
-    }, { passive: false });
-    this.canvas.addEventListener('keydown', (e) => {
-      const moves = { ArrowDown: 1, ArrowRight: 1, PageDown: 10, ArrowUp: -1, ArrowLeft: -1, PageUp: -10 };
-      if (moves[e.key] !== undefined) {
-        e.preventDefault();
-        this.show(this.index + moves[e.key]);
-      } else if (e.key === '+' || e.key === '-') {
-        this.view.zoom *= e.key === '+' ? 1.25 : 0.8;
-        this.draw();
-      }
-    });
-    let last = null;
-    this.canvas.addEventListener('pointerdown', (e) => {
-      last = { x: e.clientX, y: e.clientY, acc: 0 };
-      this.canvas.setPointerCapture(e.pointerId);
-      this.canvas.focus();
-    });
-    this.canvas.addEventListener('pointerup', () => { last = null; });
-    this.canvas.addEventListener('pointermove', (e) => {
-      if (!last || !this.current || !this.current.images.length) return;
-      const dx = e.clientX - last.x;
-      const dy = e.clientY - last.y;
-      last.x = e.clientX;
-      last.y = e.clientY;
-      const tool = e.shiftKey ? 'pan' : this.tool;
-      if (tool === 'window') {
-        const step = Math.max(1, this.view.width / 256);
-        this.view.width = Math.max(1, this.view.width + dx * step);
-        this.view.center += dy * step;
-      } else if (tool === 'zoom') {
-        this.view.zoom = Math.min(20, Math.max(0.1, this.view.zoom * Math.exp(-dy / 150)));
-      } else if (tool === 'pan') {
-        this.view.panX += dx;
-        this.view.panY += dy;
-      } else if (tool === 'scroll') {
-        last.acc += dy;
-        if (Math.abs(last.acc) >= 8) {
-          this.show(this.index + Math.sign(last.acc));
-          last.acc = 0;
-        }
-        return;
-      }
-      this.draw();
-    });
-    window.addEventListener('resize', () => this.draw());
+      this.scrollTo(p, vp.getCurrentImageIdIndex() + moves[e.key]);
+    } else if (e.key === '+' || e.key === '=' || e.key === '-') {
+      e.preventDefault();
+      vp.setZoom(vp.getZoom() * (e.key === '-' ? 0.8 : 1.25));
+      vp.render();
+    } else if (e.key === 'i' || e.key === 'I') {
+      this.act('invert');
+    } else if (e.key === 'r' || e.key === 'R') {
+      this.act('reset');
+    }
   }
 
-  show(index) {
-    if (!this.current || !this.current.images.length) return;
-    this.index = Math.max(0, Math.min(this.current.images.length - 1, index));
-    this.slider.value = String(this.index + 1);
-    this.draw();
+  scrollTo(p, index) {
+    if (!p || !p.imageIds.length) return;
+    const i = Math.max(0, Math.min(p.imageIds.length - 1, index));
+    this.viewport(p).setImageIdIndex(i);
   }
 
-  draw() {
-    const s = this.current;
-    if (!s || !s.images.length) return;
-    const { image } = s.images[Math.min(this.index, s.images.length - 1)];
-    const ratio = window.devicePixelRatio || 1;
-    const cw = Math.max(1, Math.round(this.canvas.clientWidth * ratio));
-    const ch = Math.max(1, Math.round(this.canvas.clientHeight * ratio));
-    if (this.canvas.width !== cw || this.canvas.height !== ch) {
-      this.canvas.width = cw;
-      this.canvas.height = ch;
+  act(action, button) {
+    const p = this.pane();
+    if (!p || !p.imageIds.length) return;
+    const vp = this.viewport(p);
+    if (action === 'invert') {
+      vp.setProperties({ invert: !vp.getProperties().invert });
+    } else if (action === 'rotate') {
+      vp.setViewPresentation({ rotation: ((vp.getViewPresentation().rotation || 0) + 90) % 360 });
+    } else if (action === 'flip-h') {
+      vp.flip({ flipHorizontal: true });
+    } else if (action === 'flip-v') {
+      vp.flip({ flipVertical: true });
+    } else if (action === 'cine') {
+      if (p.cine) this.stopCine(p);
+      else this.startCine(p);
+      if (button) button.setAttribute('aria-pressed', String(p.cine));
+      return;
+    } else if (action === 'reset') {
+      vp.resetProperties();
+      vp.resetCamera();
+      this.root.querySelector('#viewer-preset').value = '';
     }
-    if (this.frame.width !== image.columns || this.frame.height !== image.rows) {
-      this.frame.width = image.columns;
-      this.frame.height = image.rows;
-    }
-    const fctx = this.frame.getContext('2d');
-    fctx.putImageData(render(image, this.view.center, this.view.width,
-      fctx.createImageData(image.columns, image.rows)), 0, 0);
-    const scale = Math.min(cw / image.columns, ch / image.rows) * this.view.zoom;
-    const w = image.columns * scale;
-    const h = image.rows * scale;
-    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
-    this.ctx.fillStyle = '#000';
-    this.ctx.fillRect(0, 0, cw, ch);
-    this.ctx.imageSmoothingEnabled = scale < 1;
-    this.ctx.drawImage(this.frame, (cw - w) / 2 + this.view.panX * ratio, (ch - h) / 2 + this.view.panY * ratio, w, h);
-    this.rendered++;
-    this.canvas.dataset.rendered = String(this.rendered);
+    vp.render();
+  }
+
+  startCine(p) {
+    if (p.imageIds.length < 2) return;
+    toolUtilities.cine.playClip(p.element, { framesPerSecond: CINE_FPS, loop: true });
+    p.cine = true;
     this.update();
   }
 
-  update() {
-    const s = this.current;
+  stopCine(p) {
+    if (!p.cine) return;
+    toolUtilities.cine.stopClip(p.element);
+    p.cine = false;
+    this.update();
+  }
+
+  /** A window as "centre,width" in modality units (HU for CT), or '' for the image's own. */
+  preset(valueText) {
+    const p = this.pane();
+    if (!p || !p.imageIds.length) return;
+    const vp = this.viewport(p);
+    if (!valueText) {
+      vp.resetProperties();
+    } else {
+      const [center, width] = valueText.split(',').map(Number);
+      vp.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(width, center) });
+    }
+    vp.render();
+  }
+
+  /** Window and level as a reader states them, from the viewport's VOI range. */
+  windowOf(vp) {
+    const range = vp.getProperties().voiRange;
+    if (!range) return null;
+    const { windowWidth, windowCenter } = utilities.windowLevel.toWindowLevel(range.lower, range.upper);
+    return { width: windowWidth, center: windowCenter };
+  }
+
+  overlay(p) {
+    const vp = this.viewport(p);
+    if (!vp || !p.imageIds.length) return;
+    const h = p.header || {};
+    const id = vp.getCurrentImageId() || '';
+    const s = this.series.find((x) => id.includes(`/series/${x.uid}/`));
     if (!s) return;
-    const loaded = s.images.length;
-    this.slider.max = String(Math.max(1, loaded));
-    this.root.dataset.loaded = String(loaded);
-    this.root.dataset.state = s.state;
-    let text = loaded
-      ? `Image ${this.index + 1} of ${s.count}` + (s.state === 'loading' ? ` (${loaded} loaded)` : '')
-        + ` · window ${Math.round(this.view.width)} / level ${Math.round(this.view.center)}`
-        + ` · zoom ${this.view.zoom.toFixed(1)}×`
-      : s.state === 'loading' ? 'Loading the first image…' : '';
-    if (s.state === 'failed') text = `This series could not be loaded completely: ${s.error}.`;
-    if (!loaded && s.unsupported) text = `This series cannot be shown here (${s.unsupported}); download the study to open it in a DICOM viewer.`;
+    const w = this.windowOf(vp);
+    const n = vp.getCurrentImageIdIndex() + 1;
+    p.left.textContent = [h.patient, h.birthDate && `born ${h.birthDate}`, h.studyDate && `study ${h.studyDate}`,
+      `Series ${s.number ?? '?'} ${s.description || ''}`.trim()].filter(Boolean).join('\n');
+    p.right.textContent = [`Image ${n} of ${p.imageIds.length}`,
+      w ? `W ${round(w.width)} L ${round(w.center)}` : '', `Zoom ${round(vp.getZoom(), 2)}×`,
+      p.cine ? 'Cine' : ''].filter(Boolean).join('\n');
+    p.element.dataset.image = String(n);
+    p.element.dataset.seriesNumber = String(s.number ?? '');
+    if (p === this.pane()) this.update();
+  }
+
+  /** The measurements on the images, in the units of the image (mm, and HU for CT). */
+  listMeasurements() {
+    const items = [];
+    for (const a of annotation.state.getAllAnnotations()) {
+      const stats = Object.values(a.data.cachedStats || {})[0];
+      if (!stats) continue;
+      const tool = a.metadata.toolName;
+      let text;
+      if (tool === LengthTool.toolName) {
+        text = `Length ${round(stats.length, 1)} ${stats.unit || ''}`;
+      } else if (tool === AngleTool.toolName) {
+        text = `Angle ${round(stats.angle, 1)}°`;
+      } else if (tool === RectangleROITool.toolName || tool === EllipticalROITool.toolName) {
+        const unit = stats.modalityUnit || '';
+        text = `${tool === RectangleROITool.toolName ? 'Rectangle' : 'Ellipse'}: mean ${round(stats.mean, 1)} ${unit},`
+          + ` SD ${round(stats.stdDev, 1)} ${unit}, area ${round(stats.area, 1)} ${stats.areaUnit || ''}`;
+      }
+      if (text) items.push({ tool, text: text.replace(/\s+/g, ' ').trim() });
+    }
+    this.measurements.replaceChildren(...items.map((m) => el('li', { 'data-tool': m.tool }, m.text)));
+  }
+
+  update() {
+    const p = this.pane();
+    if (!p || !p.series) return;
+    const total = p.imageIds.length;
+    const vp = this.viewport(p);
+    const index = vp && total ? vp.getCurrentImageIdIndex() : 0;
+    this.slider.max = String(Math.max(1, total));
+    this.slider.value = String(index + 1);
+    this.root.dataset.loaded = String(p.loaded.size);
+    this.root.dataset.state = p.state || '';
+    const w = vp && total ? this.windowOf(vp) : null;
+    let text = '';
+    if (p.state === 'failed') {
+      text = `This series could not be loaded completely: ${p.error}.`;
+    } else if (p.state === 'empty') {
+      text = 'This series holds no images that can be shown here; download the study to open it elsewhere.';
+    } else if (p.loaded.size) {
+      text = `Image ${index + 1} of ${total}` + (p.state === 'loading' ? ` (${p.loaded.size} loaded)` : '')
+        + (w ? ` · window ${round(w.width)} / level ${round(w.center)}` : '')
+        + ` · zoom ${round(vp.getZoom(), 1)}×` + (p.cine ? ' · cine' : '');
+    } else {
+      text = 'Loading the first image…';
+    }
     this.say(text);
   }
 
@@ -302,4 +447,7 @@ class Viewer {
 }
 
 const root = document.getElementById('viewer');
-if (root) new Viewer(root).start();
+if (root) new Viewer(root).start().catch((e) => {
+  const status = root.querySelector('#viewer-status');
+  if (status) status.textContent = `The viewer could not start: ${e && e.message ? e.message : e}.`;
+});

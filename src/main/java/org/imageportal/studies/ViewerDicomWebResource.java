@@ -103,4 +103,28 @@ public class ViewerDicomWebResource {
             @HeaderParam("Range") String range) {
         return responses.instance(find(study, series, instance), accept, range);
     }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/metadata")
+    @Operation(summary = "Viewer WADO-RS: metadata of a series (DICOM JSON), whose frames the viewer then reads")
+    public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series) {
+        return responses.metadata(find(study, series, null), root());
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/bulkdata/7FE00010")
+    @Operation(summary = "Viewer WADO-RS: the pixel data of an instance (BulkDataURI of the metadata), as stored")
+    public Response pixelData(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
+        return responses.pixels(accept, find(study, series, instance).getFirst(), null);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
+    @Operation(summary = "Viewer WADO-RS: frames of an instance, e.g. frames/1,3, in their stored transfer syntax")
+    public Response frames(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @PathParam("frames") String frames,
+            @HeaderParam("Accept") String accept) {
+        return responses.pixels(accept, find(study, series, instance).getFirst(), WadoResponses.frameNumbers(frames));
+    }
 }

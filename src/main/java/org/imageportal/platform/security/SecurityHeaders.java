@@ -16,7 +16,8 @@ public class SecurityHeaders {
 
     static final String CSP = String.join("; ",
             "default-src 'self'",
-            "script-src 'self'",
+            // the viewer's image codecs are WebAssembly: compiling them needs this, and nothing else (no eval)
+            "script-src 'self' 'wasm-unsafe-eval'",
             "style-src 'self'",
             "img-src 'self' data: blob:",
             "font-src 'self'",
