@@ -3,6 +3,7 @@ package org.imageportal.dicom;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
 
 import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
@@ -53,8 +54,19 @@ final class ImageCodecs {
         };
     }
 
+    /**
+     * The readers are not ours: each decode runs under a deadline on a thread of its own (see {@link CodecGuard}).
+     * Five seconds is some fifty times what a 4096 x 4096 frame takes here.
+     */
+    static final CodecGuard GUARD = new CodecGuard(Duration.ofSeconds(5), 4);
+
     /** The decoded samples of one codestream, once its header agrees with the instance's geometry. */
     static Raster decode(Codec codec, byte[] codestream, int rows, int columns, int samples)
+            throws FrameDecoder.Undecodable {
+        return GUARD.run(() -> decodeNow(codec, codestream, rows, columns, samples));
+    }
+
+    private static Raster decodeNow(Codec codec, byte[] codestream, int rows, int columns, int samples)
             throws FrameDecoder.Undecodable {
         ImageReader reader;
         try {
