@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.dicom.DicomTools;
 import org.imageportal.dicom.ReportFiles;
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.support.TestRealm;
@@ -184,6 +185,43 @@ class StudyArchiveTest {
         assertThat(dump.split(java.util.regex.Pattern.quote("[IMAGE]"), -1)).hasSize(1 + 2);
         assertThat(dump).doesNotContain("(0020,0011) IS (no value").doesNotContain("(0020,0013) IS (no value")
                 .doesNotContain("(0008,0060) CS (no value");
+    }
+
+    /**
+     * The same pixels stored native, RLE (dcmcrle) and JPEG lossless (dcmcjpeg): every series has a preview, and the
+     * compressed ones show exactly what the native one shows.
+     */
+    @Test
+    void compressedSeriesHaveTheSamePreviewAsTheNativeOne() throws Exception {
+        TestDicom.Patient compressed = TestDicom.Patient.random();
+        String study = TestDicom.newUid();
+        List<byte[]> parts = new ArrayList<>();
+        String[][] tools = {{}, {"dcmcrle"}, {"dcmcjpeg", "+e1"}};
+        for (int series = 1; series <= tools.length; series++) {
+            byte[] file = TestDicom.ct(compressed).study(study).seriesNumber(series).seed(42).size(64).bytes();
+            parts.add(tools[series - 1].length == 0
+                    ? file
+                    : DicomTools.convert(file, tools[series - 1][0],
+                            java.util.Arrays.copyOfRange(tools[series - 1], 1, tools[series - 1].length)));
+        }
+        Dicomweb.stow(TestRealm.ingestToken(), parts).then().statusCode(200);
+        String id = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?", study);
+        Response zip = given().auth().oauth2(frontdesk).get("/api/studies/" + id + "/archive");
+        zip.then().statusCode(200);
+        Map<String, byte[]> entries = unzip(zip.asByteArray());
+        assertThat(entries).containsKeys("PREVIEW/SE000001.png", "PREVIEW/SE000002.png", "PREVIEW/SE000003.png");
+        var nativePreview = ImageIO.read(new ByteArrayInputStream(entries.get("PREVIEW/SE000001.png")));
+        for (String name : List.of("PREVIEW/SE000002.png", "PREVIEW/SE000003.png")) {
+            var preview = ImageIO.read(new ByteArrayInputStream(entries.get(name)));
+            assertThat(preview.getWidth()).as(name).isEqualTo(nativePreview.getWidth());
+            assertThat(preview.getHeight()).as(name).isEqualTo(nativePreview.getHeight());
+            for (int y = 0; y < preview.getHeight(); y++) {
+                for (int x = 0; x < preview.getWidth(); x++) {
+                    assertThat(preview.getRGB(x, y)).as("%s at %d,%d", name, x, y)
+                            .isEqualTo(nativePreview.getRGB(x, y));
+                }
+            }
+        }
     }
 
     @Test
