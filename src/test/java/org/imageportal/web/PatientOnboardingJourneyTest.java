@@ -110,6 +110,7 @@ class PatientOnboardingJourneyTest extends BrowserTest {
         assertThat(home.locator("h1")).hasText("My studies");
         assertThat(home.locator("tr.study")).hasCount(1);
         assertThat(home.locator("tr.study")).containsText("1 series, 2 images");
+        assertThat(home.locator("tr.study td").first()).hasText("15 Jan 2026");
 
         Download download = home.waitForDownload(() -> home.click("a.download"));
         Map<String, byte[]> entries = new HashMap<>();
