@@ -17,25 +17,6 @@ public final class PreviewImage {
     private PreviewImage() {
     }
 
-    /** The same from a stream read once: native pixel data only (compressed data needs a second pass). */
-    public static Optional<byte[]> png(java.io.InputStream part10) throws IOException {
-        boolean[] opened = {false};
-        try {
-            return png(() -> {
-                if (opened[0]) {
-                    throw new ReadOnce();
-                }
-                opened[0] = true;
-                return part10;
-            });
-        } catch (ReadOnce e) {
-            return Optional.empty();
-        }
-    }
-
-    private static final class ReadOnce extends IOException {
-    }
-
     /**
      * The PNG, or empty if the instance has no pixel data that can be shown faithfully.
      *

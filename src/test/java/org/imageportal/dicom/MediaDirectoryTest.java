@@ -138,8 +138,8 @@ class MediaDirectoryTest {
 
     @Test
     void previewIsTheWindowedImage() throws IOException {
-        byte[] png = PreviewImage.png(new ByteArrayInputStream(TestDicom.ct(TestDicom.Patient.random()).size(32)
-                .bytes())).orElseThrow();
+        byte[] file = TestDicom.ct(TestDicom.Patient.random()).size(32).bytes();
+        byte[] png = PreviewImage.png(() -> new ByteArrayInputStream(file)).orElseThrow();
         var image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image.getWidth()).isEqualTo(32);
         assertThat(image.getHeight()).isEqualTo(32);
