@@ -50,6 +50,15 @@ public interface HttpLimitsConfig {
     java.time.Duration smallBodyTimeout();
 
     /**
+     * How long a request's head (request line and headers) may take to arrive, counted from the connection's opening
+     * or from the first byte of each next request; a client still sending its head after that gets 408 and its
+     * connection is closed. Between requests a kept-alive connection is not on this clock but on
+     * quarkus.http.idle-timeout. 0 turns the deadline off (leave it then to the reverse proxy).
+     */
+    @WithDefault("10s")
+    java.time.Duration headerTimeout();
+
+    /**
      * Client addresses (CIDR ranges) that may read the metrics at {@code /q/metrics}; others get 404. Empty: anyone
      * (the dev and test profiles). Behind the reverse proxy the forwarded client address counts, so the proxy's
      * public side never reaches them.

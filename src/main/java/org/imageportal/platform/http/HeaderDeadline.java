@@ -1,0 +1,234 @@
+package org.imageportal.platform.http;
+
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+
+import org.imageportal.platform.errors.Problem;
+import org.imageportal.platform.errors.ProblemType;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.quarkus.vertx.http.HttpServerStart;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.impl.TCPServerBase;
+
+/**
+ * A deadline for every request's head: from a connection's opening, or from the first byte of its next request,
+ * until the request line and all headers have arrived. Without it a client that sends its headers a byte at a time
+ * holds a connection for as long as it likes (the idle timeout restarts with every byte), and a few hundred such
+ * clients hold every connection the portal has. A late head is answered with a 408 problem and the connection closed.
+ * <p>
+ * Vert.x 4.5 has no such timeout and Quarkus offers no hook on new connections, so once the HTTP server is bound this
+ * adds a handler to its listening channel that gives every accepted connection two small handlers: one ahead of
+ * everything, which sees bytes arrive and starts the clock, and one behind the HTTP decoder, which sees each head
+ * complete (the clock stops) and each request end (the next byte starts it again). Reaching the listening channel
+ * takes one private field of Vert.x; if that ever moves, startup logs an error and {@code HeaderDeadlineTest} fails.
+ * <p>
+ * Cleartext HTTP/2 (h2c) is switched off: browsers never use it, the reverse proxy speaks HTTP/1.1 to the portal, and
+ * an h2c upgrade through a proxy is a known way to smuggle requests past it. It also means the HTTP/1 decoder is in
+ * place from a connection's first byte.
+ */
+@ApplicationScoped
+public class HeaderDeadline implements HttpServerOptionsCustomizer {
+
+    private static final Logger LOG = Logger.getLogger(HeaderDeadline.class);
+    private static final String ACCEPTOR = "portal-head-deadline-acceptor";
+    private static final String CLOCK = "portal-head-deadline";
+    private static final String SEEN = "portal-head-seen";
+    private static final String DECODER = "httpDecoder";
+    private static final String TLS = "ssl";
+
+    private final HttpLimitsConfig config;
+    private final Vertx vertx;
+    private final byte[] lateAnswer;
+
+    HeaderDeadline(HttpLimitsConfig config, Vertx vertx, ObjectMapper json) throws JsonProcessingException {
+        this.config = config;
+        this.vertx = vertx;
+        byte[] body = json.writeValueAsBytes(Problem.of(ProblemType.REQUEST_TIMEOUT,
+                "The request's headers took longer than " + config.headerTimeout().toSeconds() + " s to arrive."));
+        String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\nContent-Length: "
+                + body.length + "\r\nConnection: close\r\n\r\n";
+        byte[] start = head.getBytes(StandardCharsets.US_ASCII);
+        lateAnswer = new byte[start.length + body.length];
+        System.arraycopy(start, 0, lateAnswer, 0, start.length);
+        System.arraycopy(body, 0, lateAnswer, start.length, body.length);
+    }
+
+    @Override
+    public void customizeHttpServer(HttpServerOptions options) {
+        options.setHttp2ClearTextEnabled(false);
+    }
+
+    /** Once a server is bound (the event comes for each of its listeners): give its listening channel the acceptor. */
+    void started(@ObservesAsync HttpServerStart started) {
+        if (!config.headerTimeout().isPositive()) {
+            return;
+        }
+        try {
+            Field bound = TCPServerBase.class.getDeclaredField("bindFuture");
+            bound.setAccessible(true);
+            for (var server : ((VertxInternal) vertx).sharedHttpServers().values()) {
+                @SuppressWarnings("unchecked")
+                var future = (io.vertx.core.Future<Channel>) bound.get(server);
+                if (future != null && future.succeeded()) {
+                    install(future.result());
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.errorf("Request heads are not timed out: the HTTP server's listening channel was not found (%s)",
+                    e.toString());
+        }
+    }
+
+    private synchronized void install(Channel listening) {
+        if (listening.pipeline().get(ACCEPTOR) == null) {
+            listening.pipeline().addFirst(ACCEPTOR, new Acceptor(config.headerTimeout().toMillis(), lateAnswer));
+            LOG.debugf("Request heads time out after %d ms on %s", config.headerTimeout().toMillis(),
+                    listening.localAddress());
+        }
+    }
+
+    /** On the listening channel: each accepted connection gets its own clock ahead of everything else. */
+    @ChannelHandler.Sharable
+    private static final class Acceptor extends ChannelInboundHandlerAdapter {
+
+        private final long millis;
+        private final byte[] lateAnswer;
+
+        Acceptor(long millis, byte[] lateAnswer) {
+            this.millis = millis;
+            this.lateAnswer = lateAnswer;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            if (message instanceof Channel accepted) {
+                accepted.pipeline().addFirst(CLOCK, new Clock(millis, lateAnswer));
+            }
+            context.fireChannelRead(message);
+        }
+    }
+
+    /** What a connection is waiting for. */
+    private enum Awaiting {
+        /** a request's head, on the clock */
+        HEAD,
+        /** the rest of a request whose head is in */
+        BODY,
+        /** nothing: between requests, until the next byte */
+        NEXT
+    }
+
+    /** One connection's clock, first in its pipeline, with its watcher right behind the HTTP decoder. */
+    private static final class Clock extends ChannelInboundHandlerAdapter {
+
+        private final long millis;
+        private final byte[] lateAnswer;
+        private Awaiting awaiting = Awaiting.HEAD;
+        private ScheduledFuture<?> deadline;
+
+        Clock(long millis, byte[] lateAnswer) {
+            this.millis = millis;
+            this.lateAnswer = lateAnswer;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext context) {
+            var pipeline = context.pipeline();
+            if (pipeline.get(DECODER) == null || pipeline.get(TLS) != null) {
+                // TLS ends at the reverse proxy; a portal serving TLS itself has Vert.x's handshake timeout only
+                pipeline.remove(this);
+            } else {
+                pipeline.addAfter(DECODER, SEEN, new Seen(this));
+                start(context);
+            }
+            context.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            if (awaiting == Awaiting.NEXT) {
+                awaiting = Awaiting.HEAD;
+                start(context);
+            }
+            context.fireChannelRead(message);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            stop();
+            context.fireChannelInactive();
+        }
+
+        private void start(ChannelHandlerContext context) {
+            stop();
+            deadline = context.executor().schedule(() -> late(context), millis, TimeUnit.MILLISECONDS);
+        }
+
+        private void stop() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+
+        void headIn() {
+            awaiting = Awaiting.BODY;
+            stop();
+        }
+
+        void requestEnded() {
+            awaiting = Awaiting.NEXT;
+        }
+
+        private void late(ChannelHandlerContext context) {
+            if (awaiting != Awaiting.HEAD || !context.channel().isActive()) {
+                return;
+            }
+            LOG.debugf("A request's head took longer than %d ms; connection from %s closed", millis,
+                    context.channel().remoteAddress());
+            // first in the pipeline, so these bytes go out as they are, ahead of the HTTP encoder
+            context.writeAndFlush(Unpooled.wrappedBuffer(lateAnswer)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Behind the HTTP decoder: sees each head complete and each request end. */
+    private static final class Seen extends ChannelInboundHandlerAdapter {
+
+        private final Clock clock;
+
+        Seen(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            if (message instanceof HttpRequest) {
+                clock.headIn();
+            }
+            if (message instanceof LastHttpContent) {
+                clock.requestEnded();
+            }
+            context.fireChannelRead(message);
+        }
+    }
+}
