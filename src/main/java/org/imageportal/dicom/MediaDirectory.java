@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import com.pixelmed.dicom.PersonNameAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.ShortStringAttribute;
+import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TimeAttribute;
 import com.pixelmed.dicom.TransferSyntax;
@@ -44,6 +46,8 @@ public final class MediaDirectory {
     /** Media Storage Directory Storage. */
     private static final String DIRECTORY_SOP_CLASS = "1.2.840.10008.1.3.10";
     private static final int RECORD_IN_USE = 0xFFFF;
+    /** Unicode in UTF-8, the defined term of Specific Character Set */
+    private static final String UTF_8_TERM = "ISO_IR 192";
 
     /** The patient as the files name them. */
     public record Patient(String id, String name, String birthDate, String sex) {
@@ -179,8 +183,9 @@ public final class MediaDirectory {
 
     private static AttributeList patientRecord(Patient p) throws DicomException {
         AttributeList r = record("PATIENT");
-        put(r, new PersonNameAttribute(TagFromName.PatientName), p.name());
-        put(r, new LongStringAttribute(TagFromName.PatientID), p.id());
+        SpecificCharacterSet text = characterSet(r, p.name(), p.id());
+        put(r, new PersonNameAttribute(TagFromName.PatientName, text), p.name());
+        put(r, new LongStringAttribute(TagFromName.PatientID, text), p.id());
         put(r, new DateAttribute(TagFromName.PatientBirthDate), p.birthDate());
         put(r, new CodeStringAttribute(TagFromName.PatientSex), p.sex());
         return r;
@@ -188,13 +193,14 @@ public final class MediaDirectory {
 
     private static AttributeList studyRecord(Study s) throws DicomException {
         AttributeList r = record("STUDY");
+        SpecificCharacterSet text = characterSet(r, s.description(), s.studyId(), s.accessionNumber());
         put(r, new DateAttribute(TagFromName.StudyDate), s.date());
         put(r, new TimeAttribute(TagFromName.StudyTime), s.time());
-        put(r, new LongStringAttribute(TagFromName.StudyDescription), s.description());
+        put(r, new LongStringAttribute(TagFromName.StudyDescription, text), s.description());
         put(r, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), s.studyUid());
         // type 1 here though type 2 in the files: a study without one is the file set's first (and only) study
-        put(r, new ShortStringAttribute(TagFromName.StudyID), present(s.studyId()) ? s.studyId() : "1");
-        put(r, new ShortStringAttribute(TagFromName.AccessionNumber), s.accessionNumber());
+        put(r, new ShortStringAttribute(TagFromName.StudyID, text), present(s.studyId()) ? s.studyId() : "1");
+        put(r, new ShortStringAttribute(TagFromName.AccessionNumber, text), s.accessionNumber());
         return r;
     }
 
@@ -226,6 +232,21 @@ public final class MediaDirectory {
         put(r, new IntegerStringAttribute(TagFromName.InstanceNumber), Integer.toString(number));
         DirectoryRecords.addKeys(r, kind, e.sopClassUid(), e.keys(), study.date(), study.time());
         return r;
+    }
+
+    /**
+     * The character set of a record's text: the default repertoire where every value is ASCII (no Specific Character
+     * Set, as most media carry), else UTF-8, named in the record itself (0008,0005 is type 1C in every record whose
+     * keys use more than the default). The index holds the values decoded, so nothing of a name is lost to '?'.
+     */
+    private static SpecificCharacterSet characterSet(AttributeList record, String... values) throws DicomException {
+        for (String value : values) {
+            if (value != null && !StandardCharsets.US_ASCII.newEncoder().canEncode(value)) {
+                put(record, new CodeStringAttribute(TagFromName.SpecificCharacterSet), UTF_8_TERM);
+                return new SpecificCharacterSet(new String[]{UTF_8_TERM});
+            }
+        }
+        return null;
     }
 
     private static boolean present(String value) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,6 +137,32 @@ class MediaDirectoryTest {
                 DirectoryRecords.read(new ByteArrayInputStream(file), 1 << 20).orElseThrow());
     }
 
+    /**
+     * A patient's name and a study's description beyond ASCII reach the directory whole: their records are UTF-8 and
+     * say so (Specific Character Set, type 1C in a record), while records of plain ASCII carry none.
+     */
+    @Test
+    void namesBeyondAsciiAreWrittenInUtf8AndTheRecordSaysSo() throws Exception {
+        TestDicom.Patient patient = TestDicom.Patient.random();
+        String study = TestDicom.newUid();
+        String seriesUid = TestDicom.newUid();
+        TestDicom dicom = TestDicom.ct(patient).study(study).series(seriesUid).seriesNumber(1).number(1);
+        List<String> fileId = List.of("DICOM", "SE000001", "IM000001");
+        Path file = dir.resolve(String.join("/", fileId));
+        Files.createDirectories(file.getParent());
+        Files.write(file, dicom.bytes());
+        var entries = List.of(new MediaDirectory.Entry(fileId, seriesUid, "CT", 1, SOPClass.CTImageStorage,
+                dicom.sopInstanceUid(), TransferSyntax.ExplicitVRLittleEndian, 1));
+        Files.write(dir.resolve("DICOMDIR"), MediaDirectory.encode(
+                new MediaDirectory.Patient(patient.id(), "Müller-Łukasik^Zoë", patient.birthDate(), "F"),
+                new MediaDirectory.Study(study, "20260115", "101500", "Thorax Übersicht", "1", "ACC1"), entries));
+
+        String dump = run("dcmdump", "--print-all", "DICOMDIR");
+        assertThat(dump).contains("[Müller-Łukasik^Zoë]").contains("[Thorax Übersicht]");
+        assertThat(count(dump, "(0008,0005) CS [ISO_IR 192]"))
+                .as("the PATIENT and STUDY records name UTF-8; the SERIES and IMAGE records do not").isEqualTo(2);
+    }
+
     @Test
     void previewIsTheWindowedImage() throws IOException {
         byte[] file = TestDicom.ct(TestDicom.Patient.random()).size(32).bytes();
@@ -166,7 +193,7 @@ class MediaDirectoryTest {
 
     private String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
         return out;
     }
