@@ -18,7 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * A request's head has a deadline (5 s in the test profile): a client that trickles its headers in, or opens a
  * connection and says nothing, is answered 408 and cut off, while a kept-alive connection may rest between requests
- * for longer than that.
+ * for longer than that. A head the HTTP decoder cannot read gets a problem, not an empty answer.
  */
 @QuarkusTest
 class HeaderDeadlineTest {
@@ -81,6 +81,17 @@ class HeaderDeadlineTest {
             out.write(request);
             out.flush();
             assertThat(readAnswer(socket)).as("the same connection still answers").startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void aHeadTheDecoderRefusesGetsA400Problem() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(ascii("GET /q/health/ready NOT-HTTP\r\nHost: localhost\r\n\r\n"));
+            socket.getOutputStream().flush();
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(text).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("bad-request");
         }
     }
 

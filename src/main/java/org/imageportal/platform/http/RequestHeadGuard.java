@@ -22,7 +22,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
@@ -31,25 +35,30 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.TCPServerBase;
 
 /**
- * A deadline for every request's head: from a connection's opening, or from the first byte of its next request,
- * until the request line and all headers have arrived. Without it a client that sends its headers a byte at a time
- * holds a connection for as long as it likes (the idle timeout restarts with every byte), and a few hundred such
- * clients hold every connection the portal has. A late head is answered with a 408 problem and the connection closed.
- * <p>
- * Vert.x 4.5 has no such timeout and Quarkus offers no hook on new connections, so once the HTTP server is bound this
- * adds a handler to its listening channel that gives every accepted connection two small handlers: one ahead of
- * everything, which sees bytes arrive and starts the clock, and one behind the HTTP decoder, which sees each head
- * complete (the clock stops) and each request end (the next byte starts it again). Reaching the listening channel
- * takes one private field of Vert.x; if that ever moves, startup logs an error and {@code HeaderDeadlineTest} fails.
+ * What happens to a request's head (request line and headers) before Vert.x sees it.
+ * <ul>
+ * <li>A deadline: from a connection's opening, or from the first byte of its next request, until the head has
+ * arrived. Without it a client that sends its headers a byte at a time holds a connection for as long as it likes (the
+ * idle timeout restarts with every byte), and a few hundred such clients hold every connection the portal has. A late
+ * head is answered with a 408 problem and the connection closed.</li>
+ * <li>A head the HTTP decoder refuses (a request line or headers past its limits, which are four times the portal's
+ * own, or a malformed line) gets a 414, 431 or 400 problem instead of Vert.x's empty answer.</li>
+ * </ul>
+ * Vert.x 4.5 has neither and Quarkus offers no hook on new connections, so once the HTTP server is bound this adds a
+ * handler to its listening channel that gives every accepted connection two small handlers: a clock ahead of
+ * everything, which sees bytes arrive, and a watcher behind the HTTP decoder, which sees each head complete (the
+ * clock stops) or refused, and each request end (the next byte starts the clock again). Both write their answers as
+ * raw bytes, being ahead of the HTTP encoder. Reaching the listening channel takes one private field of Vert.x; if
+ * that ever moves, startup logs an error and {@code HeaderDeadlineTest} fails.
  * <p>
  * Cleartext HTTP/2 (h2c) is switched off: browsers never use it, the reverse proxy speaks HTTP/1.1 to the portal, and
  * an h2c upgrade through a proxy is a known way to smuggle requests past it. It also means the HTTP/1 decoder is in
  * place from a connection's first byte.
  */
 @ApplicationScoped
-public class HeaderDeadline implements HttpServerOptionsCustomizer {
+public class RequestHeadGuard implements HttpServerOptionsCustomizer {
 
-    private static final Logger LOG = Logger.getLogger(HeaderDeadline.class);
+    private static final Logger LOG = Logger.getLogger(RequestHeadGuard.class);
     private static final String ACCEPTOR = "portal-head-deadline-acceptor";
     private static final String CLOCK = "portal-head-deadline";
     private static final String SEEN = "portal-head-seen";
@@ -58,19 +67,36 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
 
     private final HttpLimitsConfig config;
     private final Vertx vertx;
-    private final byte[] lateAnswer;
+    private final Answers answers;
 
-    HeaderDeadline(HttpLimitsConfig config, Vertx vertx, ObjectMapper json) throws JsonProcessingException {
+    RequestHeadGuard(HttpLimitsConfig config, Vertx vertx, ObjectMapper json) throws JsonProcessingException {
         this.config = config;
         this.vertx = vertx;
-        byte[] body = json.writeValueAsBytes(Problem.of(ProblemType.REQUEST_TIMEOUT,
-                "The request's headers took longer than " + config.headerTimeout().toSeconds() + " s to arrive."));
-        String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\nContent-Length: "
-                + body.length + "\r\nConnection: close\r\n\r\n";
+        this.answers = new Answers(
+                answer(json, Problem.of(ProblemType.REQUEST_TIMEOUT, "The request's headers took longer than "
+                        + config.headerTimeout().toSeconds() + " s to arrive.")),
+                answer(json, Problem.of(ProblemType.URI_TOO_LONG,
+                        "An address may be at most " + config.maxUriBytes() + " characters long.")),
+                answer(json, Problem.of(ProblemType.HEADERS_TOO_LARGE,
+                        "A request's headers may be at most " + config.maxHeaderBytes() + " bytes long.")),
+                answer(json, Problem.of(ProblemType.BAD_REQUEST, "The request's line or headers are malformed.")));
+    }
+
+    /** A whole HTTP/1.1 answer carrying the problem, after which the connection is closed. */
+    private static byte[] answer(ObjectMapper json, Problem problem) throws JsonProcessingException {
+        byte[] body = json.writeValueAsBytes(problem);
+        String head = "HTTP/1.1 " + HttpResponseStatus.valueOf(problem.status())
+                + "\r\nContent-Type: application/problem+json"
+                + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         byte[] start = head.getBytes(StandardCharsets.US_ASCII);
-        lateAnswer = new byte[start.length + body.length];
-        System.arraycopy(start, 0, lateAnswer, 0, start.length);
-        System.arraycopy(body, 0, lateAnswer, start.length, body.length);
+        byte[] whole = new byte[start.length + body.length];
+        System.arraycopy(start, 0, whole, 0, start.length);
+        System.arraycopy(body, 0, whole, start.length, body.length);
+        return whole;
+    }
+
+    /** The answers written before Vert.x sees a request, and the deadline (0 for none). */
+    private record Answers(byte[] late, byte[] uriTooLong, byte[] headersTooLarge, byte[] malformed) {
     }
 
     @Override
@@ -80,9 +106,6 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
 
     /** Once a server is bound (the event comes for each of its listeners): give its listening channel the acceptor. */
     void started(@ObservesAsync HttpServerStart started) {
-        if (!config.headerTimeout().isPositive()) {
-            return;
-        }
         try {
             Field bound = TCPServerBase.class.getDeclaredField("bindFuture");
             bound.setAccessible(true);
@@ -94,16 +117,16 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.errorf("Request heads are not timed out: the HTTP server's listening channel was not found (%s)",
-                    e.toString());
+            LOG.errorf("Request heads are neither timed out nor refused with problems: the HTTP server's listening "
+                    + "channel was not found (%s)", e.toString());
         }
     }
 
     private synchronized void install(Channel listening) {
         if (listening.pipeline().get(ACCEPTOR) == null) {
-            listening.pipeline().addFirst(ACCEPTOR, new Acceptor(config.headerTimeout().toMillis(), lateAnswer));
-            LOG.debugf("Request heads time out after %d ms on %s", config.headerTimeout().toMillis(),
-                    listening.localAddress());
+            long millis = Math.max(0, config.headerTimeout().toMillis());
+            listening.pipeline().addFirst(ACCEPTOR, new Acceptor(millis, answers));
+            LOG.debugf("Request heads time out after %d ms on %s", millis, listening.localAddress());
         }
     }
 
@@ -112,17 +135,17 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
     private static final class Acceptor extends ChannelInboundHandlerAdapter {
 
         private final long millis;
-        private final byte[] lateAnswer;
+        private final Answers answers;
 
-        Acceptor(long millis, byte[] lateAnswer) {
+        Acceptor(long millis, Answers answers) {
             this.millis = millis;
-            this.lateAnswer = lateAnswer;
+            this.answers = answers;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             if (message instanceof Channel accepted) {
-                accepted.pipeline().addFirst(CLOCK, new Clock(millis, lateAnswer));
+                accepted.pipeline().addFirst(CLOCK, new Clock(millis, answers));
             }
             context.fireChannelRead(message);
         }
@@ -142,13 +165,13 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
     private static final class Clock extends ChannelInboundHandlerAdapter {
 
         private final long millis;
-        private final byte[] lateAnswer;
+        private final Answers answers;
         private Awaiting awaiting = Awaiting.HEAD;
         private ScheduledFuture<?> deadline;
 
-        Clock(long millis, byte[] lateAnswer) {
+        Clock(long millis, Answers answers) {
             this.millis = millis;
-            this.lateAnswer = lateAnswer;
+            this.answers = answers;
         }
 
         @Override
@@ -181,7 +204,9 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
 
         private void start(ChannelHandlerContext context) {
             stop();
-            deadline = context.executor().schedule(() -> late(context), millis, TimeUnit.MILLISECONDS);
+            if (millis > 0) {
+                deadline = context.executor().schedule(() -> late(context), millis, TimeUnit.MILLISECONDS);
+            }
         }
 
         private void stop() {
@@ -206,12 +231,19 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
             }
             LOG.debugf("A request's head took longer than %d ms; connection from %s closed", millis,
                     context.channel().remoteAddress());
-            // first in the pipeline, so these bytes go out as they are, ahead of the HTTP encoder
-            context.writeAndFlush(Unpooled.wrappedBuffer(lateAnswer)).addListener(ChannelFutureListener.CLOSE);
+            send(context, answers.late());
         }
     }
 
-    /** Behind the HTTP decoder: sees each head complete and each request end. */
+    /** Writes a whole answer as it is (from ahead of the HTTP encoder) and closes the connection after it. */
+    private static void send(ChannelHandlerContext context, byte[] answer) {
+        context.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Behind the HTTP decoder: sees each head complete and each request end, and answers a head the decoder refused
+     * itself (the decoder then discards whatever else the connection sends).
+     */
     private static final class Seen extends ChannelInboundHandlerAdapter {
 
         private final Clock clock;
@@ -222,8 +254,18 @@ public class HeaderDeadline implements HttpServerOptionsCustomizer {
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
-            if (message instanceof HttpRequest) {
+            if (message instanceof HttpRequest request) {
                 clock.headIn();
+                if (request.decoderResult().isFailure()) {
+                    Throwable cause = request.decoderResult().cause();
+                    ReferenceCountUtil.release(message);
+                    send(context, cause instanceof TooLongHttpLineException
+                            ? clock.answers.uriTooLong()
+                            : cause instanceof TooLongHttpHeaderException
+                                    ? clock.answers.headersTooLarge()
+                                    : clock.answers.malformed());
+                    return;
+                }
             }
             if (message instanceof LastHttpContent) {
                 clock.requestEnded();
