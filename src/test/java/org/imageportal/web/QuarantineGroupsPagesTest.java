@@ -56,6 +56,11 @@ class QuarantineGroupsPagesTest extends BrowserTest {
             misdated.add(image.sopInstanceUid());
         }
 
+        String mistyped = patient.name().replace("Testpatient", "Tesstpatient");
+        TestDicom single = TestDicom.ct(patient.withName(mistyped)).study(accepted.studyUid())
+                .series(TestDicom.newUid()).seriesNumber(3).number(1).seed(8420);
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(single.bytes())).then().statusCode(202);
+
         TestRealm.User clerk = TestRealm.createUser("frontdesk");
         Page desk = browser.newPage();
         desk.navigate(url("/frontdesk/quarantine"));
@@ -65,6 +70,12 @@ class QuarantineGroupsPagesTest extends BrowserTest {
         Locator names = desk.locator("tr.held-group", new Page.LocatorOptions().setHasText(shownMisspelt));
         assertThat(names).hasCount(1);
         assertThat(names.locator(".images")).hasText("3 images");
+        assertThat(names.locator("form.release label.confirm")).containsText("These 3 images are of ");
+        Locator one = desk.locator("tr.held-group",
+                new Page.LocatorOptions().setHasText(patient.withName(mistyped).shownName()));
+        assertThat(one.locator(".images")).hasText("1 image");
+        assertThat(one.locator("form.release label.confirm")).containsText("This image is of ");
+        assertThat(one.locator("form.delete label.confirm")).containsText("Delete this image.");
         assertThat(names.locator(".differences")).hasText("name: " + shownMisspelt + " in the images, "
                 + patient.shownName() + " on record");
         Locator dates = desk.locator("tr.held-group", new Page.LocatorOptions().setHasText("born 1 Jan 1981"));
