@@ -229,6 +229,11 @@ public class RequestHeadGuard implements HttpServerOptionsCustomizer {
             if (awaiting != Awaiting.HEAD || !context.channel().isActive()) {
                 return;
             }
+            if (!context.channel().config().isAutoRead()) {
+                // Vert.x stopped reading (a pipelined request waits for the one before it): the delay is ours
+                start(context);
+                return;
+            }
             LOG.debugf("A request's head took longer than %d ms; connection from %s closed", millis,
                     context.channel().remoteAddress());
             send(context, answers.late());
