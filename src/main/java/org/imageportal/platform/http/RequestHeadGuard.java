@@ -95,7 +95,7 @@ public class RequestHeadGuard implements HttpServerOptionsCustomizer {
         return whole;
     }
 
-    /** The answers written before Vert.x sees a request, and the deadline (0 for none). */
+    /** The whole answers written before Vert.x sees a request. */
     private record Answers(byte[] late, byte[] uriTooLong, byte[] headersTooLarge, byte[] malformed) {
     }
 
