@@ -8,9 +8,9 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.audit.AuditChainService;
+import org.imageportal.audit.AuditChainService.Verification;
 import org.imageportal.demo.DemoSeedService;
-import org.imageportal.disclosures.audit.AuditChainService;
-import org.imageportal.disclosures.audit.AuditChainService.Verification;
 import org.imageportal.studies.MasterKeyRotationService;
 
 import io.quarkus.runtime.Quarkus;

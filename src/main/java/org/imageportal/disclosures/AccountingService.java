@@ -12,9 +12,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.accounts.AccountService;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.disclosures.AccountingRepository.RequestRow;
-import org.imageportal.disclosures.audit.AuditTrail;
-import org.imageportal.identity.AccountService;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientService;

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.audit.AuditTrail;
 
 import io.vertx.core.json.JsonObject;
 

@@ -59,10 +59,10 @@ public class NotificationService {
     }
 
     /** A notification to record together with an audited change, once per row the change made (see AuditTrail). */
-    public org.imageportal.disclosures.audit.AuditTrail.Change recordIfDone(UUID patient, Kind kind, String message) {
-        return new org.imageportal.disclosures.audit.AuditTrail.Change("INSERT INTO portal.notification (patient_ref, "
+    public org.imageportal.audit.AuditTrail.Change recordIfDone(UUID patient, Kind kind, String message) {
+        return new org.imageportal.audit.AuditTrail.Change("INSERT INTO portal.notification (patient_ref, "
                 + "kind, message) SELECT $1::uuid, $2::text, $3::text FROM "
-                + org.imageportal.disclosures.audit.AuditTrail.DONE, java.util.List.of(patient, kind.name(), message));
+                + org.imageportal.audit.AuditTrail.DONE, java.util.List.of(patient, kind.name(), message));
     }
 
     /** After the opening committed: the e-mail, if configured; failures are logged (no address) and dropped. */

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.patients.PatientRepository.PatientRow;
 import org.imageportal.patients.PatientRepository.VerificationRow;

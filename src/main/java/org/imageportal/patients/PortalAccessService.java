@@ -7,12 +7,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
-import org.imageportal.identity.AccountService;
-import org.imageportal.identity.AccountService.IssuedAccount;
-import org.imageportal.identity.ActivationService;
+import org.imageportal.accounts.AccountService;
+import org.imageportal.accounts.AccountService.IssuedAccount;
+import org.imageportal.accounts.ActivationService;
+import org.imageportal.accounts.InvitationMailer;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.identity.Actor;
-import org.imageportal.identity.InvitationMailer;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientRepository.PatientRow;
 import org.imageportal.platform.errors.Problem;

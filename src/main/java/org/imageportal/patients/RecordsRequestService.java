@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.patients.RecordsRequestRepository.RequestRow;

@@ -9,7 +9,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.archive.StudyArchiveService;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.notifications.NotificationService;
@@ -19,7 +20,6 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.providers.ProviderService;
 import org.imageportal.sharing.GrantRepository.GrantRow;
-import org.imageportal.studies.StudyArchiveService;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
 

@@ -12,7 +12,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.notifications.NotificationService;
 import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.platform.security.CookieSigners;

@@ -87,8 +87,8 @@ public class LinkRepository {
 
     /** Counts an opening if the link still allows one; false if its openings are used up or it ended meanwhile. */
     /** Counts an opening if the link can still be opened at {@code now} (returns its id then). */
-    org.imageportal.disclosures.audit.AuditTrail.Change opening(UUID id, Instant now) {
-        return new org.imageportal.disclosures.audit.AuditTrail.Change(
+    org.imageportal.audit.AuditTrail.Change opening(UUID id, Instant now) {
+        return new org.imageportal.audit.AuditTrail.Change(
                 "UPDATE portal.share_link SET opens = opens + 1, "
                         + "last_opened_at = $2 WHERE id = $1 AND revoked_at IS NULL AND locked_at IS NULL AND $2 >= not_before "
                         + "AND $2 < expires_at AND (max_opens IS NULL OR opens < max_opens) RETURNING id",

@@ -3,10 +3,10 @@ package org.imageportal.sharing;
 import java.util.List;
 import java.util.UUID;
 
+import org.imageportal.archive.StudyArchiveService;
 import org.imageportal.identity.Actor;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.StudyArchiveService;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
 import org.imageportal.studies.access.StudyScope;

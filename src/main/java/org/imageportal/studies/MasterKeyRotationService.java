@@ -6,7 +6,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.storage.MasterKeyring;
 import org.imageportal.storage.StudyVault;
 import org.imageportal.storage.crypto.WrappedStudyKey;

@@ -20,7 +20,7 @@ import org.imageportal.studies.StudyRecords.StoredInstance;
  * first segment (all of a typical image) is also fetched and decrypted ahead, on another core than the sending.
  * Memory stays at {@code depth} segments and read buffers whatever the study's size.
  */
-final class ReadAhead implements AutoCloseable {
+public final class ReadAhead implements AutoCloseable {
 
     private static final ExecutorService OPENERS = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -31,7 +31,8 @@ final class ReadAhead implements AutoCloseable {
     private int scheduled;
 
     /** Streams instances {@code from}.. of {@code instances}, keeping up to {@code depth} of them open ahead. */
-    ReadAhead(List<StoredInstance> instances, int from, int depth, Function<StoredInstance, InputStream> opener) {
+    public ReadAhead(List<StoredInstance> instances, int from, int depth,
+            Function<StoredInstance, InputStream> opener) {
         this.instances = instances;
         this.opener = opener;
         this.depth = depth;
@@ -50,7 +51,7 @@ final class ReadAhead implements AutoCloseable {
      * {@code in}, once its first segment was fetched, decrypted and authenticated (for another stream: after one byte
      * was read from it and put back). Closes {@code in} when that fails.
      */
-    static InputStream started(InputStream in) throws IOException {
+    public static InputStream started(InputStream in) throws IOException {
         try {
             if (in instanceof DecryptingStream decrypting) {
                 return decrypting.started();
@@ -68,7 +69,7 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /** The next instance's stream; the caller closes it. */
-    InputStream next() throws IOException {
+    public InputStream next() throws IOException {
         CompletableFuture<InputStream> first = ahead.poll();
         if (first == null) {
             throw new IllegalStateException("no instance left to read");

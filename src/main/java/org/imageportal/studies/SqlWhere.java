@@ -9,13 +9,13 @@ import org.imageportal.studies.access.StudyScope;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Builds a WHERE clause with numbered parameters; values never enter the SQL text. */
-final class SqlWhere {
+public final class SqlWhere {
 
     private final List<String> clauses = new ArrayList<>();
     private final List<Object> params = new ArrayList<>();
 
     /** Adds a clause in which each {@code ?} is replaced by the next parameter's number. */
-    SqlWhere and(String clause, Object... values) {
+    public SqlWhere and(String clause, Object... values) {
         StringBuilder sql = new StringBuilder();
         int next = 0;
         for (char c : clause.toCharArray()) {
@@ -31,7 +31,7 @@ final class SqlWhere {
     }
 
     /** The access policy's scope as a condition on the study alias {@code s}. */
-    SqlWhere scope(StudyScope scope) {
+    public SqlWhere scope(StudyScope scope) {
         and("s.patient_ref IS NOT NULL AND s.instance_count > 0");
         return switch (scope) {
             case StudyScope.All all -> this;
@@ -48,7 +48,7 @@ final class SqlWhere {
      * The scope for a query that joins the series as {@code se}: also leaves out series a link does not cover
      * (queries of whole studies use {@link #scope} and filter their files by the same list).
      */
-    SqlWhere seriesScope(StudyScope scope) {
+    public SqlWhere seriesScope(StudyScope scope) {
         scope(scope);
         if (scope instanceof StudyScope.Linked linked && linked.seriesUids() != null) {
             and("se.series_uid = ANY(?)", (Object) linked.seriesUids().toArray(String[]::new));
@@ -61,7 +61,7 @@ final class SqlWhere {
     }
 
     /** The scope for a query of instances (as {@code i}, their series as {@code se}): only releasable ones. */
-    SqlWhere instanceScope(StudyScope scope) {
+    public SqlWhere instanceScope(StudyScope scope) {
         return seriesScope(scope).and(StudyScope.RELEASABLE_INSTANCE);
     }
 

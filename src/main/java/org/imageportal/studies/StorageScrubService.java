@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.imageportal.disclosures.audit.AuditTrail;
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.platform.work.ClusterJobs;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.StudyVault;

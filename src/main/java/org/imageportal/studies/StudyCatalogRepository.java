@@ -8,9 +8,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.dicom.EncapsulatedDocument;
+import org.imageportal.dicom.ReportText;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.crypto.WrappedStudyKey;
-import org.imageportal.studies.StudyArchiveService.StudySummary;
 import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
@@ -22,6 +23,29 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class StudyCatalogRepository {
 
+    /** The SQL test (on {@code i.sop_class_uid}) for an instance that is a report: a structured report, a PDF or a CDA document. */
+    public static final String SQL_IS_REPORT = "((i.sop_class_uid LIKE '1.2.840.10008.5.1.4.1.1.88.%' "
+            + "AND i.sop_class_uid <> '1.2.840.10008.5.1.4.1.1.88.59') OR i.sop_class_uid IN "
+            + "('1.2.840.10008.5.1.4.1.1.104.1', '1.2.840.10008.5.1.4.1.1.104.2', '1.2.840.10008.5.1.4.1.1.78.6', "
+            + "'1.2.840.10008.5.1.4.1.1.79.1'))";
+
+    /** The SQL test for a report the portal shows (a structured report or a PDF; no CDA). */
+    public static final String SQL_READABLE_REPORT = "((i.sop_class_uid LIKE '1.2.840.10008.5.1.4.1.1.88.%' "
+            + "AND i.sop_class_uid <> '1.2.840.10008.5.1.4.1.1.88.59') OR i.sop_class_uid IN "
+            + "('1.2.840.10008.5.1.4.1.1.104.1', '1.2.840.10008.5.1.4.1.1.78.6', '1.2.840.10008.5.1.4.1.1.79.1'))";
+
+    /** Whether an instance of the SOP class is a report (structured report, PDF, CDA). */
+    public static boolean isReport(String sopClassUid) {
+        return ReportText.isStructuredReport(sopClassUid) && !sopClassUid.endsWith(".88.59")
+                || sopClassUid.equals(EncapsulatedDocument.PDF_SOP_CLASS)
+                || sopClassUid.equals("1.2.840.10008.5.1.4.1.1.104.2");
+    }
+
+    /** Whether one of the files is a report. */
+    public static boolean anyReport(List<ArchiveFile> files) {
+        return files.stream().anyMatch(f -> isReport(f.sopClassUid()));
+    }
+
     private final Pool pool;
 
     StudyCatalogRepository(Pool pool) {
@@ -29,24 +53,24 @@ public class StudyCatalogRepository {
     }
 
     /** The study-level attributes a DICOMDIR and the archive's README need. */
-    record ArchiveStudy(UUID id, UUID patientRef, String studyUid, String patientId, String patientName,
+    public record ArchiveStudy(UUID id, UUID patientRef, String studyUid, String patientId, String patientName,
             String birthDate, String sex,
             String studyDate, String studyTime, String description, String studyId, String accessionNumber,
             WrappedStudyKey key) {
     }
 
     /** One accepted instance with its series, in archive order. */
-    record ArchiveFile(String seriesUid, String modality, Integer seriesNumber, String seriesDescription,
+    public record ArchiveFile(String seriesUid, String modality, Integer seriesNumber, String seriesDescription,
             String sopClassUid, String sopInstanceUid, String transferSyntax, Integer instanceNumber,
             ObjectKey objectKey, long size) {
     }
 
     /** What a disclosure record says was disclosed: generated from the index, never from free text of the images. */
-    record DisclosureFacts(UUID patientRef, Map<String, Object> description) {
+    public record DisclosureFacts(UUID patientRef, Map<String, Object> description) {
     }
 
     /** The facts of the study where nothing of it is released yet (an opening), so no report either. */
-    Uni<DisclosureFacts> disclosureFacts(UUID studyId) {
+    public Uni<DisclosureFacts> disclosureFacts(UUID studyId) {
         return disclosureFacts(studyId, false, List.of());
     }
 
@@ -54,11 +78,11 @@ public class StudyCatalogRepository {
      * The facts of a release of the study: whether it included a report is {@code reportIncluded} when the caller
      * knows it, else whether one of the released instances ({@code sopInstanceUids}) is a report.
      */
-    Uni<DisclosureFacts> disclosureFacts(UUID studyId, Boolean reportIncluded, List<String> sopInstanceUids) {
+    public Uni<DisclosureFacts> disclosureFacts(UUID studyId, Boolean reportIncluded, List<String> sopInstanceUids) {
         String report = reportIncluded != null
                 ? "$2::boolean"
                 : "EXISTS (SELECT 1 FROM portal.instance i WHERE i.study_ref = s.id AND i.sop_instance_uid = ANY($2) "
-                        + "AND " + StudyReportService.SQL_IS_REPORT + ")";
+                        + "AND " + SQL_IS_REPORT + ")";
         Object second = reportIncluded != null ? reportIncluded : sopInstanceUids.toArray(String[]::new);
         return pool.preparedQuery("SELECT s.patient_ref, s.modalities, s.description, s.study_date, s.series_count, "
                 + "s.instance_count, " + report + " AS report FROM portal.study s WHERE s.id = $1")
@@ -72,7 +96,7 @@ public class StudyCatalogRepository {
                 });
     }
 
-    Uni<List<String>> seriesUids(UUID studyId) {
+    public Uni<List<String>> seriesUids(UUID studyId) {
         return pool.preparedQuery("SELECT series_uid FROM portal.series WHERE study_ref = $1 AND instance_count > 0")
                 .execute(Tuple.of(studyId)).map(rows -> {
                     List<String> out = new ArrayList<>();
@@ -85,12 +109,12 @@ public class StudyCatalogRepository {
         return pool;
     }
 
-    Uni<List<StudySummary>> summaries(SqlWhere where, int limit) {
+    public Uni<List<StudySummary>> summaries(SqlWhere where, int limit) {
         String sql = "SELECT s.id, s.study_date, s.description, s.modalities, s.series_count, s.instance_count, "
                 + "s.size_bytes, ARRAY(SELECT DISTINCT se.body_part FROM portal.series se WHERE se.study_ref = s.id "
                 + "AND se.body_part <> '' AND se.instance_count > 0 ORDER BY 1) AS body_parts, (SELECT count(*) FROM "
                 + "portal.instance i WHERE i.study_ref = s.id AND " + StudyScope.RELEASABLE_INSTANCE + " AND "
-                + StudyReportService.SQL_READABLE_REPORT + ") AS reports FROM portal.study s"
+                + SQL_READABLE_REPORT + ") AS reports FROM portal.study s"
                 + where.sql() + " ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT $" + where.nextParam();
         return pool.preparedQuery(sql).execute(where.tuple(limit)).map(rows -> {
             List<StudySummary> out = new ArrayList<>();
@@ -102,7 +126,7 @@ public class StudyCatalogRepository {
         });
     }
 
-    Uni<Optional<ArchiveStudy>> archiveStudy(SqlWhere where) {
+    public Uni<Optional<ArchiveStudy>> archiveStudy(SqlWhere where) {
         return pool.preparedQuery("SELECT s.* FROM portal.study s" + where.sql()).execute(where.tuple())
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -119,7 +143,7 @@ public class StudyCatalogRepository {
     }
 
     /** The study's accepted instances (never quarantined ones), series by series. */
-    Uni<List<ArchiveFile>> archiveFiles(UUID studyId) {
+    public Uni<List<ArchiveFile>> archiveFiles(UUID studyId) {
         return pool.preparedQuery("SELECT se.series_uid, se.modality, se.series_number, se.description, "
                 + "i.sop_class_uid, i.sop_instance_uid, i.transfer_syntax, i.instance_number, i.object_key, "
                 + "i.size_bytes FROM portal.instance i JOIN portal.series se ON se.id = i.series_ref "

@@ -9,20 +9,20 @@ import org.imageportal.dicom.PatientIdentity;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.crypto.WrappedStudyKey;
 
-/** Rows of the study index as the rest of the feature sees them. */
-final class StudyRecords {
+/** Rows of the study index as the features that read it see them. */
+public final class StudyRecords {
 
     private StudyRecords() {
     }
 
     /** A study as QIDO returns it. */
-    record StudyRecord(UUID id, String studyUid, PatientIdentity patient, String studyDate, String studyTime,
+    public record StudyRecord(UUID id, String studyUid, PatientIdentity patient, String studyDate, String studyTime,
             String accessionNumber, String referringPhysician, String description, String studyId,
             List<String> modalities, int seriesCount, int instanceCount) {
     }
 
     /** A series as QIDO returns it. */
-    record SeriesRecord(String studyUid, String seriesUid, String modality, Integer seriesNumber,
+    public record SeriesRecord(String studyUid, String seriesUid, String modality, Integer seriesNumber,
             String description, String performedStartDate, String performedStartTime,
             List<RequestAttributes> requestAttributes, int instanceCount) {
     }
@@ -31,15 +31,15 @@ final class StudyRecords {
      * An instance as QIDO returns it; {@code more} holds further attributes (DICOM JSON by tag) from its sealed
      * metadata when the search asked for them, and is empty otherwise.
      */
-    record InstanceRecord(String studyUid, String seriesUid, String sopInstanceUid, String sopClassUid,
+    public record InstanceRecord(String studyUid, String seriesUid, String sopInstanceUid, String sopClassUid,
             Integer instanceNumber, Integer rows, Integer columns, Integer bitsAllocated, Integer frames,
             String transferSyntax, Map<String, Object> more) {
 
-        InstanceRecord {
+        public InstanceRecord {
             more = Map.copyOf(more);
         }
 
-        InstanceRecord with(Map<String, Object> attributes) {
+        public InstanceRecord with(Map<String, Object> attributes) {
             return new InstanceRecord(studyUid, seriesUid, sopInstanceUid, sopClassUid, instanceNumber, rows, columns,
                     bitsAllocated, frames, transferSyntax, attributes);
         }
@@ -49,11 +49,11 @@ final class StudyRecords {
      * Where an instance's bytes are and how to decrypt them; {@code metadata} is its sealed DICOM JSON from the index
      * (null when it was stored before the index kept it, or is not needed).
      */
-    record StoredInstance(UUID studyId, String studyUid, String seriesUid, String sopInstanceUid,
+    public record StoredInstance(UUID studyId, String studyUid, String seriesUid, String sopInstanceUid,
             String transferSyntax, ObjectKey objectKey, long size, WrappedStudyKey studyKey, byte[] metadata) {
 
         /** The name the study's objects are bound to (associated data): the study's row id, never a UID. */
-        String studyRef() {
+        public String studyRef() {
             return studyId.toString();
         }
     }

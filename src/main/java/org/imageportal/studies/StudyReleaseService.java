@@ -8,8 +8,8 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.disclosures.DisclosureLog;
-import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
@@ -45,28 +45,28 @@ public class StudyReleaseService {
     }
 
     /** A release whose content is known to include a report or not (an archive, a report read). */
-    Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, int instances, String auditAction,
+    public Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, int instances, String auditAction,
             DisclosureLog.Action kind, boolean reportIncluded) {
         return policy.release(actor, decision, studyId, action(kind)).chain(release -> record(actor.subject(),
                 release, studyId, new Released(instances, reportIncluded, List.of()), auditAction, kind));
     }
 
     /** A release of these instances: whether one of them is a report is looked up for the disclosure record. */
-    Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, List<StoredInstance> instances,
+    public Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, List<StoredInstance> instances,
             String auditAction, DisclosureLog.Action kind) {
         return policy.release(actor, decision, studyId, action(kind)).chain(release -> record(actor.subject(),
                 release, studyId, Released.of(instances), auditAction, kind));
     }
 
     /** A release to a share link's recipient: audited as the link, disclosed to the name given when it was issued. */
-    Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, int instances, String auditAction,
+    public Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, int instances, String auditAction,
             DisclosureLog.Action kind, boolean reportIncluded) {
         return record(link.auditActor(), policy.release(link, action(kind)), studyId,
                 new Released(instances, reportIncluded, List.of()), auditAction, kind);
     }
 
     /** The same for these instances, whether one of them is a report looked up for the disclosure record. */
-    Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, List<StoredInstance> instances,
+    public Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, List<StoredInstance> instances,
             String auditAction, DisclosureLog.Action kind) {
         return record(link.auditActor(), policy.release(link, action(kind)), studyId, Released.of(instances),
                 auditAction, kind);
@@ -82,7 +82,7 @@ public class StudyReleaseService {
     }
 
     /** A download the actor may not make although they may view the study: audited as refused, then 403. */
-    <T> Uni<T> refuseDownload(Actor actor, UUID studyId) {
+    public <T> Uni<T> refuseDownload(Actor actor, UUID studyId) {
         return refuse(actor.subject(), "study.download", studyId, new Release.ViewOnly("viewing only",
                 "this share allows viewing only", Map.of()));
     }

@@ -16,12 +16,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.breakglass.BreakGlassService;
+import org.imageportal.breakglass.BreakGlassService.Opening;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.BreakGlassService;
-import org.imageportal.studies.BreakGlassService.Opening;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

@@ -15,13 +15,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.archive.StudyArchiveService;
+import org.imageportal.breakglass.BreakGlassService;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.BreakGlassService;
-import org.imageportal.studies.StudyArchiveService;
-import org.imageportal.studies.StudyArchiveService.StudySummary;
+import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

@@ -24,6 +24,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.archive.StudyArchiveService;
+import org.imageportal.deid.DeidentifiedCopyService;
 import org.imageportal.dicom.DeidentificationOption;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
@@ -40,9 +42,7 @@ import org.imageportal.patients.VerificationMethod;
 import org.imageportal.patients.VerificationRequest;
 import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.DeidentifiedCopyService;
-import org.imageportal.studies.StudyArchiveService;
-import org.imageportal.studies.StudyArchiveService.StudySummary;
+import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

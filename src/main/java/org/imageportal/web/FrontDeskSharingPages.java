@@ -18,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.archive.StudyArchiveService;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
@@ -31,7 +32,6 @@ import org.imageportal.sharing.LinkRequest;
 import org.imageportal.sharing.LinkService;
 import org.imageportal.sharing.LinkService.IssuedLink;
 import org.imageportal.sharing.Purpose;
-import org.imageportal.studies.StudyArchiveService;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

@@ -17,16 +17,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.archive.StudyArchiveService;
+import org.imageportal.archive.StudyFilesResource;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.security.Cookies;
+import org.imageportal.reports.StudyReportService;
 import org.imageportal.sharing.LinkOpeningService;
 import org.imageportal.sharing.LinkOpeningService.CodeOutcome;
 import org.imageportal.sharing.LinkOpeningService.LinkSummary;
-import org.imageportal.studies.StudyArchiveService;
-import org.imageportal.studies.StudyFilesResource;
-import org.imageportal.studies.StudyReportService;
 import org.imageportal.studies.access.StudyLinks;
 
 import io.quarkus.qute.CheckedTemplate;

@@ -12,14 +12,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.archive.StudyArchiveService;
+import org.imageportal.archive.StudyFilesResource;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.StudyArchiveService;
-import org.imageportal.studies.StudyArchiveService.StudySummary;
-import org.imageportal.studies.StudyFilesResource;
-import org.imageportal.studies.StudyReportService;
+import org.imageportal.reports.StudyReportService;
+import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

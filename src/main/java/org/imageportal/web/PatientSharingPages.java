@@ -22,6 +22,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.archive.StudyArchiveService;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
@@ -38,7 +39,7 @@ import org.imageportal.sharing.LinkService;
 import org.imageportal.sharing.LinkService.IssuedLink;
 import org.imageportal.sharing.LinkService.LinkView;
 import org.imageportal.sharing.Purpose;
-import org.imageportal.studies.StudyArchiveService;
+import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -57,7 +58,7 @@ public class PatientSharingPages {
     /** A study the patient can choose to share. */
     public record StudyChoice(String id, String label) {
 
-        static StudyChoice of(StudyArchiveService.StudySummary s) {
+        static StudyChoice of(StudySummary s) {
             return new StudyChoice(s.id().toString(), s.studyDate() + " " + String.join("/", s.modalities()) + " "
                     + s.description());
         }

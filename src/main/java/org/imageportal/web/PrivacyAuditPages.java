@@ -17,13 +17,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.imageportal.audit.AuditChainService;
+import org.imageportal.audit.AuditChainService.Verification;
+import org.imageportal.audit.AuditSearchService;
+import org.imageportal.audit.AuditSearchService.Criteria;
+import org.imageportal.audit.AuditSearchService.Found;
 import org.imageportal.disclosures.AccountingService;
 import org.imageportal.disclosures.DisclosuresConfig;
-import org.imageportal.disclosures.audit.AuditChainService;
-import org.imageportal.disclosures.audit.AuditChainService.Verification;
-import org.imageportal.disclosures.audit.AuditSearchService;
-import org.imageportal.disclosures.audit.AuditSearchService.Criteria;
-import org.imageportal.disclosures.audit.AuditSearchService.Found;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;

@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.imageportal.dicom.ReportText;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.StudyReportService;
-import org.imageportal.studies.StudyReportService.Opened;
+import org.imageportal.reports.StudyReportService;
+import org.imageportal.reports.StudyReportService.Opened;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

@@ -20,8 +20,8 @@ import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
-import org.imageportal.studies.RetentionService;
-import org.imageportal.studies.RetentionService.Due;
+import org.imageportal.retention.RetentionService;
+import org.imageportal.retention.RetentionService.Due;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

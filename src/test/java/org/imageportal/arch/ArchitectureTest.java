@@ -3,6 +3,13 @@ package org.imageportal.arch;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.imageportal.studies.access.AccessDecision;
 import org.imageportal.studies.access.StudyScope;
@@ -16,6 +23,7 @@ import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 
 /** The package boundaries of style.md, checked on every build. */
 class ArchitectureTest {
@@ -73,14 +81,54 @@ class ArchitectureTest {
                 .check(portal);
     }
 
+    /**
+     * The features from the bottom up: a package may use those on its own level or below, never one above, so a
+     * change low down (who is calling, the audit trail, the study index) never needs a page or a front door.
+     */
+    static final List<List<String>> LEVELS = List.of(
+            List.of("platform.."),
+            List.of("dicom"),
+            List.of("storage", "storage.crypto"),
+            List.of("identity"),
+            List.of("audit"),
+            List.of("accounts", "notifications"),
+            List.of("patients", "providers"),
+            List.of("disclosures"),
+            List.of("studies", "studies.access"),
+            List.of("studies.ingest", "studies.ingest.dimse"),
+            List.of("dicomweb", "archive", "reports", "retention", "deid", "breakglass"),
+            List.of("sharing"),
+            List.of("web", "demo"));
+
     @Test
-    void platformDependsOnNoFeature() {
-        noClasses().that().resideInAPackage("org.imageportal.platform..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.imageportal.identity..",
-                        "org.imageportal.storage..", "org.imageportal.studies..", "org.imageportal.patients..",
-                        "org.imageportal.sharing..", "org.imageportal.disclosures..", "org.imageportal.deid..",
-                        "org.imageportal.dicom..", "org.imageportal.web..")
-                .check(portal);
+    void everyPackageHasItsLevel() {
+        List<String> placed = LEVELS.stream().flatMap(List::stream).map(p -> "org.imageportal." + p).toList();
+        Set<String> unplaced = portal.stream().map(JavaClass::getPackageName)
+                .filter(p -> p.startsWith("org.imageportal."))
+                .filter(p -> placed.stream().noneMatch(level -> level.endsWith("..")
+                        ? p.startsWith(level.substring(0, level.length() - 2))
+                        : p.equals(level)))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(unplaced).as("packages without a level in LEVELS").isEmpty();
+    }
+
+    @Test
+    void noPackageUsesALevelAboveItsOwn() {
+        for (int level = 0; level < LEVELS.size() - 1; level++) {
+            String[] here = LEVELS.get(level).stream().map(p -> "org.imageportal." + p).toArray(String[]::new);
+            String[] above = LEVELS.subList(level + 1, LEVELS.size()).stream().flatMap(List::stream)
+                    .map(p -> "org.imageportal." + p).toArray(String[]::new);
+            noClasses().that().resideInAnyPackage(here).should().dependOnClassesThat().resideInAnyPackage(above)
+                    .because(String.join(", ", LEVELS.get(level)) + " sit below " + String.join(", ", Arrays
+                            .stream(above).map(p -> p.substring("org.imageportal.".length())).toList()))
+                    .check(portal);
+        }
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        // every package its own slice: studies and studies.ingest may not lean on each other either
+        SlicesRuleDefinition.slices().matching("org.imageportal.(**)").should().beFreeOfCycles().check(portal);
     }
 
     @Test
@@ -101,7 +149,7 @@ class ArchitectureTest {
     @Test
     void pureFeaturesStayFreeOfQuarkusAndHibernate() {
         ArchRule rule = noClasses().that().resideInAnyPackage("org.imageportal.dicom..",
-                "org.imageportal.storage.crypto..", "org.imageportal.deid..")
+                "org.imageportal.storage.crypto..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "org.hibernate..",
                         "jakarta.persistence..", "io.vertx..")
                 .allowEmptyShould(true);
@@ -130,11 +178,12 @@ class ArchitectureTest {
                 .check(portal);
     }
 
+    /** Resources and pages reach the database only through a service, which owns the transaction. */
     @Test
-    void transactionsAreOpenedInServicesNotInResources() {
+    void resourcesAndPagesNeverTouchTheDatabase() {
         noClasses().that().haveSimpleNameEndingWith("Resource").or().haveSimpleNameEndingWith("Pages")
-                .should().dependOnClassesThat()
-                .haveFullyQualifiedName("io.quarkus.hibernate.reactive.panache.common.WithTransaction")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx.mutiny.sqlclient..",
+                        "io.vertx.sqlclient..", "io.vertx.mutiny.pgclient..", "io.vertx.pgclient..", "java.sql..")
                 .check(portal);
     }
 }

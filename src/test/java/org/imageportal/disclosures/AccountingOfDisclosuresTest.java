@@ -23,8 +23,8 @@ import jakarta.inject.Inject;
 
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
+import org.imageportal.retention.StudyDeletionService;
 import org.imageportal.studies.Dicomweb;
-import org.imageportal.studies.StudyDeletionService;
 import org.imageportal.support.PatientWithStudy;
 import org.imageportal.support.Physicians;
 import org.imageportal.support.ShareLinks;

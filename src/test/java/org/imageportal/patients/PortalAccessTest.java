@@ -15,8 +15,8 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.imageportal.accounts.ActivationService;
 import org.imageportal.dicom.TestDicom;
-import org.imageportal.identity.ActivationService;
 import org.imageportal.studies.Dicomweb;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.BeforeAll;

@@ -41,7 +41,7 @@ public final class Dicomweb {
         return stow(token, "/dicomweb/studies", parts);
     }
 
-    static Response stow(String token, String path, List<byte[]> parts) {
+    public static Response stow(String token, String path, List<byte[]> parts) {
         String boundary = "b-" + UUID.randomUUID();
         return given().auth().oauth2(token)
                 .contentType("multipart/related; type=\"application/dicom\"; boundary=" + boundary)
@@ -51,7 +51,7 @@ public final class Dicomweb {
     }
 
     /** The bodies of a multipart/related response, in order. */
-    static List<byte[]> parts(Response response) {
+    public static List<byte[]> parts(Response response) {
         String contentType = response.getContentType();
         String boundary = contentType.replaceAll(".*boundary=\"?([^\";]+)\"?.*", "$1");
         byte[] body = response.asByteArray();
@@ -84,12 +84,12 @@ public final class Dicomweb {
     }
 
     /** Where S3Proxy keeps the test bucket's objects. */
-    static Path bucketDir() {
+    public static Path bucketDir() {
         return Path.of(System.getenv("PORTAL_STATE_DIR"), "data", "s3",
                 ConfigProvider.getConfig().getValue("portal.storage.bucket", String.class));
     }
 
-    static String objectKey(DataSource db, String sopInstanceUid) throws Exception {
+    public static String objectKey(DataSource db, String sopInstanceUid) throws Exception {
         return queryString(db, "SELECT object_key FROM portal.instance WHERE sop_instance_uid = ?", sopInstanceUid);
     }
 

@@ -17,12 +17,12 @@ import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.dicom.DicomRejection;
 import org.imageportal.dicom.DicomStreamException;
 import org.imageportal.dicom.InstanceHeader;
 import org.imageportal.dicom.Part10Instance;
 import org.imageportal.dicom.Part10Reader;
-import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.http.TextInputFilter;
 import org.imageportal.storage.ObjectKey;

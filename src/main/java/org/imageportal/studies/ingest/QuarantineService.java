@@ -9,13 +9,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.dicom.PatientIdentity;
-import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.storage.ObjectKey;
-import org.imageportal.studies.ObjectCleanupService;
 import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;

@@ -11,8 +11,8 @@ import javax.security.auth.x500.X500Principal;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.audit.AuditTrail;
 import org.imageportal.dicom.AssociateRequest;
-import org.imageportal.disclosures.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.Problem;

@@ -1,0 +1,119 @@
+package org.imageportal.audit;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.audit.AuditChain.Entry;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Searches the audit trail (by patient, user, time and action) and reads runs of it for export. Looking at the
+ * audit trail is itself audited.
+ */
+@ApplicationScoped
+public class AuditSearchService {
+
+    /** What to look for; every part optional. {@code patient}: entries about the patient or their studies. */
+    public record Criteria(UUID patient, String actor, Instant from, Instant to, String action, int limit) {
+    }
+
+    /** An entry as the privacy officer reads it (detail as JSON text). */
+    public record Found(long seq, Instant at, String actor, String action, String outcome, String entity,
+            String detail) {
+    }
+
+    static final String COLUMNS = "seq, id, at, actor, action, outcome, entity, detail::text AS detail, prev_hash, hash";
+
+    private final Pool pool;
+    private final AuditTrail audit;
+    private final AuditSealer sealer;
+
+    AuditSearchService(Pool pool, AuditTrail audit, AuditSealer sealer) {
+        this.pool = pool;
+        this.audit = audit;
+        this.sealer = sealer;
+    }
+
+    public Uni<List<Found>> search(String viewer, Criteria c) {
+        // what was appended up to now is sealed first, so the search finds it with its position
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portal.audit_event WHERE seq IS NOT NULL");
+        List<Object> params = new ArrayList<>();
+        if (c.patient() != null) {
+            params.add("patient:" + c.patient());
+            params.add(c.patient());
+            sql.append(" AND (entity = $").append(params.size() - 1).append(" OR entity IN (SELECT 'study:' || s.id ")
+                    .append("FROM portal.study s WHERE s.patient_ref = $").append(params.size())
+                    .append(" UNION ALL SELECT 'study:' || t.study_id FROM portal.study_tombstone t WHERE t.patient_ref = $")
+                    .append(params.size()).append("))");
+        }
+        if (c.actor() != null) {
+            params.add(c.actor());
+            sql.append(" AND actor = $").append(params.size());
+        }
+        if (c.from() != null) {
+            params.add(c.from().atOffset(ZoneOffset.UTC));
+            sql.append(" AND at >= $").append(params.size());
+        }
+        if (c.to() != null) {
+            params.add(c.to().atOffset(ZoneOffset.UTC));
+            sql.append(" AND at < $").append(params.size());
+        }
+        if (c.action() != null) {
+            // an exact action, or a family: "study" finds study.retrieve, study.download, ...
+            params.add(c.action());
+            params.add(c.action() + ".%");
+            sql.append(" AND (action = $").append(params.size() - 1).append(" OR action LIKE $").append(params.size())
+                    .append(")");
+        }
+        params.add(c.limit());
+        sql.append(" ORDER BY seq DESC LIMIT $").append(params.size());
+        return sealer.seal().chain(() -> pool.preparedQuery(sql.toString()).execute(Tuple.from(params))).map(rows -> {
+            List<Found> out = new ArrayList<>();
+            for (Row r : rows) {
+                Entry e = entry(r);
+                out.add(new Found(e.seq(), e.at().toInstant(), e.actor(), e.action(), e.outcome(), e.entity(),
+                        e.detail()));
+            }
+            return out;
+        }).call(found -> audit.record(viewer, "audit.search", "success", "audit", Map.of("criteria",
+                String.join(",", Arrays.asList(c.patient() != null ? "patient" : null, c.actor() != null
+                        ? "actor"
+                        : null, c.from() != null ? "from" : null, c.to() != null ? "to" : null,
+                        c.action() != null ? "action" : null).stream().filter(s -> s != null).toList()),
+                "found", found.size())));
+    }
+
+    /** Sealed entries after {@code afterSeq}, in chain order, for export. */
+    public Uni<List<Entry>> run(long afterSeq, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM portal.audit_event WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .execute(Tuple.of(afterSeq, limit)).map(rows -> {
+                    List<Entry> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(entry(r)));
+                    return out;
+                });
+    }
+
+    /** One entry by its place in the chain. */
+    public Uni<Entry> at(long seq) {
+        return run(seq - 1, 1).map(found -> found.isEmpty() || found.getFirst().seq() != seq
+                ? null
+                : found.getFirst());
+    }
+
+    static Entry entry(Row r) {
+        return new Entry(r.getLong("seq"), r.getLong("id"), r.getOffsetDateTime("at"), r.getString("actor"),
+                r.getString("action"), r.getString("outcome"), r.getString("entity"), r.getString("detail"),
+                r.getBuffer("prev_hash").getBytes(), r.getBuffer("hash").getBytes());
+    }
+}

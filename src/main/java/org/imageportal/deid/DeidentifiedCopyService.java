@@ -1,0 +1,172 @@
+package org.imageportal.deid;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.imageportal.audit.AuditTrail;
+import org.imageportal.dicom.DeidentificationOption;
+import org.imageportal.dicom.Deidentifier;
+import org.imageportal.dicom.DicomRejection;
+import org.imageportal.identity.Actor;
+import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.storage.StudyVault;
+import org.imageportal.studies.SqlWhere;
+import org.imageportal.studies.StudyCatalogRepository;
+import org.imageportal.studies.StudyCatalogRepository.ArchiveFile;
+import org.imageportal.studies.StudyCatalogRepository.ArchiveStudy;
+import org.imageportal.studies.access.AccessDecision;
+import org.imageportal.studies.access.AccessPolicy;
+import org.imageportal.studies.access.StudyAction;
+import org.imageportal.studies.ingest.IngestOutcome;
+import org.imageportal.studies.ingest.IngestService;
+
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Makes a de-identified copy of a study for teaching or research: every instance through the Annex E profile with
+ * the chosen options and the project's key, instances with burned-in text left out (and listed, with why) unless
+ * rectangles black it out; the copy is ingested like any study (new encrypted objects under its own data key) under
+ * the project's pseudonymous registry entry, which is marked de-identified. Audited as de-identification. The copy
+ * is shared through the link mechanism like any study. Blocking; instances are de-identified in memory one by one.
+ */
+@ApplicationScoped
+public class DeidentifiedCopyService {
+
+    /** An instance left out of the copy, named by its place in the study (no UIDs), and why. */
+    public record Excluded(Integer seriesNumber, String modality, Integer instanceNumber, String reason) {
+    }
+
+    /** The copy: its study row id and registry entry (for the link), and what was left out. */
+    public record Copy(UUID copyStudyId, UUID copyPatientId, int instances, List<Excluded> excluded) {
+    }
+
+    /** What to make. */
+    public record Request(UUID studyId, String project, Set<DeidentificationOption> options,
+            List<Deidentifier.Rectangle> blackout) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Pool pool;
+    private final StudyCatalogRepository catalog;
+    private final StudyVault vault;
+    private final IngestService ingest;
+    private final AuditTrail audit;
+    private final AccessPolicy policy;
+
+    DeidentifiedCopyService(Pool pool, StudyCatalogRepository catalog, StudyVault vault, IngestService ingest,
+            AuditTrail audit, AccessPolicy policy) {
+        this.policy = policy;
+        this.pool = pool;
+        this.catalog = catalog;
+        this.vault = vault;
+        this.ingest = ingest;
+        this.audit = audit;
+    }
+
+    public Copy copy(Actor actor, Request request) {
+        AccessDecision decision = policy.decide(actor, StudyAction.DEIDENTIFY).await().indefinitely();
+        if (decision.denied()) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "only the front desk makes de-identified copies");
+        }
+        if (request.project() == null || request.project().isBlank() || request.project().length() > 100) {
+            throw ProblemException.invalid("name the project", "project",
+                    "the project keys the pseudonyms: the same project maps a patient the same way");
+        }
+        ArchiveStudy study = catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?",
+                request.studyId())).await().indefinitely().orElseThrow(ProblemException::notFound);
+        if (isDeidentified(study.patientRef())) {
+            throw ProblemException.invalid("already de-identified", "studyId", "this study is a de-identified copy");
+        }
+        List<ArchiveFile> files = catalog.archiveFiles(study.id()).await().indefinitely();
+        UUID projectId = UUID.randomUUID();
+        byte[] key = projectKey(actor, request.project().strip(), projectId);
+        Deidentifier.Settings settings = new Deidentifier.Settings(request.options(), key,
+                request.blackout() == null ? List.of() : request.blackout());
+        List<Excluded> excluded = new ArrayList<>();
+        String copyStudyUid = null;
+        int stored = 0;
+        for (ArchiveFile f : files) {
+            Deidentifier.Result result;
+            try (InputStream in = vault.open(study.key(), study.id().toString(), f.objectKey())) {
+                result = Deidentifier.deidentify(in.readAllBytes(), settings);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (DicomRejection e) {
+                excluded.add(new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(), e.getMessage()));
+                continue;
+            }
+            if (result.excluded()) {
+                excluded.add(new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(),
+                        result.excludedBecause()));
+                continue;
+            }
+            IngestOutcome outcome = ingest.ingest(new java.io.ByteArrayInputStream(result.part10()),
+                    IngestService.Target.any(), actor);
+            if (outcome instanceof IngestOutcome.Stored s && s.quarantine() == null) {
+                copyStudyUid = s.studyUid();
+                stored++;
+            } else {
+                excluded.add(new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(),
+                        "the de-identified instance was not stored"));
+            }
+        }
+        if (copyStudyUid == null) {
+            throw new ProblemException(ProblemType.CONFLICT, "no instance of this study could be de-identified ("
+                    + excluded.size() + " left out)");
+        }
+        String uid = copyStudyUid;
+        var row = pool.preparedQuery("SELECT id, patient_ref FROM portal.study WHERE study_uid = $1")
+                .execute(Tuple.of(uid)).await().indefinitely().iterator().next();
+        UUID copyStudy = row.getUUID("id");
+        UUID copyPatient = row.getUUID("patient_ref");
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("copy", copyStudy.toString());
+        detail.put("project", request.project().strip());
+        detail.put("options", request.options().stream().map(Enum::name).sorted().toList());
+        detail.put("instances", stored);
+        detail.put("excluded", excluded.size());
+        int instances = stored;
+        pool.withTransaction(tx -> tx.preparedQuery("UPDATE portal.patient SET deidentified = true WHERE id = $1")
+                .execute(Tuple.of(copyPatient))
+                .chain(() -> tx.preparedQuery("INSERT INTO portal.deid_copy (id, project_ref, source_study, "
+                        + "copy_study, options, instances, excluded, created_by) SELECT $1, id, $3, $4, $5, $6, $7, $8 "
+                        + "FROM portal.deid_project WHERE name = $2")
+                        .execute(Tuple.from(List.of(UUID.randomUUID(), request.project().strip(), study.id(),
+                                copyStudy, request.options().stream().map(Enum::name).sorted().toArray(String[]::new),
+                                instances, excluded.size(), actor.subject()))))
+                .chain(() -> audit.record(tx, actor.subject(), "deid.created", "success", "study:" + study.id(),
+                        detail)))
+                .await().indefinitely();
+        return new Copy(copyStudy, copyPatient, stored, excluded);
+    }
+
+    /** The project's key, made the first time the project is named. */
+    private byte[] projectKey(Actor actor, String name, UUID id) {
+        byte[] fresh = new byte[32];
+        RANDOM.nextBytes(fresh);
+        return pool.preparedQuery("INSERT INTO portal.deid_project (id, name, project_key, created_by) "
+                + "VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING").execute(Tuple.of(id, name,
+                        io.vertx.core.buffer.Buffer.buffer(fresh), actor.subject()))
+                .chain(() -> pool.preparedQuery("SELECT project_key FROM portal.deid_project WHERE name = $1")
+                        .execute(Tuple.of(name)))
+                .map(rows -> rows.iterator().next().getBuffer("project_key").getBytes()).await().indefinitely();
+    }
+
+    private boolean isDeidentified(UUID patient) {
+        return patient != null && pool.preparedQuery("SELECT deidentified FROM portal.patient WHERE id = $1")
+                .execute(Tuple.of(patient)).await().indefinitely().iterator().next().getBoolean(0);
+    }
+}

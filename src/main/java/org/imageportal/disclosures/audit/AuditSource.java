@@ -1,5 +1,0 @@
-package org.imageportal.disclosures.audit;
-
-/** Who writes the audit trail, as audit messages name it: the portal's audit source id and its site. */
-public record AuditSource(String id, String site) {
-}

@@ -1,0 +1,55 @@
+package org.imageportal.dicomweb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.imageportal.support.TestRealm;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** The Retrieve Capabilities transaction: a well-formed WADL naming the resources, to authenticated callers only. */
+@QuarkusTest
+class CapabilitiesTest {
+
+    @Test
+    void optionsOnTheRootDescribesTheService() throws Exception {
+        Response answer = given().auth().oauth2(TestRealm.ingestToken()).options("/dicomweb");
+        answer.then().statusCode(200).contentType(CapabilitiesResource.WADL);
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Document wadl = factory.newDocumentBuilder().parse(new ByteArrayInputStream(answer.asByteArray()));
+        Element resources = (Element) wadl.getElementsByTagNameNS("http://wadl.dev.java.net/2009/02", "resources")
+                .item(0);
+        assertThat(resources.getAttribute("base")).endsWith("/dicomweb/");
+        NodeList nodes = wadl.getElementsByTagNameNS("http://wadl.dev.java.net/2009/02", "resource");
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            paths.add(((Element) nodes.item(i)).getAttribute("path"));
+        }
+        assertThat(paths).contains("studies", "series", "instances", "studies/{study}/metadata",
+                "studies/{study}/series/{series}/instances/{instance}/frames/{frames}");
+        NodeList methods = wadl.getElementsByTagNameNS("http://wadl.dev.java.net/2009/02", "method");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < methods.getLength(); i++) {
+            ids.add(((Element) methods.item(i)).getAttribute("id"));
+        }
+        assertThat(ids).doesNotHaveDuplicates().contains("SearchForStudies", "StoreInstances", "RetrieveFrames");
+    }
+
+    @Test
+    void anonymousCallersGetNothing() {
+        given().options("/dicomweb").then().statusCode(401);
+    }
+}
