@@ -3,7 +3,7 @@ package org.imageportal.web;
 import org.imageportal.platform.errors.ProblemException;
 
 /**
- * The one way the staff pages confirm what cannot be undone (delete, release, deliver, revoke, purge, a registration
+ * The one way the pages confirm what cannot be undone (delete, release, deliver, revoke, purge, a registration
  * despite similar entries): a required checkbox {@code confirm=yes} beside the button, saying what will happen. The
  * browser asks for it without script, and the portal checks it again, so a post without it does nothing.
  */
@@ -19,7 +19,12 @@ final class Confirmation {
     /** Fails with a validation problem on the {@code confirm} field unless the box was ticked. */
     static void require(String value, String what) {
         if (!given(value)) {
-            throw ProblemException.invalid("confirm first", "confirm", "tick the box to confirm: " + what);
+            throw missing(what);
         }
+    }
+
+    /** The validation problem of a confirmation not given, for a page that renders it rather than throws it. */
+    static ProblemException missing(String what) {
+        return ProblemException.invalid("confirm first", "confirm", "tick the box to confirm: " + what);
     }
 }

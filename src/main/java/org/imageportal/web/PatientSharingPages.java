@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -48,7 +49,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The patient's sharing dashboard: every grant on their studies (physician, study, purpose, until when, how often
- * opened and when last), revoke in one click, and sharing a study with a physician found by name.
+ * opened and when last), revoking once the patient has confirmed it, and sharing a study with a physician found
+ * by name.
  */
 @Path("/patient/sharing")
 @Produces(MediaType.TEXT_HTML)
@@ -152,12 +154,31 @@ public class PatientSharingPages {
         }
     }
 
+    /**
+     * Takes a grant back, only with its confirmation ticked ({@code confirm=yes}): revoking cannot be undone, so a
+     * post without it revokes nothing and shows the dashboard again, saying what the revoke would stop.
+     */
     @POST
     @Path("/{id}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response revoke(@PathParam("id") String id) {
-        grants.revoke(actors.require(identity), ProblemException.idOrNotFound(id)).await().indefinitely();
+    public Response revoke(@PathParam("id") String id, @FormParam("confirm") String confirm) {
+        UUID grant = ProblemException.idOrNotFound(id);
+        Actor actor = actors.require(identity);
+        if (!Confirmation.given(confirm)) {
+            GrantView g = grants.mine(actor).await().indefinitely().stream().filter(v -> v.id().equals(grant))
+                    .findFirst().orElseThrow(ProblemException::notFound);
+            return unconfirmed(g.providerName() + " can no longer open "
+                    + Readable.study(g.modalities(), g.studyDescription()) + " of " + Readable.date(g.studyDate()));
+        }
+        grants.revoke(actor, grant).await().indefinitely();
         return Response.seeOther(URI.create("/patient/sharing?done=revoked")).build();
+    }
+
+    /** The dashboard again, saying what the revoke would stop; nothing was revoked. */
+    private Response unconfirmed(String what) {
+        ProblemException refused = Confirmation.missing(what + ". This cannot be undone");
+        return Response.status(refused.problem().status())
+                .entity(page(null, "", FrontDeskPages.errors(refused.problem()))).build();
     }
 
     /**
@@ -180,11 +201,20 @@ public class PatientSharingPages {
         });
     }
 
+    /** Revokes a share link, as a grant: only with its confirmation ticked, else nothing happens. */
     @POST
     @Path("/links/{id}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response revokeLink(@PathParam("id") String id) {
-        links.revoke(actors.require(identity), ProblemException.idOrNotFound(id)).await().indefinitely();
+    public Response revokeLink(@PathParam("id") String id, @FormParam("confirm") String confirm) {
+        UUID link = ProblemException.idOrNotFound(id);
+        Actor actor = actors.require(identity);
+        if (!Confirmation.given(confirm)) {
+            LinkView l = links.mine(actor).await().indefinitely().stream().filter(v -> v.id().equals(link))
+                    .findFirst().orElseThrow(ProblemException::notFound);
+            return unconfirmed("the link for " + l.recipientName() + " no longer opens " + l.studyDescription()
+                    + " of " + Readable.date(l.studyDate()) + ", not even where it is open already");
+        }
+        links.revoke(actor, link).await().indefinitely();
         return Response.seeOther(URI.create("/patient/sharing?done=link-revoked")).build();
     }
 

@@ -22,7 +22,9 @@ import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
 import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.SelectOption;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,8 +33,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * The sharing journey in real Chromium: the patient makes a link with an access code on the dashboard; a
  * fresh anonymous browser is locked out after five wrong codes; with a new link and the right code the recipient
  * opens the viewer and the image is drawn (checked on the canvas pixels, windowed as the file says); the download
- * is a ZIP with a DICOMDIR; the dashboard shows the opening and a notification; after one click on Revoke the
- * link and every DICOMweb call under it answer 404.
+ * is a ZIP with a DICOMDIR; the dashboard shows the opening and a notification; once the patient confirms the
+ * revocation the link and every DICOMweb call under it answer 404.
  */
 @QuarkusTest
 class LinkViewerJourneyTest extends BrowserTest {
@@ -166,11 +168,14 @@ class LinkViewerJourneyTest extends BrowserTest {
         assertThat(home.locator("#notifications")).containsText("The link you made for Dr Amara Okafor was opened "
                 + "by someone giving the name \"Amara Okafor\"");
 
-        // one click revokes: the link and every DICOMweb call under it are gone
+        // revoking, once confirmed: the link and every DICOMweb call under it are gone
         String root = "/s/" + token + "/dicomweb/studies/" + study;
         org.assertj.core.api.Assertions.assertThat(recipient.request().get(url(root + "/metadata")).status())
                 .isEqualTo(200);
-        row.getByText("Revoke").click();
+        assertThat(row.locator("label.confirm")).hasText("The link for Dr Amara Okafor no longer opens CT CHEST of "
+                + "15 Jan 2026, not even where it is open already. This cannot be undone.");
+        row.locator("input[name=confirm]").check();
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke")).click();
         assertThat(home.locator(".notice")).containsText("The link was revoked");
         List<String> paths = List.of(root + "/series", root + "/metadata", root, root + "/series/" + axial,
                 root + "/series/" + scout.seriesUid() + "/instances/" + scout.sopInstanceUid(),

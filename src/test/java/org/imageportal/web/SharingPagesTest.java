@@ -18,14 +18,16 @@ import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
 
 import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * In real Chromium: the patient shares a study with a physician found by name; the physician sees it under "Shared
- * with me" and downloads it; the patient's dashboard counts the opening; the patient revokes, and the physician's
- * list is empty and the download gone.
+ * with me" and downloads it; the patient's dashboard counts the opening; the patient revokes, once the box saying
+ * what stops is ticked, and the physician's list is empty and the download gone.
  */
 @QuarkusTest
 class SharingPagesTest extends BrowserTest {
@@ -90,7 +92,21 @@ class SharingPagesTest extends BrowserTest {
         assertThat(home.locator("#notifications")).containsText("Zoe " + surname + " opened your study");
         row = home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname));
         assertThat(row.locator(".opens")).containsText("2");
-        row.getByText("Revoke").click();
+        // revoking cannot be undone: the box says what stops, and without it ticked nothing is revoked
+        var revoke = row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke"));
+        assertThat(row.locator("label.confirm")).hasText(
+                "Zoe " + surname + " can no longer open CT CHEST of 15 Jan 2026. This cannot be undone.");
+        revoke.click();
+        assertThat(row.locator(".state")).hasText("active");
+        row.locator("input[name=confirm]").evaluate("box => { box.required = false; }");
+        revoke.click();
+        assertThat(home.locator(".errors")).containsText(
+                "tick the box to confirm: Zoe " + surname + " can no longer open CT CHEST of 15 Jan 2026");
+        assertThat(home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname)).locator(".state"))
+                .hasText("active");
+        row = home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname));
+        row.locator("input[name=confirm]").check();
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke")).click();
         assertThat(home.locator(".notice")).containsText("Access was taken back");
         assertThat(home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname)).locator(".state"))
                 .hasText("revoked");
