@@ -24,6 +24,90 @@ export function isoDate(date) {
   return /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : '';
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The practice's date format when the page names none, as the pages' own default ("21 Apr 1980"). */
+export const DEFAULT_DATE_FORMAT = 'd MMM yyyy';
+
+function pad(n, width) {
+  return String(n).padStart(width, '0');
+}
+
+/** A name as java.time writes it for a run of 3 (short), 4 (full) or 5 (narrow) letters; undefined for more. */
+function named(name, count) {
+  return { 3: name.slice(0, 3), 4: name, 5: name[0] }[count];
+}
+
+/** One run of a pattern letter (java.time's meaning, English names) for the date, or undefined if not supported. */
+function field(letter, count, year, month, day) {
+  switch (letter) {
+    case 'd': return count <= 2 ? pad(day, count) : undefined;
+    case 'M': case 'L': return count <= 2 ? pad(month, count) : named(MONTHS[month - 1], count);
+    case 'y': case 'u': return count === 2 ? pad(year % 100, 2) : pad(year, count);
+    case 'E': {
+      const date = new Date(0);
+      date.setUTCFullYear(year, month - 1, day);
+      return named(WEEKDAYS[date.getUTCDay()], Math.max(3, count));
+    }
+    default: return undefined;
+  }
+}
+
+/**
+ * A DICOM date (YYYYMMDD) as the rest of the portal shows dates: in the practice's format, a java.time pattern as
+ * portal.display.date-format sets it ("d MMM yyyy" gives "21 Apr 1980", "dd.MM.yyyy" gives "21.04.1980"). Days,
+ * months, years, weekdays and quoted text are understood; a pattern with anything else gives the ISO date rather
+ * than a guess, and what is not a date gives ''.
+ */
+export function shownDate(date, pattern = DEFAULT_DATE_FORMAT) {
+  const iso = isoDate(date);
+  if (!iso) return '';
+  const [year, month, day] = iso.split('-').map(Number);
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return '';
+  const p = pattern || DEFAULT_DATE_FORMAT;
+  let out = '';
+  for (let i = 0; i < p.length;) {
+    const c = p[i];
+    if (/[A-Za-z]/.test(c)) {
+      let n = 1;
+      while (p[i + n] === c) n++;
+      const text = field(c, n, year, month, day);
+      if (text === undefined) return iso;
+      out += text;
+      i += n;
+    } else if (c === "'") {
+      if (p[i + 1] === "'") {
+        out += "'";
+        i += 2;
+        continue;
+      }
+      let j = i + 1;
+      for (; j < p.length; j++) {
+        if (p[j] === "'" && p[j + 1] === "'") {
+          out += "'";
+          j++;
+        } else if (p[j] === "'") {
+          break;
+        } else {
+          out += p[j];
+        }
+      }
+      if (j >= p.length) return iso;
+      i = j + 1;
+    } else if ('[]{}#'.includes(c)) {
+      return iso;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
 async function json(url) {
   const response = await fetch(url, { headers: { Accept: DICOM_JSON }, credentials: 'same-origin' });
   if (!response.ok) throw new Error(`the portal answered ${response.status}`);
@@ -31,8 +115,10 @@ async function json(url) {
 }
 
 export class Study {
-  constructor(dicomweb, studyUid) {
+  /** The study under the page's DICOMweb root; dates for people in the practice's format (a java.time pattern). */
+  constructor(dicomweb, studyUid, dateFormat = DEFAULT_DATE_FORMAT) {
     this.root = `${new URL(dicomweb, window.location.href).href.replace(/\/$/, '')}/studies/${studyUid}`;
+    this.dateFormat = dateFormat;
   }
 
   /** The series, ordered by series number. */
@@ -69,8 +155,8 @@ export class Study {
       multiframe: instances.length === 1 && imageIds.length > 1,
       header: first && {
         patient: personName(value(first, '00100010')),
-        birthDate: isoDate(value(first, '00100030')),
-        studyDate: isoDate(value(first, '00080020')),
+        birthDate: shownDate(value(first, '00100030'), this.dateFormat),
+        studyDate: shownDate(value(first, '00080020'), this.dateFormat),
         modality: value(first, '00080060') || series.modality,
       },
     };

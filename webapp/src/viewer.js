@@ -47,7 +47,7 @@ function round(n, digits = 0) {
 class Viewer {
   constructor(root) {
     this.root = root;
-    this.study = new Study(root.dataset.dicomweb, root.dataset.study);
+    this.study = new Study(root.dataset.dicomweb, root.dataset.study, root.dataset.dateFormat || undefined);
     this.grid = root.querySelector('#viewer-grid');
     this.slider = root.querySelector('#viewer-slider');
     this.status = root.querySelector('#viewer-status');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { value, personName, isoDate } from '../src/study.js';
+import { value, personName, isoDate, shownDate } from '../src/study.js';
 
 test('values are read from DICOM JSON, person names by their alphabetic form', () => {
   const json = { '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Testpatient^Ann' }] }, '00200013': { vr: 'IS', Value: [7] } };
@@ -17,4 +17,23 @@ test('names read given name first, dates as ISO dates, anything else as nothing'
   assert.equal(isoDate('19800101'), '1980-01-01');
   assert.equal(isoDate('1980'), '');
   assert.equal(isoDate('<script>'), '');
+});
+
+test('dates read as the pages show them: the practice\'s format, by default "21 Apr 1980"', () => {
+  assert.equal(shownDate('19800421'), '21 Apr 1980');
+  assert.equal(shownDate('20260105', 'd MMM yyyy'), '5 Jan 2026');
+  assert.equal(shownDate('19800421', 'dd.MM.yyyy'), '21.04.1980');
+  assert.equal(shownDate('19800421', 'MM/dd/yy'), '04/21/80');
+  assert.equal(shownDate('19800421', 'EEEE d MMMM yyyy'), 'Monday 21 April 1980');
+  assert.equal(shownDate('19800421', "d 'de' MMM yyyy, 'o''clock'"), "21 de Apr 1980, o'clock");
+  assert.equal(shownDate('19800421', ''), '21 Apr 1980');
+});
+
+test('a format the viewer cannot follow gives the ISO date, what is not a date nothing', () => {
+  assert.equal(shownDate('19800421', 'G yyyy-MM-dd'), '1980-04-21');
+  assert.equal(shownDate('19800421', 'yyyy[-MM]'), '1980-04-21');
+  assert.equal(shownDate('19800421', "d 'MMM"), '1980-04-21');
+  assert.equal(shownDate('19800231'), '');
+  assert.equal(shownDate('1980'), '');
+  assert.equal(shownDate(undefined), '');
 });
