@@ -33,7 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * the portal's ingest and fetched as frames in the stored syntax. The canvas is read at the centre of each block and
  * compared with the source after the header's window: lossless syntaxes exactly as the native image is drawn,
  * lossy ones within their error. The overlay names the patient, the study (dates in the practice's format) and the
- * place in the series; the codecs run under the portal's CSP.
+ * place in the series; the codecs run under the portal's CSP, and nothing the pages ask for fails.
  */
 @QuarkusTest
 class ViewerImagesTest extends BrowserTest {
@@ -115,11 +115,22 @@ class ViewerImagesTest extends BrowserTest {
 
         Page page = browser.newPage();
         List<String> refused = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         page.onConsoleMessage(m -> {
             if (m.text().contains("Content Security Policy") || m.text().contains("CompileError")) {
                 refused.add(m.text());
             }
+            // the browser's own requests (the page's icon) are not page responses; it reports them here
+            if (m.text().startsWith("Failed to load resource")) {
+                failed.add(m.text() + " " + m.location());
+            }
         });
+        page.onResponse(r -> {
+            if (r.status() >= 400) {
+                failed.add(r.status() + " " + r.url());
+            }
+        });
+        page.onRequestFailed(r -> failed.add(r.failure() + " " + r.url()));
         page.navigate(url("/patient/studies"));
         Browser.signIn(page, patient);
         page.waitForURL(url("/patient/studies"));
@@ -180,6 +191,11 @@ class ViewerImagesTest extends BrowserTest {
         assertThat(overlay).containsText("W " + PatternImages.CT_WIDTH + " L " + PatternImages.CT_CENTER);
 
         assertThat(refused).as("CSP refusals and WASM compile errors").isEmpty();
+        // nothing the pages ask for is missing, the tab's icon included
+        assertThat(failed).as("failed requests of the studies page and the viewer").isEmpty();
+        APIResponse icon = page.request().get(url(page.locator("link[rel=icon]").getAttribute("href")));
+        assertThat(icon.status()).isEqualTo(200);
+        assertThat(icon.headers().get("content-type")).startsWith("image/svg+xml");
         APIResponse wasm = page.request().get(url("/viewer/charlswasm_decode.wasm"));
         assertThat(wasm.headers().get("content-type")).startsWith("application/wasm");
         APIResponse worker = page.request().get(url("/viewer/decodeImageFrameWorker.js"));
