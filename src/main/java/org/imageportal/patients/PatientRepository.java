@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.imageportal.dicom.PatientIdentity;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -157,5 +159,50 @@ public class PatientRepository {
                 r.getString("name"), r.getString("birth_date"), r.getString("sex"), r.getString("email"),
                 r.getString("phone"), r.getString("account_subject"))));
         return out;
+    }
+
+    // ------------------------------------------------------------------ as the images name them
+
+    Uni<Optional<IndexedPatient>> indexed(String patientId, String issuer) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE patient_id = $1 AND issuer = $2")
+                .execute(Tuple.of(patientId, issuer)).map(PatientRepository::firstIndexed);
+    }
+
+    Uni<Optional<IndexedPatient>> indexed(UUID id) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE id = $1").execute(Tuple.of(id))
+                .map(PatientRepository::firstIndexed);
+    }
+
+    /** Patients under a Patient ID, whatever the issuer. */
+    Uni<List<IndexedPatient>> indexedUnder(String patientId) {
+        return pool.preparedQuery("SELECT * FROM portal.patient WHERE patient_id = $1 ORDER BY issuer LIMIT 20")
+                .execute(Tuple.of(patientId)).map(rows -> {
+                    List<IndexedPatient> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(indexedPatient(r)));
+                    return out;
+                });
+    }
+
+    private static Optional<IndexedPatient> firstIndexed(RowSet<Row> rows) {
+        if (rows.rowCount() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(indexedPatient(rows.iterator().next()));
+    }
+
+    private static IndexedPatient indexedPatient(Row r) {
+        return new IndexedPatient(r.getUUID("id"), new PatientIdentity(r.getString("patient_id"), r.getString("issuer"),
+                r.getString("name"), r.getString("birth_date"), r.getString("sex")));
+    }
+
+    /** Returns the patient id, inserting the patient from the instance's identity if not known yet. */
+    Uni<UUID> ensureIndexed(SqlClient tx, PatientIdentity identity) {
+        return tx.preparedQuery("INSERT INTO portal.patient (id, patient_id, issuer, name, birth_date, sex) "
+                + "VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (patient_id, issuer) DO NOTHING")
+                .execute(Tuple.from(List.of(UUID.randomUUID(), identity.patientId(), identity.issuer(),
+                        identity.name(), identity.birthDate(), identity.sex())))
+                .chain(() -> tx.preparedQuery("SELECT id FROM portal.patient WHERE patient_id = $1 AND issuer = $2")
+                        .execute(Tuple.of(identity.patientId(), identity.issuer())))
+                .map(rows -> rows.iterator().next().getUUID("id"));
     }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.audit.AuditTrail;
+import org.imageportal.dicom.PatientIdentity;
 import org.imageportal.identity.Actor;
 import org.imageportal.patients.PatientRepository.PatientRow;
 import org.imageportal.patients.PatientRepository.VerificationRow;
@@ -18,6 +19,7 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * The patient registry as the front desk uses it: find a patient by MRN, name or birth date, and record how their
@@ -297,5 +299,28 @@ public class PatientService {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** The entry of a registry id, as the images name it. */
+    public Uni<Optional<IndexedPatient>> indexed(UUID id) {
+        return patients.indexed(id);
+    }
+
+    /** The entry of a Patient ID under its issuer, as an instance names it. */
+    public Uni<Optional<IndexedPatient>> indexed(String patientId, String issuer) {
+        return patients.indexed(patientId, issuer);
+    }
+
+    /** The entries under a Patient ID (MRN), whatever the issuer (at most 20). */
+    public Uni<List<IndexedPatient>> indexedUnder(String patientId) {
+        return patients.indexedUnder(patientId);
+    }
+
+    /**
+     * In an ingest's indexing transaction: the entry of the instance's identity, registered from it if the
+     * registry does not know it yet (the first image of a patient from the practice's PACS).
+     */
+    public Uni<UUID> ensureIndexed(SqlClient tx, PatientIdentity identity) {
+        return patients.ensureIndexed(tx, identity);
     }
 }

@@ -11,6 +11,7 @@ import org.imageportal.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.studies.PendingObjectRepository;
 import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.StudyRepository.StudyObjects;
 import org.imageportal.studies.access.AccessPolicy;
@@ -45,13 +46,16 @@ public class StudyDeletionService {
 
     private final AccessPolicy policy;
     private final StudyRepository repository;
+    private final PendingObjectRepository pending;
     private final ObjectCleanupService cleanup;
     private final AuditTrail audit;
 
-    StudyDeletionService(AccessPolicy policy, StudyRepository repository, ObjectCleanupService cleanup,
+    StudyDeletionService(AccessPolicy policy, StudyRepository repository, PendingObjectRepository pending,
+            ObjectCleanupService cleanup,
             AuditTrail audit) {
         this.policy = policy;
         this.repository = repository;
+        this.pending = pending;
         this.cleanup = cleanup;
         this.audit = audit;
     }
@@ -80,7 +84,7 @@ public class StudyDeletionService {
                     detail.put("instances", objects.instances());
                     detail.put("reason", reason.name());
                     return alsoInTransaction.apply(tx)
-                            .chain(() -> repository.retire(tx, objects.keys()))
+                            .chain(() -> pending.retire(tx, objects.keys()))
                             .chain(() -> repository.deleteStudy(tx, id))
                             .chain(() -> audit.record(tx, by, "study.delete", "success", "study:" + id, detail))
                             .replaceWith(objects);

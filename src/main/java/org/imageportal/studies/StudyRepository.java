@@ -25,13 +25,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * SQL for the study index (reactive PostgreSQL client). The only class that knows the tables; used by this
- * feature's services. Ingest calls it from worker threads and waits; DICOMweb queries compose it reactively.
+ * SQL for the study index: the study, series and instance rows (reactive PostgreSQL client). The patients the
+ * studies belong to are the registry's ({@code patients}), the objects no row owns are {@link
+ * PendingObjectRepository}'s. Ingest calls it from worker threads and waits; DICOMweb queries compose it reactively.
  */
 @ApplicationScoped
 public class StudyRepository {
@@ -122,79 +122,6 @@ public class StudyRepository {
 
     private static ExistingInstance existing(Row r) {
         return new ExistingInstance(r.getUUID("id"), r.getUUID("study_ref"), r.getBuffer("sha256").getBytes());
-    }
-
-    /** A patient known to the index. */
-    public record PatientRow(UUID id, PatientIdentity identity) {
-    }
-
-    public Uni<Optional<PatientRow>> findPatient(String patientId, String issuer) {
-        return pool.preparedQuery("SELECT * FROM portal.patient WHERE patient_id = $1 AND issuer = $2")
-                .execute(Tuple.of(patientId, issuer)).map(StudyRepository::firstPatient);
-    }
-
-    public Uni<Optional<PatientRow>> findPatient(UUID id) {
-        return pool.preparedQuery("SELECT * FROM portal.patient WHERE id = $1").execute(Tuple.of(id))
-                .map(StudyRepository::firstPatient);
-    }
-
-    /** Patients under a Patient ID, whatever the issuer. */
-    public Uni<List<PatientRow>> findPatients(String patientId) {
-        return pool.preparedQuery("SELECT * FROM portal.patient WHERE patient_id = $1 ORDER BY issuer LIMIT 20")
-                .execute(Tuple.of(patientId)).map(rows -> {
-                    List<PatientRow> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(patient(r)));
-                    return out;
-                });
-    }
-
-    private static Optional<PatientRow> firstPatient(RowSet<Row> rows) {
-        if (rows.rowCount() == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(patient(rows.iterator().next()));
-    }
-
-    private static PatientRow patient(Row r) {
-        return new PatientRow(r.getUUID("id"), new PatientIdentity(r.getString("patient_id"), r.getString("issuer"),
-                r.getString("name"), r.getString("birth_date"), r.getString("sex")));
-    }
-
-    public Uni<Void> addPending(ObjectKey key) {
-        return pool.preparedQuery("INSERT INTO portal.pending_object (object_key) VALUES ($1)")
-                .execute(Tuple.of(key.value())).replaceWithVoid();
-    }
-
-    public Uni<Void> removePending(ObjectKey key) {
-        return removePending(pool, key);
-    }
-
-    /** In the indexing transaction: the object is now owned by its row. */
-    public Uni<Void> removePending(SqlClient client, ObjectKey key) {
-        return client.preparedQuery("DELETE FROM portal.pending_object WHERE object_key = $1")
-                .execute(Tuple.of(key.value())).replaceWithVoid();
-    }
-
-    /** Pending objects older than the given number of seconds: orphans of an interrupted ingest. */
-    public Uni<List<ObjectKey>> stalePending(long olderThanSeconds) {
-        return pool.preparedQuery("SELECT object_key FROM portal.pending_object "
-                + "WHERE created_at < now() - make_interval(secs => $1)").execute(Tuple.of((double) olderThanSeconds))
-                .map(rows -> {
-                    List<ObjectKey> keys = new ArrayList<>();
-                    rows.forEach(r -> keys.add(new ObjectKey(r.getString(0))));
-                    return keys;
-                });
-    }
-
-    /** Returns the patient id, inserting the patient from the instance's identity if not known yet. */
-    public Uni<UUID> ensurePatient(SqlClient tx, PatientIdentity identity) {
-        return tx.preparedQuery("INSERT INTO portal.patient (id, patient_id, issuer, name, birth_date, sex) "
-                + "VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (patient_id, issuer) DO NOTHING")
-                .execute(Tuple.from(List.of(UUID.randomUUID(), identity.patientId(), identity.issuer(),
-                        identity.name(), identity.birthDate(), identity.sex())))
-                .chain(() -> tx.preparedQuery("SELECT id FROM portal.patient WHERE patient_id = $1 AND issuer = $2")
-                        .execute(Tuple.of(identity.patientId(), identity.issuer())))
-                .map(rows -> rows.iterator().next().getUUID("id"));
     }
 
     /** Returns the series id, creating the series if needed. */
@@ -304,20 +231,6 @@ public class StudyRepository {
                         + "FROM portal.instance i JOIN portal.series se ON se.id = i.series_ref "
                         + "WHERE i.study_ref = $1 AND " + StudyScope.RELEASABLE_INSTANCE + ") a WHERE s.id = $1")
                         .execute(Tuple.of(studyId)))
-                .replaceWithVoid();
-    }
-
-    /**
-     * Hands objects over to deletion in the caller's transaction: once it commits, the rows that owned them are
-     * gone and the pending rows say the objects must go too (deleted right after, or by the sweeper).
-     */
-    public Uni<Void> retire(SqlClient tx, List<ObjectKey> keys) {
-        if (keys.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return tx.preparedQuery("INSERT INTO portal.pending_object (object_key) SELECT unnest($1::text[]) "
-                + "ON CONFLICT DO NOTHING")
-                .execute(Tuple.of((Object) keys.stream().map(ObjectKey::value).toArray(String[]::new)))
                 .replaceWithVoid();
     }
 

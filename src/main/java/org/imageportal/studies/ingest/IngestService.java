@@ -24,9 +24,11 @@ import org.imageportal.dicom.InstanceHeader;
 import org.imageportal.dicom.Part10Instance;
 import org.imageportal.dicom.Part10Reader;
 import org.imageportal.identity.Actor;
+import org.imageportal.patients.PatientService;
 import org.imageportal.platform.http.TextInputFilter;
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.StudyVault;
+import org.imageportal.studies.PendingObjectRepository;
 import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.StudyRepository.Hold;
 import org.imageportal.studies.StudyRepository.StudyKeyRow;
@@ -51,12 +53,18 @@ public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
 
     private final StudyRepository repository;
+    private final PendingObjectRepository pending;
+    private final PatientService patients;
     private final StudyVault vault;
     private final AuditTrail audit;
     private final Part10Reader.Limits limits;
 
-    IngestService(StudyRepository repository, StudyVault vault, AuditTrail audit, IngestConfig config) {
+    IngestService(StudyRepository repository, PendingObjectRepository pending, PatientService patients,
+            StudyVault vault, AuditTrail audit,
+            IngestConfig config) {
         this.repository = repository;
+        this.pending = pending;
+        this.patients = patients;
         this.vault = vault;
         this.audit = audit;
         this.limits = new Part10Reader.Limits(config.maxInstanceSize().asLongValue(),
@@ -248,7 +256,7 @@ public class IngestService {
     }
 
     private void addPending(ObjectKey key) {
-        repository.addPending(key).await().indefinitely();
+        pending.add(key).await().indefinitely();
     }
 
     private Optional<StudyKeyRow> currentStudy(String studyUid) {
@@ -307,11 +315,11 @@ public class IngestService {
                 ? Optional.empty()
                 : Optional.of(new StudyContext(study.patientRef(), study.identity()));
         Optional<KnownPatient> targetPatient = target.patientId()
-                .flatMap(id -> repository.findPatient(id).await().indefinitely())
+                .flatMap(id -> patients.indexed(id).await().indefinitely())
                 .map(p -> new KnownPatient(p.id(), p.identity()));
         Optional<KnownPatient> registered = target.patientId().isPresent() || header.patient().patientId().isEmpty()
                 ? Optional.empty()
-                : repository.findPatient(header.patient().patientId(), header.patient().issuer()).await()
+                : patients.indexed(header.patient().patientId(), header.patient().issuer()).await()
                         .indefinitely().map(p -> new KnownPatient(p.id(), p.identity()));
         return IdentityCheck.decide(header.patient(), context, targetPatient, registered);
     }
@@ -321,7 +329,7 @@ public class IngestService {
         return repository.pool().withTransaction(tx -> {
             Uni<UUID> patient = switch (decision) {
                 case Accept accept when accept.patientRef() != null -> Uni.createFrom().item(accept.patientRef());
-                case Accept accept -> repository.ensurePatient(tx, header.patient());
+                case Accept accept -> patients.ensureIndexed(tx, header.patient());
                 case Quarantine quarantine -> Uni.createFrom().nullItem();
             };
             Hold hold = decision instanceof Quarantine q
@@ -337,7 +345,7 @@ public class IngestService {
                             .chain(instanceId -> (patientId == null
                                     ? Uni.createFrom().voidItem()
                                     : repository.linkStudy(tx, study.id(), patientId))
-                                    .chain(() -> repository.removePending(tx, key))
+                                    .chain(() -> pending.remove(tx, key))
                                     .chain(() -> audit.record(tx, actor.subject(),
                                             reason == null ? "instance.store" : "instance.quarantine", "success",
                                             "instance:" + instanceId, detail(study, reason, detail)))
@@ -386,7 +394,7 @@ public class IngestService {
     private void cleanUp(ObjectKey key, StudyKeyRow study) {
         try {
             vault.delete(key);
-            repository.removePending(key).await().indefinitely();
+            pending.remove(key).await().indefinitely();
             if (study.created()) {
                 repository.deleteStudyIfEmpty(study.id()).await().indefinitely();
             }

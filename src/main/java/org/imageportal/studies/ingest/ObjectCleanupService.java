@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.storage.ObjectKey;
 import org.imageportal.storage.StudyVault;
-import org.imageportal.studies.StudyRepository;
+import org.imageportal.studies.PendingObjectRepository;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -27,12 +27,12 @@ public class ObjectCleanupService {
 
     private static final Logger LOG = Logger.getLogger(ObjectCleanupService.class);
 
-    private final StudyRepository repository;
+    private final PendingObjectRepository pending;
     private final StudyVault vault;
     private final Duration grace;
 
-    ObjectCleanupService(StudyRepository repository, StudyVault vault, IngestConfig config) {
-        this.repository = repository;
+    ObjectCleanupService(PendingObjectRepository pending, StudyVault vault, IngestConfig config) {
+        this.pending = pending;
         this.vault = vault;
         this.grace = config.orphanGrace();
     }
@@ -46,7 +46,7 @@ public class ObjectCleanupService {
         for (ObjectKey key : keys) {
             try {
                 vault.delete(key);
-                repository.removePending(key).await().indefinitely();
+                pending.remove(key).await().indefinitely();
             } catch (RuntimeException e) {
                 failed++;
             }
@@ -68,7 +68,7 @@ public class ObjectCleanupService {
      * were handled.
      */
     public int sweep() {
-        List<ObjectKey> stale = repository.stalePending(grace.toSeconds()).await().indefinitely();
+        List<ObjectKey> stale = pending.stale(grace.toSeconds()).await().indefinitely();
         if (!stale.isEmpty()) {
             removeNow(stale);
             LOG.infof("sweeper: %d orphan object(s) handled", stale.size());

@@ -15,6 +15,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.storage.ObjectKey;
+import org.imageportal.studies.PendingObjectRepository;
 import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
@@ -61,14 +62,16 @@ public class QuarantineService {
     private final AccessPolicy policy;
     private final QuarantineRepository quarantine;
     private final StudyRepository studies;
+    private final PendingObjectRepository pending;
     private final ObjectCleanupService cleanup;
     private final AuditTrail audit;
 
     QuarantineService(AccessPolicy policy, QuarantineRepository quarantine, StudyRepository studies,
-            ObjectCleanupService cleanup, AuditTrail audit) {
+            PendingObjectRepository pending, ObjectCleanupService cleanup, AuditTrail audit) {
         this.policy = policy;
         this.quarantine = quarantine;
         this.studies = studies;
+        this.pending = pending;
         this.cleanup = cleanup;
         this.audit = audit;
     }
@@ -172,7 +175,7 @@ public class QuarantineService {
         ObjectKey key = quarantine.pool().withTransaction(tx -> quarantine.lock(tx, id).chain(found -> {
             HeldRow held = found.orElseThrow(ProblemException::notFound);
             return quarantine.delete(tx, id)
-                    .chain(() -> studies.retire(tx, List.of(held.objectKey())))
+                    .chain(() -> pending.retire(tx, List.of(held.objectKey())))
                     .chain(() -> studies.refreshAggregates(tx, held.studyId()))
                     .chain(() -> studies.pruneEmpty(tx, held.studyId()))
                     .chain(studyGone -> record(tx, actor, studyGone

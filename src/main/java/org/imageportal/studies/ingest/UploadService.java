@@ -17,9 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.imageportal.dicom.Part10Reader;
 import org.imageportal.dicom.PatientIdentity;
 import org.imageportal.identity.Actor;
+import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
-import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
 
@@ -57,28 +57,28 @@ public class UploadService {
     }
 
     private final IngestService ingest;
-    private final StudyRepository studies;
+    private final PatientService patients;
     private final AccessPolicy policy;
 
     private final long maxUploadBytes;
 
-    UploadService(IngestService ingest, StudyRepository studies, AccessPolicy policy, IngestConfig config) {
+    UploadService(IngestService ingest, PatientService patients, AccessPolicy policy, IngestConfig config) {
         this.maxUploadBytes = config.maxUploadSize().asLongValue();
         this.ingest = ingest;
-        this.studies = studies;
+        this.patients = patients;
         this.policy = policy;
     }
 
     /** Patients known under a Patient ID (MRN), for choosing the upload's target. */
     public List<UploadTarget> findPatients(Actor actor, String patientId) {
         allowed(actor);
-        return studies.findPatients(patientId.strip()).await().indefinitely().stream()
+        return patients.indexedUnder(patientId.strip()).await().indefinitely().stream()
                 .map(p -> new UploadTarget(p.id(), p.identity())).toList();
     }
 
     public UploadTarget target(Actor actor, UUID patient) {
         allowed(actor);
-        return studies.findPatient(patient).await().indefinitely().map(p -> new UploadTarget(p.id(), p.identity()))
+        return patients.indexed(patient).await().indefinitely().map(p -> new UploadTarget(p.id(), p.identity()))
                 .orElseThrow(ProblemException::notFound);
     }
 
