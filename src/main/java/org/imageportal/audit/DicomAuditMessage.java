@@ -106,72 +106,86 @@ public final class DicomAuditMessage {
     private static void write(XMLStreamWriter x, Entry e, AuditSource source, Identifiers ids)
             throws XMLStreamException {
         Meaning meaning = AuditVocabulary.of(e.action());
-        {
-            x.writeStartElement("AuditMessage");
+        x.writeStartElement("AuditMessage");
+        eventIdentification(x, e, meaning);
+        activeParticipants(x, e, source, meaning);
+        auditSourceIdentification(x, source);
+        for (AuditObjects.Ref ref : AuditObjects.of(e)) {
+            participantObjects(x, ref, ids);
+        }
+        x.writeEndElement();
+    }
 
-            x.writeStartElement("EventIdentification");
-            x.writeAttribute("EventActionCode", meaning.actionCode());
-            x.writeAttribute("EventDateTime", UTC.format(e.at().withOffsetSameInstant(ZoneOffset.UTC)));
-            String outcome = AuditVocabulary.outcome(e.outcome());
-            x.writeAttribute("EventOutcomeIndicator", outcome);
-            code(x, "EventID", meaning.eventId());
-            for (Code type : meaning.eventTypes()) {
-                code(x, "EventTypeCode", type);
-            }
-            if (!"0".equals(outcome)) {
-                x.writeStartElement("EventOutcomeDescription");
-                x.writeCharacters(e.outcome());
-                x.writeEndElement();
-            }
+    private static void eventIdentification(XMLStreamWriter x, Entry e, Meaning meaning) throws XMLStreamException {
+        x.writeStartElement("EventIdentification");
+        x.writeAttribute("EventActionCode", meaning.actionCode());
+        x.writeAttribute("EventDateTime", UTC.format(e.at().withOffsetSameInstant(ZoneOffset.UTC)));
+        String outcome = AuditVocabulary.outcome(e.outcome());
+        x.writeAttribute("EventOutcomeIndicator", outcome);
+        code(x, "EventID", meaning.eventId());
+        for (Code type : meaning.eventTypes()) {
+            code(x, "EventTypeCode", type);
+        }
+        if (!"0".equals(outcome)) {
+            x.writeStartElement("EventOutcomeDescription");
+            x.writeCharacters(e.outcome());
             x.writeEndElement();
+        }
+        x.writeEndElement();
+    }
 
-            boolean transfer = meaning.eventId().equals(AuditVocabulary.INSTANCES_TRANSFERRED)
-                    || meaning.eventId().equals(AuditVocabulary.EXPORT);
+    /** The requesting person or recipient; for a transfer, its destination role and the portal as the source. */
+    private static void activeParticipants(XMLStreamWriter x, Entry e, AuditSource source, Meaning meaning)
+            throws XMLStreamException {
+        boolean transfer = meaning.eventId().equals(AuditVocabulary.INSTANCES_TRANSFERRED)
+                || meaning.eventId().equals(AuditVocabulary.EXPORT);
+        x.writeStartElement("ActiveParticipant");
+        x.writeAttribute("UserID", e.actor());
+        x.writeAttribute("UserIsRequestor", "true");
+        if (transfer) {
+            code(x, "RoleIDCode", meaning.eventId().equals(AuditVocabulary.EXPORT)
+                    ? AuditVocabulary.DESTINATION_MEDIA
+                    : AuditVocabulary.DESTINATION_ROLE);
+        }
+        x.writeEndElement();
+        if (transfer) {
             x.writeStartElement("ActiveParticipant");
-            x.writeAttribute("UserID", e.actor());
-            x.writeAttribute("UserIsRequestor", "true");
-            if (transfer) {
-                code(x, "RoleIDCode", meaning.eventId().equals(AuditVocabulary.EXPORT)
-                        ? AuditVocabulary.DESTINATION_MEDIA
-                        : AuditVocabulary.DESTINATION_ROLE);
-            }
+            x.writeAttribute("UserID", source.id());
+            x.writeAttribute("UserIsRequestor", "false");
+            code(x, "RoleIDCode", AuditVocabulary.SOURCE_ROLE);
             x.writeEndElement();
-            if (transfer) {
-                x.writeStartElement("ActiveParticipant");
-                x.writeAttribute("UserID", source.id());
-                x.writeAttribute("UserIsRequestor", "false");
-                code(x, "RoleIDCode", AuditVocabulary.SOURCE_ROLE);
-                x.writeEndElement();
-            }
+        }
+    }
 
-            x.writeStartElement("AuditSourceIdentification");
-            if (source.site() != null) {
-                x.writeAttribute("AuditEnterpriseSiteID", source.site());
-            }
-            x.writeAttribute("AuditSourceID", source.id());
-            x.writeEmptyElement("AuditSourceTypeCode");
-            x.writeAttribute("csd-code", "4");
-            x.writeAttribute("codeSystemName", AuditVocabulary.DCM);
-            x.writeAttribute("originalText", "Application Server");
-            x.writeEndElement();
+    private static void auditSourceIdentification(XMLStreamWriter x, AuditSource source) throws XMLStreamException {
+        x.writeStartElement("AuditSourceIdentification");
+        if (source.site() != null) {
+            x.writeAttribute("AuditEnterpriseSiteID", source.site());
+        }
+        x.writeAttribute("AuditSourceID", source.id());
+        x.writeEmptyElement("AuditSourceTypeCode");
+        x.writeAttribute("csd-code", "4");
+        x.writeAttribute("codeSystemName", AuditVocabulary.DCM);
+        x.writeAttribute("originalText", "Application Server");
+        x.writeEndElement();
+    }
 
-            for (AuditObjects.Ref ref : AuditObjects.of(e)) {
-                StudyIdentity study = "study".equals(ref.kind()) ? ids.studies().get(ref.id()) : null;
-                PatientNumber patient = ref.person() ? ids.patients().get(ref.id()) : null;
-                if (study != null) {
-                    participant(x, study.studyInstanceUid(), "2", "3", STUDY_INSTANCE_UID);
-                    if (study.patient() != null) {
-                        participant(x, study.patient().cx(), "1", "1", PATIENT_NUMBER);
-                    }
-                } else if (patient != null) {
-                    participant(x, patient.cx(), "1", "1", PATIENT_NUMBER);
-                } else {
-                    participant(x, ref.id(), ref.person() ? "1" : "2", ref.person() ? "1" : "3", ref.person()
-                            ? PATIENT_NUMBER
-                            : new Code(ref.kind(), LOCAL_CODES, null, "Portal " + ref.kind() + " id"));
-                }
+    /** A study by its Study Instance UID and its patient, a patient by Patient ID, else by the portal's ids. */
+    private static void participantObjects(XMLStreamWriter x, AuditObjects.Ref ref, Identifiers ids)
+            throws XMLStreamException {
+        StudyIdentity study = "study".equals(ref.kind()) ? ids.studies().get(ref.id()) : null;
+        PatientNumber patient = ref.person() ? ids.patients().get(ref.id()) : null;
+        if (study != null) {
+            participant(x, study.studyInstanceUid(), "2", "3", STUDY_INSTANCE_UID);
+            if (study.patient() != null) {
+                participant(x, study.patient().cx(), "1", "1", PATIENT_NUMBER);
             }
-            x.writeEndElement();
+        } else if (patient != null) {
+            participant(x, patient.cx(), "1", "1", PATIENT_NUMBER);
+        } else {
+            participant(x, ref.id(), ref.person() ? "1" : "2", ref.person() ? "1" : "3", ref.person()
+                    ? PATIENT_NUMBER
+                    : new Code(ref.kind(), LOCAL_CODES, null, "Portal " + ref.kind() + " id"));
         }
     }
 

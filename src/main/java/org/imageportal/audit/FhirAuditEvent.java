@@ -61,6 +61,28 @@ public final class FhirAuditEvent {
         if (pattern.profile() != null) {
             event.put("meta", Map.of("profile", List.of(pattern.profile())));
         }
+        putTypeAndSubtypes(event, e, pattern, meaning);
+        event.put("action", meaning.actionCode());
+        event.put("recorded", UTC.format(e.at().withOffsetSameInstant(ZoneOffset.UTC)));
+        String outcome = AuditVocabulary.outcome(e.outcome());
+        event.put("outcome", outcome);
+        if (!"0".equals(outcome)) {
+            event.put("outcomeDesc", e.outcome());
+        }
+        event.put("agent", agents(e, source));
+        event.put("source", auditSource(source));
+        List<Map<String, Object>> entities = entities(e, pattern, ids);
+        if (!entities.isEmpty()) {
+            event.put("entity", entities);
+        }
+        return event;
+    }
+
+    /**
+     * The pattern's event type and subtype; an entry that follows no pattern is typed by its DICOM event. Every
+     * event's last subtype is the portal's own action.
+     */
+    private static void putTypeAndSubtypes(Map<String, Object> event, Entry e, Pattern pattern, Meaning meaning) {
         List<Map<String, Object>> subtypes = new ArrayList<>();
         switch (pattern) {
             case READ, PATIENT_READ -> {
@@ -88,71 +110,93 @@ public final class FhirAuditEvent {
         }
         subtypes.add(coding(ACTION_SYSTEM, e.action(), e.action()));
         event.put("subtype", subtypes);
-        event.put("action", meaning.actionCode());
-        event.put("recorded", UTC.format(e.at().withOffsetSameInstant(ZoneOffset.UTC)));
-        String outcome = AuditVocabulary.outcome(e.outcome());
-        event.put("outcome", outcome);
-        if (!"0".equals(outcome)) {
-            event.put("outcomeDesc", e.outcome());
-        }
+    }
 
+    /** Who asked, then the portal that answered. */
+    private static List<Map<String, Object>> agents(Entry e, AuditSource source) {
         List<Map<String, Object>> agents = new ArrayList<>();
+        agents.add(requestor(e));
+        agents.add(portalAgent(source));
+        return agents;
+    }
+
+    /** The person or recipient who asked, as the entry names them. */
+    private static Map<String, Object> requestor(Entry e) {
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("type", Map.of("coding", List.of(coding(AuditVocabulary.DESTINATION_ROLE))));
         user.put("who", Map.of("identifier", Map.of("value", e.actor())));
         user.put("requestor", true);
-        agents.add(user);
+        return user;
+    }
+
+    /** The portal, which served the request. */
+    private static Map<String, Object> portalAgent(AuditSource source) {
         Map<String, Object> portal = new LinkedHashMap<>();
         portal.put("type", Map.of("coding", List.of(coding(AuditVocabulary.SOURCE_ROLE))));
         portal.put("who", Map.of("display", source.id()));
         portal.put("requestor", false);
-        agents.add(portal);
-        event.put("agent", agents);
+        return portal;
+    }
 
+    private static Map<String, Object> auditSource(AuditSource source) {
         Map<String, Object> src = new LinkedHashMap<>();
         if (source.site() != null) {
             src.put("site", source.site());
         }
         src.put("observer", Map.of("display", source.id()));
         src.put("type", List.of(coding(SOURCE_TYPE, "4", "Application Server")));
-        event.put("source", src);
+        return src;
+    }
 
+    /** The objects the entry is about and, for a search, the query itself. */
+    private static List<Map<String, Object>> entities(Entry e, Pattern pattern, DicomAuditMessage.Identifiers ids) {
         List<Map<String, Object>> entities = new ArrayList<>();
         Map<String, Object> role = pattern == Pattern.QUERY
                 ? coding(OBJECT_ROLE, "24", "Query")
                 : coding(OBJECT_ROLE, "4", "Domain Resource");
         for (AuditObjects.Ref ref : AuditObjects.of(e)) {
-            DicomAuditMessage.StudyIdentity study = "study".equals(ref.kind()) ? ids.studies().get(ref.id()) : null;
-            DicomAuditMessage.PatientNumber patient = ref.person() ? ids.patients().get(ref.id()) : null;
-            if (study != null) {
-                Map<String, Object> uid = new LinkedHashMap<>();
-                uid.put("type", concept(AuditVocabulary.STUDY_INSTANCE_UID));
-                uid.put("system", DICOM_UID);
-                uid.put("value", "urn:oid:" + study.studyInstanceUid());
-                entities.add(entity(uid, false, coding(OBJECT_ROLE, "3", "Report")));
-                if (study.patient() != null) {
-                    entities.add(patientEntity(study.patient()));
-                }
-            } else if (patient != null) {
-                entities.add(patientEntity(patient));
-            } else {
-                entities.add(entity(Map.of("system", "urn:imageportal:" + ref.kind(), "value", ref.id()),
-                        ref.person(), ref.person() ? coding(OBJECT_ROLE, "1", "Patient") : role));
-            }
+            addObject(entities, ref, role, ids);
         }
         if (pattern == Pattern.QUERY) {
-            // the query itself: which search, never the values searched for (they are PHI)
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("type", coding(ENTITY_TYPE, "2", "System Object"));
-            query.put("role", coding(OBJECT_ROLE, "24", "Query"));
-            query.put("query", java.util.Base64.getEncoder().encodeToString(e.action().getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8)));
-            entities.add(query);
+            entities.add(queryEntity(e));
         }
-        if (!entities.isEmpty()) {
-            event.put("entity", entities);
+        return entities;
+    }
+
+    /** A study by its Study Instance UID and its patient, a patient by Patient ID, else by the portal's ids. */
+    private static void addObject(List<Map<String, Object>> entities, AuditObjects.Ref ref, Map<String, Object> role,
+            DicomAuditMessage.Identifiers ids) {
+        DicomAuditMessage.StudyIdentity study = "study".equals(ref.kind()) ? ids.studies().get(ref.id()) : null;
+        DicomAuditMessage.PatientNumber patient = ref.person() ? ids.patients().get(ref.id()) : null;
+        if (study != null) {
+            entities.add(studyEntity(study));
+            if (study.patient() != null) {
+                entities.add(patientEntity(study.patient()));
+            }
+        } else if (patient != null) {
+            entities.add(patientEntity(patient));
+        } else {
+            entities.add(entity(Map.of("system", "urn:imageportal:" + ref.kind(), "value", ref.id()),
+                    ref.person(), ref.person() ? coding(OBJECT_ROLE, "1", "Patient") : role));
         }
-        return event;
+    }
+
+    private static Map<String, Object> studyEntity(DicomAuditMessage.StudyIdentity study) {
+        Map<String, Object> uid = new LinkedHashMap<>();
+        uid.put("type", concept(AuditVocabulary.STUDY_INSTANCE_UID));
+        uid.put("system", DICOM_UID);
+        uid.put("value", "urn:oid:" + study.studyInstanceUid());
+        return entity(uid, false, coding(OBJECT_ROLE, "3", "Report"));
+    }
+
+    /** The query itself: which search, never the values searched for (they are PHI). */
+    private static Map<String, Object> queryEntity(Entry e) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("type", coding(ENTITY_TYPE, "2", "System Object"));
+        query.put("role", coding(OBJECT_ROLE, "24", "Query"));
+        query.put("query", java.util.Base64.getEncoder().encodeToString(e.action().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
+        return query;
     }
 
     private static Map<String, Object> entity(Map<String, Object> identifier, boolean person,

@@ -77,80 +77,137 @@ public class DeidentifiedCopyService {
     }
 
     public Copy copy(Actor actor, Request request) {
+        AccessDecision decision = mayDeidentify(actor);
+        String project = projectName(request);
+        ArchiveStudy study = sourceStudy(decision, request.studyId());
+        List<ArchiveFile> files = catalog.archiveFiles(study.id()).await().indefinitely();
+        UUID projectId = UUID.randomUUID();
+        byte[] key = projectKey(actor, project, projectId);
+        Deidentifier.Settings settings = new Deidentifier.Settings(request.options(), key,
+                request.blackout() == null ? List.of() : request.blackout());
+        Ingested ingested = deidentifyEachInstance(actor, study, files, settings);
+        if (ingested.studyUid() == null) {
+            throw new ProblemException(ProblemType.CONFLICT, "no instance of this study could be de-identified ("
+                    + ingested.excluded().size() + " left out)");
+        }
+        CopyRows copy = copyRows(ingested.studyUid());
+        recordCopy(actor, request, project, study, copy, ingested);
+        return new Copy(copy.study(), copy.patient(), ingested.stored(), ingested.excluded());
+    }
+
+    private AccessDecision mayDeidentify(Actor actor) {
         AccessDecision decision = policy.decide(actor, StudyAction.DEIDENTIFY).await().indefinitely();
         if (decision.denied()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "only the front desk makes de-identified copies");
         }
+        return decision;
+    }
+
+    /** The project's name as it keys the pseudonyms. */
+    private static String projectName(Request request) {
         if (request.project() == null || request.project().isBlank() || request.project().length() > 100) {
             throw ProblemException.invalid("name the project", "project",
                     "the project keys the pseudonyms: the same project maps a patient the same way");
         }
-        ArchiveStudy study = catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?",
-                request.studyId())).await().indefinitely().orElseThrow(ProblemException::notFound);
+        return request.project().strip();
+    }
+
+    /** The study to copy, within the caller's scope; a de-identified copy is not copied again. */
+    private ArchiveStudy sourceStudy(AccessDecision decision, UUID studyId) {
+        ArchiveStudy study = catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?", studyId))
+                .await().indefinitely().orElseThrow(ProblemException::notFound);
         if (isDeidentified(study.patientRef())) {
             throw ProblemException.invalid("already de-identified", "studyId", "this study is a de-identified copy");
         }
-        List<ArchiveFile> files = catalog.archiveFiles(study.id()).await().indefinitely();
-        UUID projectId = UUID.randomUUID();
-        byte[] key = projectKey(actor, request.project().strip(), projectId);
-        Deidentifier.Settings settings = new Deidentifier.Settings(request.options(), key,
-                request.blackout() == null ? List.of() : request.blackout());
+        return study;
+    }
+
+    /** What became of the study's instances: the copy's Study Instance UID, how many were stored, what was not. */
+    private record Ingested(String studyUid, int stored, List<Excluded> excluded) {
+    }
+
+    /** Each instance de-identified and ingested as a new study, one by one; what cannot be is left out. */
+    private Ingested deidentifyEachInstance(Actor actor, ArchiveStudy study, List<ArchiveFile> files,
+            Deidentifier.Settings settings) {
         List<Excluded> excluded = new ArrayList<>();
         String copyStudyUid = null;
         int stored = 0;
         for (ArchiveFile f : files) {
             Deidentifier.Result result;
-            try (InputStream in = vault.open(study.key(), study.id().toString(), f.objectKey())) {
-                result = Deidentifier.deidentify(in.readAllBytes(), settings);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            try {
+                result = deidentified(study, f, settings);
             } catch (DicomRejection e) {
-                excluded.add(new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(), e.getMessage()));
+                excluded.add(leftOut(f, e.getMessage()));
                 continue;
             }
             if (result.excluded()) {
-                excluded.add(new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(),
-                        result.excludedBecause()));
+                excluded.add(leftOut(f, result.excludedBecause()));
                 continue;
             }
-            IngestOutcome outcome = ingest.ingest(new java.io.ByteArrayInputStream(result.part10()),
-                    IngestService.Target.any(), actor);
-            if (outcome instanceof IngestOutcome.Stored s && s.quarantine() == null) {
+            IngestOutcome.Stored s = ingested(actor, result);
+            if (s != null) {
                 copyStudyUid = s.studyUid();
                 stored++;
             } else {
-                excluded.add(new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(),
-                        "the de-identified instance was not stored"));
+                excluded.add(leftOut(f, "the de-identified instance was not stored"));
             }
         }
-        if (copyStudyUid == null) {
-            throw new ProblemException(ProblemType.CONFLICT, "no instance of this study could be de-identified ("
-                    + excluded.size() + " left out)");
+        return new Ingested(copyStudyUid, stored, excluded);
+    }
+
+    private Deidentifier.Result deidentified(ArchiveStudy study, ArchiveFile f, Deidentifier.Settings settings)
+            throws DicomRejection {
+        try (InputStream in = vault.open(study.key(), study.id().toString(), f.objectKey())) {
+            return Deidentifier.deidentify(in.readAllBytes(), settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        String uid = copyStudyUid;
+    }
+
+    /** The de-identified instance ingested like any other; null unless it was stored outside quarantine. */
+    private IngestOutcome.Stored ingested(Actor actor, Deidentifier.Result result) {
+        IngestOutcome outcome = ingest.ingest(new java.io.ByteArrayInputStream(result.part10()),
+                IngestService.Target.any(), actor);
+        return outcome instanceof IngestOutcome.Stored s && s.quarantine() == null ? s : null;
+    }
+
+    private static Excluded leftOut(ArchiveFile f, String reason) {
+        return new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(), reason);
+    }
+
+    /** The copy's study row and its registry entry. */
+    private record CopyRows(UUID study, UUID patient) {
+    }
+
+    private CopyRows copyRows(String studyUid) {
         var row = pool.preparedQuery("SELECT id, patient_ref FROM portal.study WHERE study_uid = $1")
-                .execute(Tuple.of(uid)).await().indefinitely().iterator().next();
-        UUID copyStudy = row.getUUID("id");
-        UUID copyPatient = row.getUUID("patient_ref");
+                .execute(Tuple.of(studyUid)).await().indefinitely().iterator().next();
+        return new CopyRows(row.getUUID("id"), row.getUUID("patient_ref"));
+    }
+
+    /**
+     * In one transaction: the copy's registry entry marked de-identified, the copy recorded under its project, and
+     * the audit entry.
+     */
+    private void recordCopy(Actor actor, Request request, String project, ArchiveStudy study, CopyRows copy,
+            Ingested ingested) {
         Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("copy", copyStudy.toString());
-        detail.put("project", request.project().strip());
+        detail.put("copy", copy.study().toString());
+        detail.put("project", project);
         detail.put("options", request.options().stream().map(Enum::name).sorted().toList());
-        detail.put("instances", stored);
-        detail.put("excluded", excluded.size());
-        int instances = stored;
+        detail.put("instances", ingested.stored());
+        detail.put("excluded", ingested.excluded().size());
         pool.withTransaction(tx -> tx.preparedQuery("UPDATE portal.patient SET deidentified = true WHERE id = $1")
-                .execute(Tuple.of(copyPatient))
+                .execute(Tuple.of(copy.patient()))
                 .chain(() -> tx.preparedQuery("INSERT INTO portal.deid_copy (id, project_ref, source_study, "
                         + "copy_study, options, instances, excluded, created_by) SELECT $1, id, $3, $4, $5, $6, $7, $8 "
                         + "FROM portal.deid_project WHERE name = $2")
-                        .execute(Tuple.from(List.of(UUID.randomUUID(), request.project().strip(), study.id(),
-                                copyStudy, request.options().stream().map(Enum::name).sorted().toArray(String[]::new),
-                                instances, excluded.size(), actor.subject()))))
+                        .execute(Tuple.from(List.of(UUID.randomUUID(), project, study.id(), copy.study(),
+                                request.options().stream().map(Enum::name).sorted().toArray(String[]::new),
+                                ingested.stored(), ingested.excluded().size(), actor.subject()))))
                 .chain(() -> audit.record(tx, actor.subject(), "deid.created", "success", "study:" + study.id(),
                         detail)))
                 .await().indefinitely();
-        return new Copy(copyStudy, copyPatient, stored, excluded);
     }
 
     /** The project's key, made the first time the project is named. */

@@ -102,81 +102,118 @@ public final class Deidentifier {
         // the toolkit allocates values at their declared length: the structure is checked first, within the array
         String transferSyntax = Part10Reader.checkStructure(part10, Part10Reader.Limits.DEFAULT_MAX_FRAMES);
         try {
-            AttributeList list = new AttributeList();
-            // compressed pixel data stays as it is: decoding would size images by the sender's values
-            list.setDecompressPixelData(false);
-            try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(part10))) {
-                list.read(in);
-            }
+            AttributeList list = parse(part10);
             ImageGeometry geometry = geometry(list, transferSyntax);
             String patientId = value(list, TagFromName.PatientID);
             List<String> known = knownIdentifiers(list);
-
-            String risk = burnedInRisk(list);
-            boolean blackedOut = false;
-            if (risk != null) {
-                if (settings.blackout().isEmpty()) {
-                    return new Result(null, risk, null, null, null);
-                }
-                if (!blackOut(list, geometry, transferSyntax, settings.blackout())) {
-                    return new Result(null, risk + "; its pixel data is compressed, so it cannot be blacked out", null,
-                            null, null);
-                }
-                blackedOut = true;
+            BurnedInText burnedIn = burnedInText(list, geometry, transferSyntax, settings);
+            if (burnedIn.excludedBecause() != null) {
+                return new Result(null, burnedIn.excludedBecause(), null, null, null);
             }
-
-            list.removeGroupLengthAttributes();
-            list.removeMetaInformationHeaderAttributes();
-            ClinicalTrialsAttributes.removeClinicalTrialsAttributes(list);
-            boolean keepDescriptors = settings.has(DeidentificationOption.CLEAN_DESCRIPTORS);
-            int handleDates = settings.has(DeidentificationOption.RETAIN_LONGITUDINAL_FULL_DATES)
-                    ? ClinicalTrialsAttributes.HandleDates.keep
-                    : settings.has(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)
-                            ? ClinicalTrialsAttributes.HandleDates.modify
-                            : ClinicalTrialsAttributes.HandleDates.remove;
-            Date epoch = handleDates == ClinicalTrialsAttributes.HandleDates.modify
-                    ? Date.from(REFERENCE.toInstant().minusSeconds(86_400L * shiftDays(settings, patientId)))
-                    : null;
-            ClinicalTrialsAttributes.removeOrNullIdentifyingAttributes(list,
-                    ClinicalTrialsAttributes.HandleUIDs.keep, keepDescriptors, keepDescriptors, keepDescriptors,
-                    settings.has(DeidentificationOption.RETAIN_PATIENT_CHARACTERISTICS),
-                    settings.has(DeidentificationOption.RETAIN_DEVICE_IDENTITY),
-                    settings.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY), handleDates, epoch,
-                    handleDates == ClinicalTrialsAttributes.HandleDates.modify ? REFERENCE : null,
-                    settings.has(DeidentificationOption.CLEAN_STRUCTURED_CONTENT)
-                            ? ClinicalTrialsAttributes.HandleStructuredContent.modify
-                            : ClinicalTrialsAttributes.HandleStructuredContent.remove);
-            if (settings.has(DeidentificationOption.RETAIN_SAFE_PRIVATE)) {
-                list.removeUnsafePrivateAttributes();
-            } else {
-                list.removePrivateAttributes();
-            }
-            if (keepDescriptors) {
+            applyProfile(list, settings, patientId);
+            if (settings.has(DeidentificationOption.CLEAN_DESCRIPTORS)) {
                 scrub(list, known);
             }
             if (!settings.has(DeidentificationOption.RETAIN_UIDS)) {
                 remapUids(list, settings.projectKey());
             }
-            String pseudonym = pseudonym(settings.projectKey(), patientId);
-            replace(list, new LongStringAttribute(TagFromName.PatientID), pseudonym);
-            replace(list, new PersonNameAttribute(TagFromName.PatientName), pseudonym);
-            record(list, settings, blackedOut);
-
-            String sopClass = value(list, TagFromName.SOPClassUID);
-            String sopInstance = value(list, TagFromName.SOPInstanceUID);
-            String outputSyntax = Part10Reader.NATIVE.contains(transferSyntax)
-                    ? TransferSyntax.ExplicitVRLittleEndian
-                    : transferSyntax;
-            FileMetaInformation.addFileMetaInformation(list, sopClass, sopInstance, outputSyntax, "IMAGEPORTAL");
-            ByteArrayOutputStream out = new ByteArrayOutputStream(part10.length);
-            list.write(out, outputSyntax, true, true);
-            return new Result(out.toByteArray(), null, value(list, TagFromName.StudyInstanceUID),
-                    value(list, TagFromName.SeriesInstanceUID), sopInstance);
+            pseudonymise(list, settings.projectKey(), patientId);
+            record(list, settings, burnedIn.blackedOut());
+            return write(list, transferSyntax, part10.length);
         } catch (IOException | DicomException | RuntimeException e) {
             throw new DicomRejection(DicomRejection.Reason.NOT_DICOM,
                     "the instance could not be read for de-identification ("
                             + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private static AttributeList parse(byte[] part10) throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        // compressed pixel data stays as it is: decoding would size images by the sender's values
+        list.setDecompressPixelData(false);
+        try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(part10))) {
+            list.read(in);
+        }
+        return list;
+    }
+
+    /** What burned-in text means for an instance: nothing, blacked out, or the reason it is left out. */
+    private record BurnedInText(boolean blackedOut, String excludedBecause) {
+    }
+
+    private static BurnedInText burnedInText(AttributeList list, ImageGeometry geometry, String transferSyntax,
+            Settings settings) throws DicomException {
+        String risk = burnedInRisk(list);
+        if (risk == null) {
+            return new BurnedInText(false, null);
+        }
+        if (settings.blackout().isEmpty()) {
+            return new BurnedInText(false, risk);
+        }
+        if (!blackOut(list, geometry, transferSyntax, settings.blackout())) {
+            return new BurnedInText(false, risk + "; its pixel data is compressed, so it cannot be blacked out");
+        }
+        return new BurnedInText(true, null);
+    }
+
+    /**
+     * The profile's attribute table as the toolkit applies it, with what the options retain; modified dates are
+     * shifted by the patient's keyed offset. Private attributes go, or only the known-safe ones stay.
+     */
+    private static void applyProfile(AttributeList list, Settings settings, String patientId) throws DicomException {
+        list.removeGroupLengthAttributes();
+        list.removeMetaInformationHeaderAttributes();
+        ClinicalTrialsAttributes.removeClinicalTrialsAttributes(list);
+        boolean keepDescriptors = settings.has(DeidentificationOption.CLEAN_DESCRIPTORS);
+        int handleDates = handleDates(settings);
+        boolean modifyDates = handleDates == ClinicalTrialsAttributes.HandleDates.modify;
+        Date epoch = modifyDates
+                ? Date.from(REFERENCE.toInstant().minusSeconds(86_400L * shiftDays(settings, patientId)))
+                : null;
+        ClinicalTrialsAttributes.removeOrNullIdentifyingAttributes(list,
+                ClinicalTrialsAttributes.HandleUIDs.keep, keepDescriptors, keepDescriptors, keepDescriptors,
+                settings.has(DeidentificationOption.RETAIN_PATIENT_CHARACTERISTICS),
+                settings.has(DeidentificationOption.RETAIN_DEVICE_IDENTITY),
+                settings.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY), handleDates, epoch,
+                modifyDates ? REFERENCE : null,
+                settings.has(DeidentificationOption.CLEAN_STRUCTURED_CONTENT)
+                        ? ClinicalTrialsAttributes.HandleStructuredContent.modify
+                        : ClinicalTrialsAttributes.HandleStructuredContent.remove);
+        if (settings.has(DeidentificationOption.RETAIN_SAFE_PRIVATE)) {
+            list.removeUnsafePrivateAttributes();
+        } else {
+            list.removePrivateAttributes();
+        }
+    }
+
+    private static int handleDates(Settings settings) {
+        return settings.has(DeidentificationOption.RETAIN_LONGITUDINAL_FULL_DATES)
+                ? ClinicalTrialsAttributes.HandleDates.keep
+                : settings.has(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)
+                        ? ClinicalTrialsAttributes.HandleDates.modify
+                        : ClinicalTrialsAttributes.HandleDates.remove;
+    }
+
+    /** Patient ID and Name both become the patient's pseudonym in the project. */
+    private static void pseudonymise(AttributeList list, byte[] key, String patientId) throws DicomException {
+        String pseudonym = pseudonym(key, patientId);
+        replace(list, new LongStringAttribute(TagFromName.PatientID), pseudonym);
+        replace(list, new PersonNameAttribute(TagFromName.PatientName), pseudonym);
+    }
+
+    /** The Part 10 file: compressed pixel data in its own transfer syntax, native pixel data explicit VR LE. */
+    private static Result write(AttributeList list, String transferSyntax, int sizeHint)
+            throws DicomException, IOException {
+        String sopClass = value(list, TagFromName.SOPClassUID);
+        String sopInstance = value(list, TagFromName.SOPInstanceUID);
+        String outputSyntax = Part10Reader.NATIVE.contains(transferSyntax)
+                ? TransferSyntax.ExplicitVRLittleEndian
+                : transferSyntax;
+        FileMetaInformation.addFileMetaInformation(list, sopClass, sopInstance, outputSyntax, "IMAGEPORTAL");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        list.write(out, outputSyntax, true, true);
+        return new Result(out.toByteArray(), null, value(list, TagFromName.StudyInstanceUID),
+                value(list, TagFromName.SeriesInstanceUID), sopInstance);
     }
 
     /** Why an instance may carry identifying text in its pixels, or null. */
@@ -286,25 +323,30 @@ public final class Deidentifier {
             if (ValueRepresentation.isLongStringVR(vr) || ValueRepresentation.isShortStringVR(vr)
                     || ValueRepresentation.isShortTextVR(vr) || ValueRepresentation.isLongTextVR(vr)
                     || ValueRepresentation.isUnlimitedTextVR(vr)) {
-                String[] values = a.getStringValues();
-                if (values == null) {
-                    continue;
-                }
-                boolean changed = false;
-                for (int i = 0; i < values.length; i++) {
-                    String cleaned = values[i];
-                    for (String identifier : known) {
-                        cleaned = cleaned.replaceAll("(?i)" + java.util.regex.Pattern.quote(identifier), "XXXX");
-                    }
-                    changed |= !cleaned.equals(values[i]);
-                    values[i] = cleaned;
-                }
-                if (changed) {
-                    a.removeValues();
-                    for (String v : values) {
-                        a.addValue(v);
-                    }
-                }
+                scrubText(a, known);
+            }
+        }
+    }
+
+    /** Each value of a text attribute with the known identifiers replaced; rewritten only if one was found. */
+    private static void scrubText(Attribute a, List<String> known) throws DicomException {
+        String[] values = a.getStringValues();
+        if (values == null) {
+            return;
+        }
+        boolean changed = false;
+        for (int i = 0; i < values.length; i++) {
+            String cleaned = values[i];
+            for (String identifier : known) {
+                cleaned = cleaned.replaceAll("(?i)" + java.util.regex.Pattern.quote(identifier), "XXXX");
+            }
+            changed |= !cleaned.equals(values[i]);
+            values[i] = cleaned;
+        }
+        if (changed) {
+            a.removeValues();
+            for (String v : values) {
+                a.addValue(v);
             }
         }
     }

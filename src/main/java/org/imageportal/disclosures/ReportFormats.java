@@ -56,6 +56,11 @@ final class ReportFormats {
     }
 
     static byte[] pdf(AccountingReport report, ZoneId zone) {
+        return render(report.title(), text(report, zone));
+    }
+
+    /** The report as lines of text, headings marked by a leading '#'. */
+    private static List<String> text(AccountingReport report, ZoneId zone) {
         List<String> text = new ArrayList<>();
         text.add("#" + report.title());
         text.add("Patient: " + report.patientName());
@@ -71,55 +76,88 @@ final class ReportFormats {
         int n = 0;
         for (AccountingReport.Line l : report.lines()) {
             n++;
-            text.add("#" + n + ". " + l.date() + "  " + l.recipient());
-            if (l.address() != null && !l.address().isBlank()) {
-                text.add("Address: " + l.address());
-            }
-            text.add("Disclosed: " + l.description());
-            text.add("Purpose: " + Words.label(l.purpose()));
-            text.add("Access: " + l.access() + "; " + l.category());
-            if (l.summarised()) {
-                text.add(l.count() + " disclosures to this recipient for this purpose, the last on " + l.lastDate());
-            }
-            text.add("");
+            addLine(text, n, l);
         }
+        return text;
+    }
+
+    /** One line of the report as a numbered paragraph; a summarised line says how many and the date of the last. */
+    private static void addLine(List<String> text, int n, AccountingReport.Line l) {
+        text.add("#" + n + ". " + l.date() + "  " + l.recipient());
+        if (l.address() != null && !l.address().isBlank()) {
+            text.add("Address: " + l.address());
+        }
+        text.add("Disclosed: " + l.description());
+        text.add("Purpose: " + Words.label(l.purpose()));
+        text.add("Access: " + l.access() + "; " + l.category());
+        if (l.summarised()) {
+            text.add(l.count() + " disclosures to this recipient for this purpose, the last on " + l.lastDate());
+        }
+        text.add("");
+    }
+
+    /** The lines as an A4 document in the standard Helvetica, headings in bold, long lines wrapped. */
+    private static byte[] render(String title, List<String> text) {
         try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDDocumentInformation info = doc.getDocumentInformation();
-            info.setTitle(report.title());
+            info.setTitle(title);
             info.setProducer("image portal");
             PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
             PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
             float width = PDRectangle.A4.getWidth() - 2 * MARGIN;
-            PDPageContentStream page = null;
-            float y = 0;
+            Pages pages = new Pages(doc);
             for (String raw : text) {
                 boolean heading = raw.startsWith("#");
                 PDType1Font font = heading ? bold : regular;
                 for (String line : wrap(encodable(font, heading ? raw.substring(1) : raw), font, 10, width)) {
-                    if (page == null || y < MARGIN) {
-                        if (page != null) {
-                            page.close();
-                        }
-                        PDPage next = new PDPage(PDRectangle.A4);
-                        doc.addPage(next);
-                        page = new PDPageContentStream(doc, next);
-                        y = PDRectangle.A4.getHeight() - MARGIN;
-                    }
-                    page.beginText();
-                    page.setFont(font, 10);
-                    page.newLineAtOffset(MARGIN, y);
-                    page.showText(line);
-                    page.endText();
-                    y -= LEADING;
+                    pages.show(line, font);
                 }
             }
-            if (page != null) {
-                page.close();
-            }
+            pages.finish();
             doc.save(out);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes lines top to bottom, starting a new page when the last one is full. */
+    private static final class Pages {
+
+        private final PDDocument doc;
+        private PDPageContentStream page;
+        private float y;
+
+        Pages(PDDocument doc) {
+            this.doc = doc;
+        }
+
+        void show(String line, PDType1Font font) throws IOException {
+            if (page == null || y < MARGIN) {
+                next();
+            }
+            page.beginText();
+            page.setFont(font, 10);
+            page.newLineAtOffset(MARGIN, y);
+            page.showText(line);
+            page.endText();
+            y -= LEADING;
+        }
+
+        private void next() throws IOException {
+            if (page != null) {
+                page.close();
+            }
+            PDPage next = new PDPage(PDRectangle.A4);
+            doc.addPage(next);
+            page = new PDPageContentStream(doc, next);
+            y = PDRectangle.A4.getHeight() - MARGIN;
+        }
+
+        void finish() throws IOException {
+            if (page != null) {
+                page.close();
+            }
         }
     }
 
