@@ -56,6 +56,9 @@ import com.pixelmed.dicom.ValueRepresentation;
  * Works on a whole instance in memory (teaching and research copies, not the streaming path), whose structure and
  * geometry are checked before the toolkit parses it. Compressed pixel data is kept as it is, in its transfer syntax;
  * native pixel data is written explicit VR little endian. Plain Java.
+ * <p>
+ * Longer than most classes: every step of the profile works on the same parsed instance and the same keyed secrets,
+ * and splitting them apart would pass both through every call without making one step clearer.
  */
 public final class Deidentifier {
 
