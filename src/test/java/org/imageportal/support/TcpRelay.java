@@ -58,17 +58,30 @@ public final class TcpRelay implements AutoCloseable {
     private static int freePortBelowEphemeralRange() {
         int ephemeralStart = 32768;
         try {
+            // readString trusts the file's size, which procfs gives as 0: read it line by line
             String range = java.nio.file.Files
-                    .readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+                    .readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
             ephemeralStart = Integer.parseInt(range.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             // not Linux: keep the usual start of the range
         }
         int low = 20000;
-        int span = Math.max(1, ephemeralStart - low);
+        if (ephemeralStart < low + 1000) {
+            ephemeralStart = 32768;
+        }
+        int span = ephemeralStart - low;
+        java.util.Set<String> reserved = new java.util.HashSet<>();
+        System.getProperties().forEach((key, value) -> {
+            if (key.toString().startsWith("portal.test.relay.")) {
+                reserved.add(value.toString());
+            }
+        });
         int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
         for (int i = 0; i < span; i++) {
             int candidate = low + (start + i) % span;
+            if (reserved.contains(Integer.toString(candidate))) {
+                continue;
+            }
             try (ServerSocket probe = new ServerSocket(candidate, 50, InetAddress.getLoopbackAddress())) {
                 return probe.getLocalPort();
             } catch (IOException taken) {
