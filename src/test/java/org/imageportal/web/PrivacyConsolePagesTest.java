@@ -75,7 +75,7 @@ class PrivacyConsolePagesTest extends BrowserTest {
         assertThat(officer.locator(".notice")).containsText("The disclosure was recorded");
 
         Locator row = officer.locator("tr.request", new Page.LocatorOptions().setHasText(registered.id()));
-        assertThat(row).containsText(LocalDate.now(ZoneOffset.UTC).plusDays(60).toString());
+        assertThat(row).containsText(Readable.date(LocalDate.now(ZoneOffset.UTC).plusDays(60)));
         assertThat(row).containsText("free of charge");
         // a delivery cannot be taken back: without the box ticked, neither the browser nor the portal delivers
         String requestId = row.locator("form.decision").getAttribute("action").replaceAll(".*/accounting/([^/]+)/.*",
