@@ -44,51 +44,13 @@ public final class TcpRelay implements AutoCloseable {
             if (existing != null) {
                 return Integer.parseInt(existing);
             }
-            int port = freePortBelowEphemeralRange();
-            System.setProperty(key, Integer.toString(port));
-            return port;
-        }
-    }
-
-    /**
-     * A free port below the kernel's ephemeral range. A relay listens again on its port after a cut, and a listener
-     * is made anew on a reserved port; a port from the ephemeral range can meanwhile become the local end of any
-     * outgoing connection on the machine, and the second bind then fails.
-     */
-    private static int freePortBelowEphemeralRange() {
-        int ephemeralStart = 32768;
-        try {
-            // readString trusts the file's size, which procfs gives as 0: read it line by line
-            String range = java.nio.file.Files
-                    .readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
-            ephemeralStart = Integer.parseInt(range.trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            // not Linux: keep the usual start of the range
-        }
-        int low = 20000;
-        if (ephemeralStart < low + 1000) {
-            ephemeralStart = 32768;
-        }
-        int span = ephemeralStart - low;
-        java.util.Set<String> reserved = new java.util.HashSet<>();
-        System.getProperties().forEach((key, value) -> {
-            if (key.toString().startsWith("portal.test.relay.")) {
-                reserved.add(value.toString());
-            }
-        });
-        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
-        for (int i = 0; i < span; i++) {
-            int candidate = low + (start + i) % span;
-            if (reserved.contains(Integer.toString(candidate))) {
-                continue;
-            }
-            try (ServerSocket probe = new ServerSocket(candidate, 50, InetAddress.getLoopbackAddress())) {
+            try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                System.setProperty(key, Integer.toString(probe.getLocalPort()));
                 return probe.getLocalPort();
-            } catch (IOException taken) {
-                // try the next one
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("no free port between " + low + " and " + ephemeralStart);
     }
 
     /** Starts a relay on the port reserved under {@code name}. */
