@@ -86,7 +86,10 @@ final class Capabilities {
             case ADMIN -> new Workspace("admin", "Administration", "/admin", List.of(
                     new Capability("System status", "Versions and the state of the services the portal uses.",
                             "/admin"),
-                    new Capability("Referring physicians", "Invite a provider.", "/admin/providers")));
+                    new Capability("Referring physicians", "Invite a provider.", "/admin/providers"),
+                    new Capability("DICOM nodes",
+                            "The modalities and PACS allowed to send images over DIMSE: register or remove one.",
+                            "/admin/dimse/peers")));
             case BREAK_GLASS -> new Workspace("break-glass", "Emergency access", "/emergency", List.of(
                     new Capability("Open a study in an emergency",
                             "Find a patient by ID and birth date and view a study nobody shared with you; recorded "

@@ -417,7 +417,7 @@ class EndpointAccessMatrixTest extends BrowserTest {
         if (path.startsWith("/api/break-glass") || path.startsWith("/privacy/break-glass")) {
             return f.breakGlassId();
         }
-        if (path.startsWith("/api/dimse/peers")) {
+        if (path.startsWith("/api/dimse/peers") || path.startsWith("/admin/dimse/peers")) {
             return f.peerId();
         }
         if (path.startsWith("/api/patients") || path.startsWith("/frontdesk/patients")) {
