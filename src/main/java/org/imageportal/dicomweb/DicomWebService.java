@@ -206,6 +206,45 @@ public class DicomWebService {
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
     }
 
+    /**
+     * An instance found for a rendered image or thumbnail, with its release still to record: the picture is made
+     * first, so that an image that cannot be decoded here is not recorded as released, and the release is recorded
+     * (audited and, for a grant's physician or a link's recipient, disclosed) before the picture is sent.
+     */
+    record Renderable(StoredInstance instance, Uni<Void> release) {
+    }
+
+    /**
+     * The instance (or, {@code sopUid} null, the middle instance of the series) the actor may retrieve, for
+     * rendering; 404 and the same audit as {@link #retrievable(Actor, String, String, String)} when there is none.
+     */
+    Uni<Renderable> renderable(Actor actor, String studyUid, String seriesUid, String sopUid) {
+        return decision(actor, StudyAction.RETRIEVE).chain(decision -> storedIn(decision.scope(), studyUid,
+                seriesUid, sopUid)
+                .onFailure(ProblemException.class)
+                .call(() -> refusedIfOutside(actor, "instance.retrieve", studyUid, decision.scope()))
+                .map(found -> {
+                    StoredInstance one = representative(found);
+                    return new Renderable(one, releases.record(actor, decision, one.studyId(), List.of(one),
+                            "instance.retrieve", DisclosureLog.Action.VIEW));
+                }));
+    }
+
+    /** The same under a share link: only what the link covers, the release disclosed to its recipient. */
+    Uni<Renderable> renderable(LinkBasis link, String studyUid, String seriesUid, String sopUid) {
+        return storedIn(policy.decide(link, StudyAction.RETRIEVE).scope(), studyUid, seriesUid, sopUid)
+                .map(found -> {
+                    StoredInstance one = representative(found);
+                    return new Renderable(one, releases.recordLink(link, one.studyId(), List.of(one),
+                            "instance.retrieve", DisclosureLog.Action.VIEW));
+                });
+    }
+
+    /** The one instance asked for, or the middle one of a series in its order (as the archive's previews take). */
+    private static StoredInstance representative(List<StoredInstance> found) {
+        return found.get(found.size() / 2);
+    }
+
     private Uni<List<StoredInstance>> storedIn(StudyScope scope, String studyUid, String seriesUid, String sopUid) {
         SqlWhere where = new SqlWhere().instanceScope(scope)
                 .and("s.study_uid = ?", studyUid);

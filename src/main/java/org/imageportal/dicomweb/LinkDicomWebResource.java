@@ -45,6 +45,9 @@ public class LinkDicomWebResource {
     WadoResponses responses;
 
     @Inject
+    RenderedResponses rendering;
+
+    @Inject
     SecurityConfig security;
 
     @Context
@@ -66,6 +69,10 @@ public class LinkDicomWebResource {
 
     private List<StoredInstance> find(String study, String series, String instance) {
         return service.retrievable(link(), study, series, instance).await().indefinitely();
+    }
+
+    private DicomWebService.Renderable renderable(String study, String series, String instance) {
+        return service.renderable(link(), study, series, instance).await().indefinitely();
     }
 
     private String root() {
@@ -156,5 +163,25 @@ public class LinkDicomWebResource {
             @HeaderParam("Accept") String accept) {
         int[] numbers = WadoResponses.frameNumbers(frames);
         return responses.pixels(accept, find(study, series, instance).getFirst(), numbers);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/rendered")
+    @Operation(summary = "WADO-RS under a share link: an instance rendered (its first frame) as image/jpeg or image/png")
+    public Response rendered(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.rendered(renderable(study, series, instance), query, 1);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frame}/rendered")
+    @Operation(summary = "WADO-RS under a share link: one frame rendered as image/jpeg or image/png")
+    public Response renderedFrame(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @PathParam("frame") String frame,
+            @HeaderParam("Accept") String accept) {
+        int number = RenderedQuery.frame(frame);
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.rendered(renderable(study, series, instance), query, number);
     }
 }

@@ -38,6 +38,9 @@ public class ViewerDicomWebResource {
     WadoResponses responses;
 
     @Inject
+    RenderedResponses rendering;
+
+    @Inject
     Actors actors;
 
     @Inject
@@ -55,6 +58,10 @@ public class ViewerDicomWebResource {
 
     private List<StoredInstance> find(String study, String series, String instance) {
         return service.retrievable(actor(), study, series, instance).await().indefinitely();
+    }
+
+    private DicomWebService.Renderable renderable(String study, String series, String instance) {
+        return service.renderable(actor(), study, series, instance).await().indefinitely();
     }
 
     private String root() {
@@ -126,5 +133,25 @@ public class ViewerDicomWebResource {
             @PathParam("instance") String instance, @PathParam("frames") String frames,
             @HeaderParam("Accept") String accept) {
         return responses.pixels(accept, find(study, series, instance).getFirst(), WadoResponses.frameNumbers(frames));
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/rendered")
+    @Operation(summary = "Viewer WADO-RS: an instance rendered (its first frame) as image/jpeg or image/png")
+    public Response rendered(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.rendered(renderable(study, series, instance), query, 1);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frame}/rendered")
+    @Operation(summary = "Viewer WADO-RS: one frame rendered as image/jpeg or image/png")
+    public Response renderedFrame(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @PathParam("frame") String frame,
+            @HeaderParam("Accept") String accept) {
+        int number = RenderedQuery.frame(frame);
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.rendered(renderable(study, series, instance), query, number);
     }
 }

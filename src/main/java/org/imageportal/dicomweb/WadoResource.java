@@ -7,7 +7,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.imageportal.identity.Actors;
@@ -20,7 +22,8 @@ import io.quarkus.security.identity.SecurityIdentity;
 /**
  * DICOMweb WADO-RS (PS3.18 10.4) for accounts and machine clients with bearer tokens (standard DICOMweb clients):
  * studies, series and instances as multipart/related application/dicom, and their metadata as DICOM JSON. Every
- * request goes through the access policy; the responses are built by {@link WadoResponses}.
+ * request goes through the access policy; the responses are built by {@link WadoResponses}, rendered images and
+ * thumbnails by {@link RenderedResponses}.
  */
 @Path("/dicomweb")
 @Authenticated
@@ -33,6 +36,9 @@ public class WadoResource {
     WadoResponses responses;
 
     @Inject
+    RenderedResponses rendering;
+
+    @Inject
     Actors actors;
 
     @Inject
@@ -41,8 +47,15 @@ public class WadoResource {
     @Inject
     SecurityConfig security;
 
+    @Context
+    UriInfo uri;
+
     private List<StoredInstance> find(String study, String series, String instance) {
         return service.retrievable(actors.require(identity), study, series, instance).await().indefinitely();
+    }
+
+    private DicomWebService.Renderable renderable(String study, String series, String instance) {
+        return service.renderable(actors.require(identity), study, series, instance).await().indefinitely();
     }
 
     private String root() {
@@ -111,5 +124,25 @@ public class WadoResource {
             @HeaderParam("Accept") String accept) {
         int[] numbers = WadoResponses.frameNumbers(frames);
         return responses.pixels(accept, find(study, series, instance).getFirst(), numbers);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/rendered")
+    @Operation(summary = "WADO-RS: an instance rendered (its first frame) as image/jpeg or image/png")
+    public Response rendered(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.rendered(renderable(study, series, instance), query, 1);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/frames/{frame}/rendered")
+    @Operation(summary = "WADO-RS: one frame rendered as image/jpeg or image/png")
+    public Response renderedFrame(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @PathParam("frame") String frame,
+            @HeaderParam("Accept") String accept) {
+        int number = RenderedQuery.frame(frame);
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.rendered(renderable(study, series, instance), query, number);
     }
 }

@@ -367,9 +367,15 @@ class EndpointAccessMatrixTest extends BrowserTest {
         return r.request(e.method(), resolve(e, c, f));
     }
 
-    /** What a DICOMweb client asks for: instances as DICOM, pixel data as octets; otherwise what the document says. */
+    /**
+     * What a DICOMweb client asks for: instances as DICOM, pixel data as octets, rendered images and thumbnails as
+     * JPEG; otherwise what the document says.
+     */
     private static String accept(Endpoint e) {
         String path = e.path();
+        if (path.endsWith("/rendered") || path.endsWith("/thumbnail")) {
+            return "image/jpeg";
+        }
         if (path.endsWith("/frames/{frames}") || path.endsWith("/bulkdata/7FE00010")) {
             return "multipart/related; type=\"application/octet-stream\"";
         }
@@ -397,7 +403,7 @@ class EndpointAccessMatrixTest extends BrowserTest {
             case "study" -> dicomweb ? f.first().studyUid() : f.owner().studyId();
             case "series" -> f.first().seriesUid();
             case "instance" -> f.first().sopInstanceUid();
-            case "frames" -> "1";
+            case "frames", "frame" -> "1";
             case "number" -> "1";
             case "seq" -> f.auditSeq();
             case "report" -> "accounting";
