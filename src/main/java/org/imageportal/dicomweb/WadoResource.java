@@ -145,4 +145,22 @@ public class WadoResource {
         RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
         return rendering.rendered(renderable(study, series, instance), query, number);
     }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/instances/{instance}/thumbnail")
+    @Operation(summary = "WADO-RS: a thumbnail of an instance (its first frame) as image/jpeg or image/png")
+    public Response instanceThumbnail(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @HeaderParam("Accept") String accept) {
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.thumbnail(renderable(study, series, instance), query);
+    }
+
+    @GET
+    @Path("/studies/{study}/series/{series}/thumbnail")
+    @Operation(summary = "WADO-RS: a thumbnail of a series (its middle image) as image/jpeg or image/png")
+    public Response seriesThumbnail(@PathParam("study") String study, @PathParam("series") String series,
+            @HeaderParam("Accept") String accept) {
+        RenderedQuery query = RenderedQuery.of(accept, uri.getQueryParameters());
+        return rendering.thumbnail(renderable(study, series, null), query);
+    }
 }

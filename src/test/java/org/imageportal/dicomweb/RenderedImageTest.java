@@ -37,11 +37,11 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * WADO-RS rendered images (PS3.18 9.5) of stored instances, through the real store: the pixels a PNG holds are the
- * stored values through the window asked for (or the header's), exactly; a JPEG is close to them; the viewport is
- * honoured; bad parameters and unacceptable types are problems; a compressed image renders as the native one does;
- * and under a share link or a physician's grant each rendered read is a release disclosed to the recipient, within
- * the share's scope and never after its revocation.
+ * WADO-RS rendered images and thumbnails (PS3.18 9.5, 9.6) of stored instances, through the real store: the pixels
+ * a PNG holds are the stored values through the window asked for (or the header's), exactly; a JPEG is close to
+ * them; the viewport is honoured; bad parameters and unacceptable types are problems; a compressed image renders as
+ * the native one does; a series' thumbnail is its middle image; and under a share link or a physician's grant each
+ * rendered read is a release disclosed to the recipient, within the share's scope and never after its revocation.
  */
 @QuarkusTest
 class RenderedImageTest extends BrowserTest {
@@ -234,6 +234,42 @@ class RenderedImageTest extends BrowserTest {
                 .body("detail", org.hamcrest.Matchers.containsString("no pixel data"));
     }
 
+    @Test
+    void thumbnailsAnswerAPictureOfTheInstanceOrOfTheSeriesMiddleImage() throws Exception {
+        Response instanceThumbnail = asPatient().get(instance("/dicomweb", 1) + "/thumbnail");
+        instanceThumbnail.then().statusCode(200).contentType("image/jpeg");
+        assertThat(image(instanceThumbnail).getWidth()).as("a small image is not enlarged").isEqualTo(SIZE);
+        Response compressed = asPatient().accept("image/png").get(instance("/dicomweb", 2) + "/thumbnail");
+        compressed.then().statusCode(200).contentType("image/png");
+        assertWindowed(image(compressed), 0, PatternImages.CT_CENTER, PatternImages.CT_WIDTH);
+        assertThat(image(asPatient().queryParam("viewport", "8,8").get(instance("/dicomweb", 1) + "/thumbnail"))
+                .getWidth()).isEqualTo(8);
+        asPatient().queryParam("viewport", "8").get(instance("/dicomweb", 1) + "/thumbnail").then().statusCode(400)
+                .body("violations[0].field", org.hamcrest.Matchers.equalTo("viewport"));
+        asPatient().accept("image/gif").get(instance("/dicomweb", 1) + "/thumbnail").then().statusCode(406);
+
+        // a series of three: its thumbnail is the second image, through the header's window
+        String study = TestDicom.newUid();
+        String series = TestDicom.newUid();
+        List<TestDicom> three = List.of(1, 2, 3).stream().map(n -> TestDicom.ct(patient).study(study).series(series)
+                .number(n).seed(700 + n).size(16)).toList();
+        Dicomweb.stow(TestRealm.ingestToken(), three.stream().map(TestDicom::bytes).toList()).then().statusCode(200);
+        Response middle = asPatient().accept("image/png").get("/dicomweb/studies/" + study + "/series/" + series
+                + "/thumbnail");
+        middle.then().statusCode(200).contentType("image/png");
+        BufferedImage picture = image(middle);
+        byte[] file = three.get(1).bytes();
+        int pixels = file.length - 16 * 16 * 2;
+        assertThat(picture.getWidth()).isEqualTo(16);
+        for (int i = 0; i < 16 * 16; i++) {
+            int stored = (file[pixels + 2 * i] & 0xFF) | (file[pixels + 2 * i + 1] & 0xFF) << 8;
+            assertThat(picture.getRaster().getSample(i % 16, i / 16, 0)).as("pixel %d", i)
+                    .isEqualTo(linear(stored, 1024, 2048));
+        }
+        asPatient().get("/dicomweb/studies/" + study + "/series/" + TestDicom.newUid() + "/thumbnail").then()
+                .statusCode(404).contentType("application/problem+json");
+    }
+
     /** Successful releases of one instance audited for the actor (a link's audit actor, or an account). */
     private String singleInstanceReleases(String actor) throws Exception {
         return Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.audit_event WHERE actor = ? "
@@ -263,19 +299,26 @@ class RenderedImageTest extends BrowserTest {
         assertThat(singleInstanceReleases("link:" + link.id())).isEqualTo("1");
         given().cookie("portal_link", session).get(frame).then().statusCode(200).contentType("image/jpeg");
         assertThat(disclosures("link:" + link.id())).isEqualTo("2");
+        String thumbnail = root + "/studies/" + studyUid + "/series/" + seriesUid(1) + "/thumbnail";
+        given().cookie("portal_link", session).get(thumbnail).then().statusCode(200).contentType("image/jpeg");
+        given().cookie("portal_link", session).get(instance(root, 1) + "/thumbnail").then().statusCode(200);
+        assertThat(disclosures("link:" + link.id())).isEqualTo("4");
 
         // another series of the same study, and the study under the API's root, are out of the link's reach
         given().cookie("portal_link", session).get(instance(root, 2) + "/rendered").then().statusCode(404);
+        given().cookie("portal_link", session).get(instance(root, 2) + "/thumbnail").then().statusCode(404);
+        given().cookie("portal_link", session).get(root + "/studies/" + studyUid + "/series/" + seriesUid(2)
+                + "/thumbnail").then().statusCode(404);
         given().get(instance(root, 1) + "/rendered").then().statusCode(404);
         given().cookie("portal_link", session).get(instance("/dicomweb", 1) + "/rendered").then().statusCode(401);
 
         given().auth().oauth2(patientToken).post("/api/sharing/links/" + link.id() + "/revocation").then()
                 .statusCode(200);
-        for (String path : List.of(inScope, frame)) {
+        for (String path : List.of(inScope, frame, thumbnail)) {
             given().cookie("portal_link", session).get(path).then().statusCode(404)
                     .contentType("application/problem+json");
         }
-        assertThat(disclosures("link:" + link.id())).isEqualTo("2");
+        assertThat(disclosures("link:" + link.id())).isEqualTo("4");
     }
 
     @Test
