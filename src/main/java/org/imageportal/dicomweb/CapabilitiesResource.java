@@ -60,6 +60,13 @@ public class CapabilitiesResource {
                 get("RetrieveFrames", MULTIPART_BULK));
         resource(out, "studies/{study}/series/{series}/instances/{instance}/bulkdata/7FE00010",
                 get("RetrieveBulkdata", MULTIPART_BULK));
+        resource(out, "studies/{study}/series/{series}/instances/{instance}/rendered",
+                rendered("RetrieveRenderedInstance"));
+        resource(out, "studies/{study}/series/{series}/instances/{instance}/frames/{frame}/rendered",
+                rendered("RetrieveRenderedFrames"));
+        resource(out, "studies/{study}/series/{series}/instances/{instance}/thumbnail",
+                rendered("RetrieveInstanceThumbnail"));
+        resource(out, "studies/{study}/series/{series}/thumbnail", rendered("RetrieveSeriesThumbnail"));
         return out.append("  </resources>\n</application>\n").toString();
     }
 
@@ -82,6 +89,18 @@ public class CapabilitiesResource {
     private static String get(String id, String mediaType) {
         return "      <method name=\"GET\" id=\"" + id + "\">\n"
                 + "        <response status=\"200\"><representation mediaType=\"" + mediaType + "\"/></response>\n"
+                + "      </method>\n";
+    }
+
+    /** A rendered resource: its query parameters, and a JPEG or a PNG. */
+    private static String rendered(String id) {
+        return "      <method name=\"GET\" id=\"" + id + "\">\n"
+                + "        <request>\n"
+                + "          <param name=\"window\" style=\"query\"/><param name=\"viewport\" style=\"query\"/>\n"
+                + "          <param name=\"quality\" style=\"query\"/>\n"
+                + "        </request>\n"
+                + "        <response status=\"200\"><representation mediaType=\"image/jpeg\"/>"
+                + "<representation mediaType=\"image/png\"/></response>\n"
                 + "      </method>\n";
     }
 

@@ -39,13 +39,17 @@ class CapabilitiesTest {
             paths.add(((Element) nodes.item(i)).getAttribute("path"));
         }
         assertThat(paths).contains("studies", "series", "instances", "studies/{study}/metadata",
-                "studies/{study}/series/{series}/instances/{instance}/frames/{frames}");
+                "studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
+                "studies/{study}/series/{series}/instances/{instance}/rendered",
+                "studies/{study}/series/{series}/thumbnail");
         NodeList methods = wadl.getElementsByTagNameNS("http://wadl.dev.java.net/2009/02", "method");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < methods.getLength(); i++) {
             ids.add(((Element) methods.item(i)).getAttribute("id"));
         }
-        assertThat(ids).doesNotHaveDuplicates().contains("SearchForStudies", "StoreInstances", "RetrieveFrames");
+        assertThat(ids).doesNotHaveDuplicates().contains("SearchForStudies", "StoreInstances", "RetrieveFrames",
+                "RetrieveRenderedInstance", "RetrieveRenderedFrames", "RetrieveInstanceThumbnail",
+                "RetrieveSeriesThumbnail");
     }
 
     @Test
