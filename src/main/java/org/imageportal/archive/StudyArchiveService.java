@@ -34,7 +34,7 @@ import org.imageportal.studies.StudyReleaseService;
 import org.imageportal.studies.StudySummary;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyLinks;
+import org.imageportal.studies.access.StudyCaller;
 import org.imageportal.studies.access.StudyScope;
 
 import io.smallrye.mutiny.Uni;
@@ -119,24 +119,23 @@ public class StudyArchiveService {
     }
 
     /**
-     * The study as an archive if the actor may retrieve it; 404 otherwise, whether it does not exist or is not
-     * theirs. The download is audited before any byte is sent.
+     * The study as an archive if the caller may download it; 404 otherwise, whether it does not exist or is not
+     * theirs, and 403 (audited as refused) where they may view it but not take it away. The download is audited,
+     * and disclosed to a grant's physician or a link's recipient, before any byte is sent.
      */
-    public Uni<Archive> prepare(Actor actor, UUID studyId) {
-        return policy.decide(actor, StudyAction.DOWNLOAD).chain(decision -> archiveIn(decision.scope(), studyId)
+    public Uni<Archive> prepare(StudyCaller caller, UUID studyId) {
+        return policy.decide(caller, StudyAction.DOWNLOAD).chain(decision -> archiveIn(decision.scope(), studyId)
                 .chain(found -> {
                     if (found.isPresent()) {
                         Archive archive = found.get();
-                        return releases.record(actor, decision, studyId, archive.files().size(), "study.download",
+                        return releases.record(caller, decision, studyId, archive.files().size(), "study.download",
                                 DisclosureLog.Action.DOWNLOAD, StudyCatalogRepository.anyReport(archive.files()))
                                 .replaceWith(archive);
                     }
-                    // not downloadable: refused (403) where the actor may view the study, unknown (404) otherwise
-                    return policy.decide(actor, StudyAction.RETRIEVE).chain(view -> archiveIn(view.scope(), studyId))
-                            .chain(
-                                    viewable -> viewable.isEmpty()
-                                            ? Uni.createFrom().failure(ProblemException.notFound())
-                                            : releases.refuseDownload(actor, studyId));
+                    return policy.decide(caller, StudyAction.RETRIEVE).chain(view -> archiveIn(view.scope(), studyId))
+                            .chain(viewable -> viewable.isEmpty()
+                                    ? Uni.createFrom().failure(ProblemException.notFound())
+                                    : releases.refuseDownload(caller, studyId));
                 }));
     }
 
@@ -149,26 +148,8 @@ public class StudyArchiveService {
                 .chain(found -> found.isEmpty()
                         ? Uni.createFrom().item(Optional.<Archive>empty())
                         : catalog.archiveFiles(found.get().id()).map(files -> Optional.of(new Archive(found.get(),
-                                files.stream().filter(f -> !(scope instanceof StudyScope.Granted granted)
-                                        || granted.covers(found.get().id(), f.seriesUid())).toList()))));
-    }
-
-    /**
-     * The linked study (or its linked series) as an archive for a share link's recipient, if the link allows
-     * downloads; the download is audited and disclosed to the recipient before any byte is sent.
-     */
-    public Uni<Archive> prepare(StudyLinks.LinkBasis link) {
-        return linked(link).call(archive -> releases.recordLink(link, archive.study().id(), archive.files().size(),
-                "study.download", DisclosureLog.Action.DOWNLOAD, StudyCatalogRepository.anyReport(archive.files())));
-    }
-
-    /** The linked study with the files the link covers; 404 if the link no longer reaches it. */
-    public Uni<Archive> linked(StudyLinks.LinkBasis link) {
-        return catalog.archiveStudy(new SqlWhere().scope(policy.decide(link, StudyAction.RETRIEVE).scope()))
-                .chain(found -> found.map(study -> catalog.archiveFiles(study.id())
-                        .map(files -> new Archive(study, files.stream().filter(f -> link.seriesUids() == null
-                                || link.seriesUids().contains(f.seriesUid())).toList())))
-                        .orElseGet(() -> Uni.createFrom().failure(ProblemException.notFound())));
+                                files.stream().filter(f -> scope.coversSeries(found.get().id(), f.seriesUid()))
+                                        .toList()))));
     }
 
     /** Writes the archive. Blocking: call from a worker thread; a stored object failing its check cuts the stream. */

@@ -18,8 +18,8 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.studies.StudySummary;
+import org.imageportal.studies.access.StudyCaller;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,16 +35,13 @@ public class StudyFilesResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Path("/studies")
     @RolesAllowed(Role.PATIENT_NAME)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The signed-in patient's studies, newest first")
     public Uni<List<StudySummary>> myStudies() {
-        return archives.list(actors.require(identity));
+        return archives.list(actors.current());
     }
 
     @GET
@@ -53,12 +50,13 @@ public class StudyFilesResource {
     @Produces("application/zip")
     @Operation(summary = "A study as a streamed ZIP: the DICOM files as received with a DICOMDIR, previews, README")
     public Response archive(@PathParam("id") String id) {
-        return download(archives, actors.require(identity), id);
+        return download(archives, actors.current(), id);
     }
 
     /** The archive as a download response (for the pages too); 404 unless the actor may retrieve the study. */
     public static Response download(StudyArchiveService archives, Actor actor, String id) {
-        return stream(archives, archives.prepare(actor, ProblemException.idOrNotFound(id)).await().indefinitely());
+        return stream(archives,
+                archives.prepare(StudyCaller.of(actor), ProblemException.idOrNotFound(id)).await().indefinitely());
     }
 
     /** The prepared (already recorded) archive as a ZIP download that names nothing about the patient. */

@@ -25,7 +25,6 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,9 +46,6 @@ public class AuditExportResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @RolesAllowed(Role.PRIVACY_OFFICER_NAME)
     @Produces(MediaType.APPLICATION_JSON)
@@ -58,7 +54,7 @@ public class AuditExportResource {
     public Uni<List<Found>> search(@QueryParam("patient") String patient, @QueryParam("actor") String actor,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("action") String action,
             @QueryParam("limit") @DefaultValue("200") int limit) {
-        String viewer = actors.require(identity).subject();
+        String viewer = actors.current().subject();
         Criteria criteria = new Criteria(patient == null || patient.isBlank() ? null : uuid(patient), blank(actor),
                 instant(from, "from"), instant(to, "to"), blank(action), Math.clamp(limit, 1, MAX));
         return search.search(viewer, criteria);
@@ -70,7 +66,7 @@ public class AuditExportResource {
     @Produces(MediaType.APPLICATION_XML)
     @Operation(summary = "One entry as a DICOM audit message (PS3.15 A.5); 404 if its action has no DICOM event")
     public Uni<String> dicom(@PathParam("seq") long seq) {
-        actors.require(identity);
+        actors.current();
         return search.at(seq).map(e -> {
             if (e == null) {
                 throw ProblemException.notFound();
@@ -85,7 +81,7 @@ public class AuditExportResource {
     @Produces(FHIR_JSON)
     @Operation(summary = "One entry as a FHIR R4 AuditEvent (IHE BALP)")
     public Uni<Map<String, Object>> fhir(@PathParam("seq") long seq) {
-        actors.require(identity);
+        actors.current();
         return search.at(seq).map(e -> {
             if (e == null) {
                 throw ProblemException.notFound();
@@ -102,7 +98,7 @@ public class AuditExportResource {
             + "format=dicom an AuditMessages document of A.5 audit messages")
     public Uni<Response> export(@QueryParam("format") @DefaultValue("fhir") String format,
             @QueryParam("after") @DefaultValue("0") long after, @QueryParam("limit") @DefaultValue("500") int limit) {
-        actors.require(identity);
+        actors.current();
         if (!"fhir".equals(format) && !"dicom".equals(format)) {
             throw ProblemException.invalid("unknown format", "format", "choose fhir or dicom");
         }

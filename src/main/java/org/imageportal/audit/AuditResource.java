@@ -15,7 +15,6 @@ import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** The audit trail for the privacy officer: verification of the hash chain and its anchor. */
@@ -29,16 +28,13 @@ public class AuditResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Path("/verify")
     @RolesAllowed({Role.PRIVACY_OFFICER_NAME, Role.ADMIN_NAME})
     @Operation(summary = "Recompute the audit trail's hash chain, compare it with the anchor kept outside the "
             + "database, and name the first broken entry")
     public Uni<Verification> verify() {
-        return chain.verify(actors.require(identity).subject());
+        return chain.verify(actors.current().subject());
     }
 
     @POST
@@ -47,7 +43,7 @@ public class AuditResource {
     @Operation(summary = "Anchor the chain's head now (it is also anchored periodically); refused while the chain "
             + "is broken")
     public Uni<Verification> anchor() {
-        actors.require(identity);
+        actors.current();
         return chain.anchor().chain(head -> {
             if (head == null) {
                 return Uni.createFrom().failure(new ProblemException(ProblemType.CONFLICT,

@@ -23,7 +23,6 @@ import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** Break-glass: open a study in an emergency with a reason; the privacy officer reviews every opening. */
@@ -42,9 +41,6 @@ public class BreakGlassResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @POST
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
@@ -52,7 +48,7 @@ public class BreakGlassResource {
             + "(403 without the break-glass permission, which is itself audited)")
     public Uni<Response> open(BreakGlassRequest request) {
         // validated by the service after the permission check, so that a caller without it learns nothing more
-        return breakGlass.open(actors.require(identity), request)
+        return breakGlass.open(actors.current(), request)
                 .map(opening -> Response.status(Response.Status.CREATED).entity(opening).build());
     }
 
@@ -61,7 +57,7 @@ public class BreakGlassResource {
     @RolesAllowed(Role.PRIVACY_OFFICER_NAME)
     @Operation(summary = "Break-glass openings waiting for review, oldest first")
     public Uni<List<Opening>> pending() {
-        return breakGlass.pending(actors.require(identity));
+        return breakGlass.pending(actors.current());
     }
 
     @POST
@@ -71,7 +67,7 @@ public class BreakGlassResource {
     @Operation(summary = "Record whether a break-glass opening was justified, with notes (once)")
     public Uni<Opening> review(@PathParam("id") String id,
             @NotNull(message = "the finding is missing") @Valid Finding finding) {
-        return breakGlass.review(actors.require(identity), ProblemException.idOrNotFound(id), finding.justified(),
+        return breakGlass.review(actors.current(), ProblemException.idOrNotFound(id), finding.justified(),
                 finding.notes());
     }
 }

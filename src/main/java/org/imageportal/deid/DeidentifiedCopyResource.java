@@ -22,8 +22,6 @@ import org.imageportal.dicom.Deidentifier;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 
-import io.quarkus.security.identity.SecurityIdentity;
-
 /** De-identified copies of studies for teaching and research, shared afterwards through links. */
 @Path("/api/deid/copies")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,16 +39,13 @@ public class DeidentifiedCopyResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @POST
     @RolesAllowed(Role.FRONTDESK_NAME)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Make a de-identified copy of a study (PS3.15 Annex E with the chosen options); answers the "
             + "copy's study and registry ids and the instances left out for burned-in text, with why")
     public Response copy(@NotNull(message = "the request is missing") @Valid CopyForm form) {
-        DeidentifiedCopyService.Copy copy = copies.copy(actors.require(identity), new DeidentifiedCopyService.Request(
+        DeidentifiedCopyService.Copy copy = copies.copy(actors.current(), new DeidentifiedCopyService.Request(
                 form.studyId(), form.project(), form.options() == null ? Set.of() : form.options(),
                 form.blackout() == null ? List.of() : form.blackout()));
         return Response.status(Response.Status.CREATED).entity(copy).build();

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.imageportal.audit.AuditTrail;
 import org.imageportal.dicom.InstanceMetadata;
 import org.imageportal.disclosures.DisclosureLog;
-import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.storage.StudyVault;
@@ -24,7 +23,7 @@ import org.imageportal.studies.StudyRepository;
 import org.imageportal.studies.access.AccessDecision;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyLinks.LinkBasis;
+import org.imageportal.studies.access.StudyCaller;
 import org.imageportal.studies.access.StudyScope;
 import org.jboss.logging.Logger;
 
@@ -56,29 +55,29 @@ public class DicomWebService {
         this.vault = vault;
     }
 
-    private Uni<AccessDecision> decision(Actor actor, StudyAction action) {
-        return policy.decide(actor, action).invoke(decision -> {
+    private Uni<AccessDecision> decision(StudyCaller caller, StudyAction action) {
+        return policy.decide(caller, action).invoke(decision -> {
             if (decision.denied()) {
                 throw new ProblemException(ProblemType.FORBIDDEN, "not allowed for your role");
             }
         });
     }
 
-    private Uni<StudyScope> scope(Actor actor, StudyAction action) {
-        return decision(actor, action).map(AccessDecision::scope);
+    private Uni<StudyScope> scope(StudyCaller caller, StudyAction action) {
+        return decision(caller, action).map(AccessDecision::scope);
     }
 
-    Uni<List<StudyRecord>> studies(Actor actor, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> {
+    Uni<List<StudyRecord>> studies(StudyCaller caller, QidoQuery query) {
+        return scope(caller, StudyAction.QUERY).chain(scope -> {
             SqlWhere where = new SqlWhere().scope(scope);
             query.matchStudy(where);
             return repository.studies(where, query.limit, query.offset);
-        }).call(found -> queried(actor, "query.studies", null, null, query, found.size()));
+        }).call(found -> queried(caller, "query.studies", null, null, query, found.size()));
     }
 
-    Uni<List<SeriesRecord>> series(Actor actor, String studyUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> seriesIn(scope, studyUid, query)
-                .call(found -> queried(actor, "query.series", studyUid, scope, query, found.size())));
+    Uni<List<SeriesRecord>> series(StudyCaller caller, String studyUid, QidoQuery query) {
+        return scope(caller, StudyAction.QUERY).chain(scope -> seriesIn(scope, studyUid, query)
+                .call(found -> queried(caller, "query.series", studyUid, scope, query, found.size())));
     }
 
     /**
@@ -86,12 +85,12 @@ public class DicomWebService {
      * answers. A search under one study that finds nothing although the study exists outside the caller's scope is
      * a refused access to it.
      */
-    private Uni<Void> queried(Actor actor, String action, String studyUid, StudyScope scope, QidoQuery query,
+    private Uni<Void> queried(StudyCaller caller, String action, String studyUid, StudyScope scope, QidoQuery query,
             int found) {
-        Uni<Void> recorded = audit.record(actor.subject(), action, "success", null,
+        Uni<Void> recorded = audit.record(caller.auditName(), action, "success", null,
                 Map.of("criteria", query.criteriaNames(), "found", found));
         return found == 0 && studyUid != null
-                ? recorded.chain(() -> refusedIfOutside(actor, action, studyUid, scope))
+                ? recorded.chain(() -> refusedIfOutside(caller, action, studyUid, scope))
                 : recorded;
     }
 
@@ -99,19 +98,14 @@ public class DicomWebService {
      * A study asked for by UID that exists but lies outside the caller's scope: answered 404 like an unknown one,
      * but audited as refused. A study of the caller's own that merely holds nothing matching is no refusal.
      */
-    private Uni<Void> refusedIfOutside(Actor actor, String action, String studyUid, StudyScope scope) {
+    private Uni<Void> refusedIfOutside(StudyCaller caller, String action, String studyUid, StudyScope scope) {
         return repository.studyIdOf(studyUid).chain(id -> id.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : repository.studies(new SqlWhere().scope(scope).and("s.study_uid = ?", studyUid), 1, 0)
                         .chain(inScope -> !inScope.isEmpty()
                                 ? Uni.createFrom().voidItem()
-                                : audit.record(actor.subject(), action, "refused", "study:" + id.get(),
+                                : audit.record(caller.auditName(), action, "refused", "study:" + id.get(),
                                         Map.of("reason", "outside the caller's access"))));
-    }
-
-    /** Series of the linked study that the link covers. */
-    Uni<List<SeriesRecord>> series(LinkBasis link, String studyUid, QidoQuery query) {
-        return seriesIn(policy.decide(link, StudyAction.QUERY).scope(), studyUid, query);
     }
 
     private Uni<List<SeriesRecord>> seriesIn(StudyScope scope, String studyUid, QidoQuery query) {
@@ -125,14 +119,9 @@ public class DicomWebService {
         return repository.series(where, query.limit, query.offset);
     }
 
-    Uni<List<InstanceRecord>> instances(Actor actor, String studyUid, String seriesUid, QidoQuery query) {
-        return scope(actor, StudyAction.QUERY).chain(scope -> instancesIn(scope, studyUid, seriesUid, query)
-                .call(found -> queried(actor, "query.instances", studyUid, scope, query, found.size())));
-    }
-
-    /** Instances of the linked study that the link covers. */
-    Uni<List<InstanceRecord>> instances(LinkBasis link, String studyUid, String seriesUid, QidoQuery query) {
-        return instancesIn(policy.decide(link, StudyAction.QUERY).scope(), studyUid, seriesUid, query);
+    Uni<List<InstanceRecord>> instances(StudyCaller caller, String studyUid, String seriesUid, QidoQuery query) {
+        return scope(caller, StudyAction.QUERY).chain(scope -> instancesIn(scope, studyUid, seriesUid, query)
+                .call(found -> queried(caller, "query.instances", studyUid, scope, query, found.size())));
     }
 
     private Uni<List<InstanceRecord>> instancesIn(StudyScope scope, String studyUid, String seriesUid,
@@ -160,7 +149,7 @@ public class DicomWebService {
      */
     private Uni<List<InstanceRecord>> withRequestedAttributes(StudyScope scope, List<InstanceRecord> found,
             QidoQuery query) {
-        if (found.isEmpty() || !query.asksBeyond(QidoResource.INSTANCE_DEFAULTS)) {
+        if (found.isEmpty() || !query.asksBeyond(DicomWebEndpoints.INSTANCE_DEFAULTS)) {
             return Uni.createFrom().item(found);
         }
         SqlWhere where = new SqlWhere().instanceScope(scope).and("i.sop_instance_uid = ANY(?)",
@@ -186,24 +175,17 @@ public class DicomWebService {
     }
 
     /**
-     * The accepted instances the actor may retrieve under a study (and series, and instance); 404 if there are
+     * The accepted instances the caller may retrieve under a study (and series, and instance); 404 if there are
      * none, whether the study does not exist, is not theirs, or holds only quarantined instances.
      */
-    Uni<List<StoredInstance>> retrievable(Actor actor, String studyUid, String seriesUid, String sopUid) {
+    Uni<List<StoredInstance>> retrievable(StudyCaller caller, String studyUid, String seriesUid, String sopUid) {
         String action = sopUid != null ? "instance.retrieve" : "study.retrieve";
-        return decision(actor, StudyAction.RETRIEVE).chain(decision -> storedIn(decision.scope(), studyUid, seriesUid,
+        return decision(caller, StudyAction.RETRIEVE).chain(decision -> storedIn(decision.scope(), studyUid, seriesUid,
                 sopUid)
                 .onFailure(ProblemException.class)
-                .call(() -> refusedIfOutside(actor, action, studyUid, decision.scope()))
-                .call(found -> releases.record(actor, decision, found.getFirst().studyId(), found,
+                .call(() -> refusedIfOutside(caller, action, studyUid, decision.scope()))
+                .call(found -> releases.record(caller, decision, found.getFirst().studyId(), found,
                         sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW)));
-    }
-
-    /** The same under a share link: only what the link covers, each release disclosed to its recipient. */
-    Uni<List<StoredInstance>> retrievable(LinkBasis link, String studyUid, String seriesUid, String sopUid) {
-        return storedIn(policy.decide(link, StudyAction.RETRIEVE).scope(), studyUid, seriesUid, sopUid)
-                .call(found -> releases.recordLink(link, found.getFirst().studyId(), found,
-                        sopUid != null ? "instance.retrieve" : "study.retrieve", DisclosureLog.Action.VIEW));
     }
 
     /**
@@ -215,29 +197,19 @@ public class DicomWebService {
     }
 
     /**
-     * The instance (or, {@code sopUid} null, the middle instance of the series) the actor may retrieve, for
-     * rendering; 404 and the same audit as {@link #retrievable(Actor, String, String, String)} when there is none.
+     * The instance (or, {@code sopUid} null, the middle instance of the series) the caller may retrieve, for
+     * rendering; 404 and the same audit as {@link #retrievable(StudyCaller, String, String, String)} when there is none.
      */
-    Uni<Renderable> renderable(Actor actor, String studyUid, String seriesUid, String sopUid) {
-        return decision(actor, StudyAction.RETRIEVE).chain(decision -> storedIn(decision.scope(), studyUid,
+    Uni<Renderable> renderable(StudyCaller caller, String studyUid, String seriesUid, String sopUid) {
+        return decision(caller, StudyAction.RETRIEVE).chain(decision -> storedIn(decision.scope(), studyUid,
                 seriesUid, sopUid)
                 .onFailure(ProblemException.class)
-                .call(() -> refusedIfOutside(actor, "instance.retrieve", studyUid, decision.scope()))
+                .call(() -> refusedIfOutside(caller, "instance.retrieve", studyUid, decision.scope()))
                 .map(found -> {
                     StoredInstance one = representative(found);
-                    return new Renderable(one, releases.record(actor, decision, one.studyId(), List.of(one),
+                    return new Renderable(one, releases.record(caller, decision, one.studyId(), List.of(one),
                             "instance.retrieve", DisclosureLog.Action.VIEW));
                 }));
-    }
-
-    /** The same under a share link: only what the link covers, the release disclosed to its recipient. */
-    Uni<Renderable> renderable(LinkBasis link, String studyUid, String seriesUid, String sopUid) {
-        return storedIn(policy.decide(link, StudyAction.RETRIEVE).scope(), studyUid, seriesUid, sopUid)
-                .map(found -> {
-                    StoredInstance one = representative(found);
-                    return new Renderable(one, releases.recordLink(link, one.studyId(), List.of(one),
-                            "instance.retrieve", DisclosureLog.Action.VIEW));
-                });
     }
 
     /** The one instance asked for, or the middle one of a series in its order (as the archive's previews take). */

@@ -333,7 +333,7 @@ class WadoResponses {
                         dicomwebRoot));
             }
         };
-        return Response.ok(body).type(QidoResource.DICOM_JSON).build();
+        return Response.ok(body).type(DicomWebEndpoints.DICOM_JSON).build();
     }
 
     /**

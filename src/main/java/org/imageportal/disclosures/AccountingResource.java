@@ -25,7 +25,6 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -50,9 +49,6 @@ public class AccountingResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @POST
     @Path("/requests")
     @RolesAllowed(Role.PATIENT_NAME)
@@ -60,7 +56,7 @@ public class AccountingResource {
     @Operation(summary = "Ask for an accounting of disclosures (the six years before today unless a shorter period "
             + "is given); due within 60 days")
     public Uni<Response> request(AccountingRequestForm form) {
-        return accounting.request(actors.require(identity), form)
+        return accounting.request(actors.current(), form)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
 
@@ -69,7 +65,7 @@ public class AccountingResource {
     @RolesAllowed(Role.PATIENT_NAME)
     @Operation(summary = "The signed-in patient's accounting requests")
     public Uni<List<RequestView>> mine() {
-        return accounting.mine(actors.require(identity));
+        return accounting.mine(actors.current());
     }
 
     @GET
@@ -77,7 +73,7 @@ public class AccountingResource {
     @RolesAllowed(Role.PRIVACY_OFFICER_NAME)
     @Operation(summary = "Open accounting requests, nearest due date first")
     public Uni<List<RequestView>> open() {
-        return accounting.open(actors.require(identity));
+        return accounting.open(actors.current());
     }
 
     @POST
@@ -87,7 +83,7 @@ public class AccountingResource {
     @Operation(summary = "Extend the due date once by 30 days, before it passes, with the written reason")
     public Uni<RequestView> extend(@PathParam("id") String id,
             @NotNull(message = "the reason is missing") @Valid Reason reason) {
-        return accounting.extend(actors.require(identity), ProblemException.idOrNotFound(id), reason.text());
+        return accounting.extend(actors.current(), ProblemException.idOrNotFound(id), reason.text());
     }
 
     @POST
@@ -95,7 +91,7 @@ public class AccountingResource {
     @RolesAllowed(Role.PRIVACY_OFFICER_NAME)
     @Operation(summary = "Deliver the accounting: the patient can read it in the portal from now on")
     public Uni<RequestView> deliver(@PathParam("id") String id) {
-        return accounting.deliver(actors.require(identity), ProblemException.idOrNotFound(id));
+        return accounting.deliver(actors.current(), ProblemException.idOrNotFound(id));
     }
 
     @GET
@@ -107,7 +103,7 @@ public class AccountingResource {
     public Uni<Response> report(@PathParam("id") String id, @PathParam("report") String report,
             @QueryParam("format") @DefaultValue("html") String format) {
         ReportResponses.checkFormat(format);
-        return accounting.report(actors.require(identity), ProblemException.idOrNotFound(id),
+        return accounting.report(actors.current(), ProblemException.idOrNotFound(id),
                 ReportResponses.kind(report)).emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(r -> ReportResponses.render(r, format, config.timeZone()));
     }
@@ -119,7 +115,7 @@ public class AccountingResource {
     @Operation(summary = "Record a disclosure made outside the portal (e.g. under a subpoena, a mailed CD)")
     public Uni<Response> recordManual(@PathParam("patient") String patient,
             @NotNull(message = "the disclosure is missing") @Valid ManualDisclosure disclosure) {
-        return accounting.recordManual(actors.require(identity), ProblemException.idOrNotFound(patient), disclosure)
+        return accounting.recordManual(actors.current(), ProblemException.idOrNotFound(patient), disclosure)
                 .map(done -> Response.status(Response.Status.CREATED).build());
     }
 
@@ -130,7 +126,7 @@ public class AccountingResource {
     @Operation(summary = "Record a suspension of the patient's right to an accounting (164.528(a)(2))")
     public Uni<Response> suspend(@PathParam("patient") String patient,
             @NotNull(message = "the suspension is missing") @Valid Suspension suspension) {
-        return accounting.suspend(actors.require(identity), ProblemException.idOrNotFound(patient), suspension)
+        return accounting.suspend(actors.current(), ProblemException.idOrNotFound(patient), suspension)
                 .map(id -> Response.status(Response.Status.CREATED).entity(Map.of("id", id)).build());
     }
 }

@@ -21,6 +21,17 @@ public class Actors {
     @Inject
     IdentityConfig config;
 
+    @Inject
+    SecurityIdentity identity;
+
+    /**
+     * The authenticated caller of the current request; 401 if there is none. Every resource and page takes its
+     * caller from here, so how a caller becomes an {@link Actor} is written once.
+     */
+    public Actor current() {
+        return require(identity);
+    }
+
     public Optional<Actor> of(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Optional.empty();

@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /** Who the caller is, as the portal sees it: lets a client check its token and roles. */
 @Path("/api/me")
@@ -23,16 +22,13 @@ public class MeResource {
     }
 
     @Inject
-    SecurityIdentity identity;
-
-    @Inject
     Actors actors;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The signed-in caller: name, roles, whether MFA was used")
     public MeView me() {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return new MeView(actor.username(), actor.displayName(),
                 actor.roles().stream().map(Role::realmRole).sorted().toList(), actor.mfa(), actor.machine());
     }

@@ -24,7 +24,6 @@ import org.imageportal.patients.PatientService.PatientView;
 import org.imageportal.patients.PatientService.VerificationView;
 import org.imageportal.platform.errors.ProblemException;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** The patient registry and in-person identity verification, for the front desk. */
@@ -42,28 +41,25 @@ public class PatientResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Operation(summary = "Find patients by MRN, name (any part) and/or birth date; at least one is required")
     public Uni<List<PatientView>> search(@QueryParam("mrn") String mrn, @QueryParam("name") String name,
             @QueryParam("birthDate") String birthDate) {
-        return patients.search(actors.require(identity), mrn, name, birthDate);
+        return patients.search(actors.current(), mrn, name, birthDate);
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One patient, with the time of the last identity verification")
     public Uni<PatientView> one(@PathParam("id") String id) {
-        return patients.get(actors.require(identity), ProblemException.idOrNotFound(id));
+        return patients.get(actors.current(), ProblemException.idOrNotFound(id));
     }
 
     @GET
     @Path("/{id}/verifications")
     @Operation(summary = "The patient's identity verifications, newest first")
     public Uni<List<VerificationView>> verifications(@PathParam("id") String id) {
-        return patients.verifications(actors.require(identity), ProblemException.idOrNotFound(id));
+        return patients.verifications(actors.current(), ProblemException.idOrNotFound(id));
     }
 
     @POST
@@ -73,7 +69,7 @@ public class PatientResource {
             + "returns the access slip with the one-time activation code")
     public Response issueAccess(@PathParam("id") String id,
             @NotNull(message = "the request is missing") @Valid IssueAccessRequest request) {
-        PortalAccessService.AccessSlip slip = access.issue(actors.require(identity), ProblemException.idOrNotFound(id),
+        PortalAccessService.AccessSlip slip = access.issue(actors.current(), ProblemException.idOrNotFound(id),
                 request);
         return Response.status(Response.Status.CREATED).entity(slip).header("Cache-Control", "no-store").build();
     }
@@ -83,7 +79,7 @@ public class PatientResource {
     @Operation(summary = "A new activation code for the patient's existing account after a recent verification; "
             + "returns the access slip")
     public Response reissueAccess(@PathParam("id") String id) {
-        PortalAccessService.AccessSlip slip = access.reissue(actors.require(identity),
+        PortalAccessService.AccessSlip slip = access.reissue(actors.current(),
                 ProblemException.idOrNotFound(id));
         return Response.ok(slip).header("Cache-Control", "no-store").build();
     }
@@ -93,7 +89,7 @@ public class PatientResource {
     @Operation(summary = "Lost phone: remove the patient's authenticator and end their sessions, after a recent "
             + "verification; the next sign-in enrols a new one")
     public Response resetMfa(@PathParam("id") String id) {
-        access.resetMfa(actors.require(identity), ProblemException.idOrNotFound(id));
+        access.resetMfa(actors.current(), ProblemException.idOrNotFound(id));
         return Response.noContent().build();
     }
 
@@ -103,7 +99,7 @@ public class PatientResource {
     @Operation(summary = "Record how the patient's identity was verified in person (evidence; audited)")
     public Uni<Response> verify(@PathParam("id") String id,
             @NotNull(message = "the verification is missing") @Valid VerificationRequest request) {
-        return patients.recordVerification(actors.require(identity), ProblemException.idOrNotFound(id), request)
+        return patients.recordVerification(actors.current(), ProblemException.idOrNotFound(id), request)
                 .map(v -> Response.created(URI.create("/api/patients/" + id + "/verifications/" + v.id())).entity(v)
                         .build());
     }

@@ -22,7 +22,6 @@ import org.imageportal.identity.Role;
 import org.imageportal.patients.RecordsRequestService.RequestView;
 import org.imageportal.platform.errors.ProblemException;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** Right-of-access requests: patients file theirs; the front desk and privacy officer work them to the deadline. */
@@ -40,16 +39,13 @@ public class RecordsRequestResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @POST
     @RolesAllowed(Role.PATIENT_NAME)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ask for a copy the portal cannot produce at once (CD, paper, delivery to someone named); "
             + "due within 30 days")
     public Uni<Response> file(@NotNull(message = "the request is missing") @Valid RecordsRequestForm form) {
-        return requests.file(actors.require(identity), form)
+        return requests.file(actors.current(), form)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
 
@@ -58,14 +54,14 @@ public class RecordsRequestResource {
     @RolesAllowed(Role.PATIENT_NAME)
     @Operation(summary = "The signed-in patient's requests and their state")
     public Uni<List<RequestView>> mine() {
-        return requests.mine(actors.require(identity));
+        return requests.mine(actors.current());
     }
 
     @GET
     @RolesAllowed({Role.FRONTDESK_NAME, Role.PRIVACY_OFFICER_NAME})
     @Operation(summary = "Open requests, nearest deadline first")
     public Uni<List<RequestView>> open() {
-        return requests.open(actors.require(identity));
+        return requests.open(actors.current());
     }
 
     @POST
@@ -75,7 +71,7 @@ public class RecordsRequestResource {
     @Operation(summary = "Extend the deadline once by 30 days, before it passes, with the written reason")
     public Uni<RequestView> extend(@PathParam("id") String id,
             @NotNull(message = "the reason is missing") @Valid Statement reason) {
-        return requests.extend(actors.require(identity), ProblemException.idOrNotFound(id), reason.text());
+        return requests.extend(actors.current(), ProblemException.idOrNotFound(id), reason.text());
     }
 
     @POST
@@ -85,6 +81,6 @@ public class RecordsRequestResource {
     @Operation(summary = "Record that the request was fulfilled, and how")
     public Uni<RequestView> fulfil(@PathParam("id") String id,
             @NotNull(message = "the note is missing") @Valid Statement note) {
-        return requests.fulfil(actors.require(identity), ProblemException.idOrNotFound(id), note.text());
+        return requests.fulfil(actors.current(), ProblemException.idOrNotFound(id), note.text());
     }
 }

@@ -19,7 +19,6 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.providers.ProviderService.ProviderView;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** Referring physicians: invited by an administrator or the privacy officer. */
@@ -34,13 +33,10 @@ public class ProviderResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Operation(summary = "The invited referring physicians, newest first")
     public Uni<List<ProviderView>> list() {
-        return providers.list(actors.require(identity));
+        return providers.list(actors.current());
     }
 
     @POST
@@ -48,7 +44,7 @@ public class ProviderResource {
     @Operation(summary = "Invite a referring physician (provider role only); returns the invitation with its one-time "
             + "activation code")
     public Response invite(@NotNull(message = "the invitation is missing") @Valid InviteProviderRequest request) {
-        return Response.status(Response.Status.CREATED).entity(providers.invite(actors.require(identity), request))
+        return Response.status(Response.Status.CREATED).entity(providers.invite(actors.current(), request))
                 .header("Cache-Control", "no-store").build();
     }
 }

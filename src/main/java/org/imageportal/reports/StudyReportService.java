@@ -17,13 +17,12 @@ import org.imageportal.dicom.DicomRejection;
 import org.imageportal.dicom.EncapsulatedDocument;
 import org.imageportal.dicom.ReportText;
 import org.imageportal.disclosures.DisclosureLog;
-import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.studies.StudyCatalogRepository.ArchiveFile;
 import org.imageportal.studies.StudyReleaseService;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyLinks;
+import org.imageportal.studies.access.StudyCaller;
 
 import io.smallrye.mutiny.Uni;
 
@@ -86,45 +85,30 @@ public class StudyReportService {
         return out;
     }
 
-    /** The reports of a study the actor may view (none if they may not). Nothing is released by listing them. */
-    public Uni<List<ReportEntry>> list(Actor actor, UUID studyId) {
-        return policy.decide(actor, StudyAction.RETRIEVE).chain(decision -> archives.archiveIn(decision.scope(),
+    /** The reports of a study the caller may view (none if they may not). Nothing is released by listing them. */
+    public Uni<List<ReportEntry>> list(StudyCaller caller, UUID studyId) {
+        return policy.decide(caller, StudyAction.RETRIEVE).chain(decision -> archives.archiveIn(decision.scope(),
                 studyId)).map(found -> found.map(StudyReportService::entries).orElse(List.of()));
-    }
-
-    /** The reports a share link covers. */
-    public Uni<List<ReportEntry>> list(StudyLinks.LinkBasis link) {
-        return archives.linked(link).map(StudyReportService::entries).onFailure(ProblemException.class)
-                .recoverWithItem(List.of());
     }
 
     /** A report opened for reading, already recorded: blocking reads of it follow. */
     public record Opened(Archive archive, ArchiveFile file, Kind kind) {
     }
 
-    /** Report {@code number} of the study for the actor, recorded as released; 404 if there is none they may see. */
-    public Uni<Opened> open(Actor actor, UUID studyId, int number) {
-        return policy.decide(actor, StudyAction.RETRIEVE).chain(decision -> archives.archiveIn(decision.scope(),
+    /**
+     * Report {@code number} of the study for the caller, recorded as released (and disclosed to a grant's physician
+     * or a link's recipient); 404 if there is none they may see.
+     */
+    public Uni<Opened> open(StudyCaller caller, UUID studyId, int number) {
+        return policy.decide(caller, StudyAction.RETRIEVE).chain(decision -> archives.archiveIn(decision.scope(),
                 studyId).chain(found -> {
                     Opened opened = found.map(a -> opened(a, number)).orElse(null);
                     if (opened == null) {
                         return Uni.createFrom().failure(ProblemException.notFound());
                     }
-                    return releases.record(actor, decision, studyId, 1, "report.read", DisclosureLog.Action.VIEW,
+                    return releases.record(caller, decision, studyId, 1, "report.read", DisclosureLog.Action.VIEW,
                             true).replaceWith(opened);
                 }));
-    }
-
-    /** The same under a share link, disclosed to its recipient. */
-    public Uni<Opened> open(StudyLinks.LinkBasis link, int number) {
-        return archives.linked(link).chain(archive -> {
-            Opened opened = opened(archive, number);
-            if (opened == null) {
-                return Uni.createFrom().failure(ProblemException.notFound());
-            }
-            return releases.recordLink(link, archive.study().id(), 1, "report.read", DisclosureLog.Action.VIEW, true)
-                    .replaceWith(opened);
-        });
     }
 
     private static Opened opened(Archive archive, int number) {

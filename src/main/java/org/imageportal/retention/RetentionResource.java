@@ -21,8 +21,6 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.retention.RetentionService.Due;
 import org.imageportal.retention.RetentionService.Purge;
 
-import io.quarkus.security.identity.SecurityIdentity;
-
 /** Retention for the privacy officer: the report of studies due, the purge, legal holds. */
 @Path("/api/retention")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,14 +37,11 @@ public class RetentionResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Path("/report")
     @Operation(summary = "Studies whose retention has ended, the longest overdue first; legal holds shown")
     public List<Due> report() {
-        return retention.report(actors.require(identity));
+        return retention.report(actors.current());
     }
 
     @POST
@@ -54,7 +49,7 @@ public class RetentionResource {
     @Operation(summary = "Purge the studies due that are not on legal hold (keys destroyed, objects deleted, "
             + "tombstones, audit and disclosures kept)")
     public Purge purge() {
-        return retention.purge(actors.require(identity));
+        return retention.purge(actors.current());
     }
 
     @POST
@@ -62,7 +57,7 @@ public class RetentionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Put a study on legal hold, with the reason")
     public void hold(@PathParam("study") String study, @Valid Hold hold) {
-        retention.hold(actors.require(identity), ProblemException.idOrNotFound(study), true,
+        retention.hold(actors.current(), ProblemException.idOrNotFound(study), true,
                 hold == null ? null : hold.reason());
     }
 
@@ -70,6 +65,6 @@ public class RetentionResource {
     @Path("/holds/{study}/release")
     @Operation(summary = "Release a legal hold")
     public void release(@PathParam("study") String study) {
-        retention.hold(actors.require(identity), ProblemException.idOrNotFound(study), false, null);
+        retention.hold(actors.current(), ProblemException.idOrNotFound(study), false, null);
     }
 }

@@ -22,7 +22,6 @@ import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.sharing.GrantService.GrantView;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
@@ -40,9 +39,6 @@ public class GrantResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @POST
     @Path("/grants")
     @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME})
@@ -50,7 +46,7 @@ public class GrantResource {
     @Operation(summary = "Share a study with a physician (patient: own study; front desk: for the patient after a "
             + "recent verification, with the written authorization noted)")
     public Uni<Response> grant(@NotNull(message = "the grant is missing") @Valid GrantRequest request) {
-        return grants.create(actors.require(identity), request)
+        return grants.create(actors.current(), request)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
 
@@ -59,7 +55,7 @@ public class GrantResource {
     @RolesAllowed(Role.PATIENT_NAME)
     @Operation(summary = "Every grant on the patient's studies, active and past, with opens and last opened")
     public Uni<List<GrantView>> mine() {
-        return grants.mine(actors.require(identity));
+        return grants.mine(actors.current());
     }
 
     @POST
@@ -67,7 +63,7 @@ public class GrantResource {
     @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME, Role.PRIVACY_OFFICER_NAME})
     @Operation(summary = "Revoke a grant (one way)")
     public Uni<GrantView> revoke(@PathParam("id") String id) {
-        return grants.revoke(actors.require(identity), ProblemException.idOrNotFound(id));
+        return grants.revoke(actors.current(), ProblemException.idOrNotFound(id));
     }
 
     @GET
@@ -75,7 +71,7 @@ public class GrantResource {
     @RolesAllowed(Role.PROVIDER_NAME)
     @Operation(summary = "The studies currently shared with the signed-in physician")
     public Uni<List<GrantView>> sharedWithMe() {
-        return grants.sharedWithMe(actors.require(identity));
+        return grants.sharedWithMe(actors.current());
     }
 
     @POST
@@ -85,7 +81,7 @@ public class GrantResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue a share link for one's own study: the link and the access code are shown this once")
     public Uni<Response> link(@NotNull(message = "the link request is missing") @Valid LinkRequest request) {
-        return links.issue(actors.require(identity), request).map(issued -> Response
+        return links.issue(actors.current(), request).map(issued -> Response
                 .status(Response.Status.CREATED).entity(issued).header("Cache-Control", "no-store").build());
     }
 
@@ -94,7 +90,7 @@ public class GrantResource {
     @RolesAllowed(Role.PATIENT_NAME)
     @Operation(summary = "Every link on the patient's studies (never the token or the code)")
     public Uni<List<LinkService.LinkView>> links() {
-        return links.mine(actors.require(identity));
+        return links.mine(actors.current());
     }
 
     @POST
@@ -102,7 +98,7 @@ public class GrantResource {
     @RolesAllowed({Role.PATIENT_NAME, Role.FRONTDESK_NAME, Role.PRIVACY_OFFICER_NAME})
     @Operation(summary = "Revoke a link (one way)")
     public Uni<LinkService.LinkView> revokeLink(@PathParam("id") String id) {
-        return links.revoke(actors.require(identity), ProblemException.idOrNotFound(id));
+        return links.revoke(actors.current(), ProblemException.idOrNotFound(id));
     }
 
     @GET

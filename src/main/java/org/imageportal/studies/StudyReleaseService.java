@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.audit.AuditTrail;
 import org.imageportal.disclosures.DisclosureLog;
-import org.imageportal.identity.Actor;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.studies.StudyRecords.StoredInstance;
@@ -18,7 +17,7 @@ import org.imageportal.studies.access.AccessDecision;
 import org.imageportal.studies.access.AccessDecision.Release;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
-import org.imageportal.studies.access.StudyLinks;
+import org.imageportal.studies.access.StudyCaller;
 
 import io.smallrye.mutiny.Uni;
 
@@ -45,31 +44,17 @@ public class StudyReleaseService {
     }
 
     /** A release whose content is known to include a report or not (an archive, a report read). */
-    public Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, int instances, String auditAction,
-            DisclosureLog.Action kind, boolean reportIncluded) {
-        return policy.release(actor, decision, studyId, action(kind)).chain(release -> record(actor.subject(),
+    public Uni<Void> record(StudyCaller caller, AccessDecision decision, UUID studyId, int instances,
+            String auditAction, DisclosureLog.Action kind, boolean reportIncluded) {
+        return policy.release(caller, decision, studyId, action(kind)).chain(release -> record(caller.auditName(),
                 release, studyId, new Released(instances, reportIncluded, List.of()), auditAction, kind));
     }
 
     /** A release of these instances: whether one of them is a report is looked up for the disclosure record. */
-    public Uni<Void> record(Actor actor, AccessDecision decision, UUID studyId, List<StoredInstance> instances,
+    public Uni<Void> record(StudyCaller caller, AccessDecision decision, UUID studyId, List<StoredInstance> instances,
             String auditAction, DisclosureLog.Action kind) {
-        return policy.release(actor, decision, studyId, action(kind)).chain(release -> record(actor.subject(),
+        return policy.release(caller, decision, studyId, action(kind)).chain(release -> record(caller.auditName(),
                 release, studyId, Released.of(instances), auditAction, kind));
-    }
-
-    /** A release to a share link's recipient: audited as the link, disclosed to the name given when it was issued. */
-    public Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, int instances, String auditAction,
-            DisclosureLog.Action kind, boolean reportIncluded) {
-        return record(link.auditActor(), policy.release(link, action(kind)), studyId,
-                new Released(instances, reportIncluded, List.of()), auditAction, kind);
-    }
-
-    /** The same for these instances, whether one of them is a report looked up for the disclosure record. */
-    public Uni<Void> recordLink(StudyLinks.LinkBasis link, UUID studyId, List<StoredInstance> instances,
-            String auditAction, DisclosureLog.Action kind) {
-        return record(link.auditActor(), policy.release(link, action(kind)), studyId, Released.of(instances),
-                auditAction, kind);
     }
 
     /** What a release holds: how many instances, and whether a report (null: look it up for these SOP UIDs). */
@@ -81,10 +66,12 @@ public class StudyReleaseService {
         }
     }
 
-    /** A download the actor may not make although they may view the study: audited as refused, then 403. */
-    public <T> Uni<T> refuseDownload(Actor actor, UUID studyId) {
-        return refuse(actor.subject(), "study.download", studyId, new Release.ViewOnly("viewing only",
-                "this share allows viewing only", Map.of()));
+    /** A download the caller may not make although they may view the study: audited as refused, then 403. */
+    public <T> Uni<T> refuseDownload(StudyCaller caller, UUID studyId) {
+        Release.ViewOnly refusal = caller instanceof StudyCaller.LinkRecipient
+                ? new Release.ViewOnly("the link allows viewing only", "this link allows viewing only", Map.of())
+                : new Release.ViewOnly("viewing only", "this share allows viewing only", Map.of());
+        return refuse(caller.auditName(), "study.download", studyId, refusal);
     }
 
     private Uni<Void> record(String auditActor, Release release, UUID studyId, Released released,

@@ -13,7 +13,6 @@ import org.imageportal.platform.health.SystemStatus;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** The administrator's workspace: system status. */
@@ -33,14 +32,11 @@ public class AdminPages {
     SystemStatus status;
 
     @Inject
-    SecurityIdentity identity;
-
-    @Inject
     Actors actors;
 
     @GET
     public Uni<TemplateInstance> system() {
-        var actor = actors.require(identity);
+        var actor = actors.current();
         return status.current().map(view -> Templates.system(actor, Capabilities.of(Role.ADMIN), view));
     }
 }

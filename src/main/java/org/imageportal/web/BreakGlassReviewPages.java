@@ -25,7 +25,6 @@ import org.imageportal.platform.errors.ProblemException;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /** The privacy officer's queue of break-glass openings: who, which study, why, until when; justified or not. */
 @Path("/privacy/break-glass")
@@ -45,9 +44,6 @@ public class BreakGlassReviewPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance queue(@QueryParam("done") String done) {
@@ -64,7 +60,7 @@ public class BreakGlassReviewPages {
             if (!"JUSTIFIED".equals(finding) && !"NOT_JUSTIFIED".equals(finding)) {
                 throw ProblemException.invalid("choose a finding", "finding", "say whether the access was justified");
             }
-            breakGlass.review(actors.require(identity), ProblemException.idOrNotFound(id), "JUSTIFIED".equals(finding),
+            breakGlass.review(actors.current(), ProblemException.idOrNotFound(id), "JUSTIFIED".equals(finding),
                     notes).await().indefinitely();
             return Response.seeOther(URI.create("/privacy/break-glass?done=reviewed")).build();
         } catch (ProblemException e) {
@@ -74,7 +70,7 @@ public class BreakGlassReviewPages {
     }
 
     private TemplateInstance page(String done, List<FrontDeskPages.FieldError> errors) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return Templates.queue(actor, breakGlass.pending(actor).await().indefinitely(), done, errors);
     }
 }

@@ -34,7 +34,6 @@ import org.imageportal.studies.ingest.dimse.DimsePeerService;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The administrator's page of the DIMSE gateway's AE registry: the DICOM nodes allowed to send, registering one
@@ -94,9 +93,6 @@ public class DimsePeerPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     public TemplateInstance list(@QueryParam("done") String done) {
         String notice = switch (done == null ? "" : done) {
@@ -124,7 +120,7 @@ public class DimsePeerPages {
                 .toList();
         if (errors.isEmpty()) {
             try {
-                registry.create(actors.require(identity), request).await().indefinitely();
+                registry.create(actors.current(), request).await().indefinitely();
                 return Response.seeOther(URI.create("/admin/dimse/peers?done=added")).build();
             } catch (ProblemException e) {
                 errors = errors(e.problem());
@@ -140,7 +136,7 @@ public class DimsePeerPages {
     public Response remove(@PathParam("id") String id, @FormParam("confirm") String confirm) {
         try {
             Confirmation.require(confirm, "the node can no longer send images");
-            registry.delete(actors.require(identity), ProblemException.idOrNotFound(id)).await().indefinitely();
+            registry.delete(actors.current(), ProblemException.idOrNotFound(id)).await().indefinitely();
             return Response.seeOther(URI.create("/admin/dimse/peers?done=removed")).build();
         } catch (ProblemException e) {
             return Response.status(e.problem().status()).entity(page("", errors(e.problem()), EMPTY)).build();
@@ -148,7 +144,7 @@ public class DimsePeerPages {
     }
 
     private TemplateInstance page(String done, List<FrontDeskPages.FieldError> errors, Draft draft) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         List<PeerView> peers = registry.list(actor).await().indefinitely().stream().map(DimsePeerPages::view)
                 .toList();
         List<FrontDeskPages.FieldError> ordered = errors.stream()

@@ -25,7 +25,6 @@ import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Break-glass in the browser, for a clinician holding the permission: find the patient by ID and birth date (posted,
@@ -42,7 +41,6 @@ public class EmergencyPages {
         static native TemplateInstance search(Actor actor, String patientId, String birthDate,
                 List<StudySummary> studies, boolean searched, List<FrontDeskPages.FieldError> errors);
 
-        static native TemplateInstance viewer(ViewerView viewer);
     }
 
     @Inject
@@ -54,13 +52,10 @@ public class EmergencyPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance form() {
-        return Templates.search(actors.require(identity), "", "", List.of(), false, List.of());
+        return Templates.search(actors.current(), "", "", List.of(), false, List.of());
     }
 
     @POST
@@ -68,7 +63,7 @@ public class EmergencyPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response search(@FormParam("patientId") String patientId, @FormParam("birthDate") String birthDate) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         String id = patientId == null ? "" : patientId.strip();
         String born = birthDate == null ? "" : birthDate.strip();
         try {
@@ -85,7 +80,7 @@ public class EmergencyPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response open(@PathParam("study") String study, @FormParam("reason") String reason) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         try {
             breakGlass.open(actor, ProblemException.idOrNotFound(study), reason).await().indefinitely();
             return Response.seeOther(URI.create("/emergency/" + study + "/view")).build();
@@ -103,8 +98,8 @@ public class EmergencyPages {
     @Path("/{study}/view")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance view(@PathParam("study") String study) {
-        String studyUid = archives.studyUid(actors.require(identity), ProblemException.idOrNotFound(study))
+        String studyUid = archives.studyUid(actors.current(), ProblemException.idOrNotFound(study))
                 .await().indefinitely().orElseThrow(ProblemException::notFound);
-        return Templates.viewer(new ViewerView("/viewer/dicomweb", studyUid, "/emergency", null));
+        return ViewerView.emergency(studyUid, "/emergency").page();
     }
 }

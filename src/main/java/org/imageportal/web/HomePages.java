@@ -144,6 +144,6 @@ public class HomePages {
     }
 
     private Actor actor() {
-        return actors.require(identity);
+        return actors.current();
     }
 }

@@ -27,6 +27,7 @@ import org.imageportal.reports.StudyReportService;
 import org.imageportal.sharing.LinkOpeningService;
 import org.imageportal.sharing.LinkOpeningService.CodeOutcome;
 import org.imageportal.sharing.LinkOpeningService.LinkSummary;
+import org.imageportal.studies.access.StudyCaller;
 import org.imageportal.studies.access.StudyLinks;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -56,8 +57,6 @@ public class LinkPages {
 
         static native TemplateInstance summary(LinkSummary study, String expires, String viewUrl,
                 String downloadUrl, List<StudyReportService.ReportEntry> reports, String reportsUrl);
-
-        static native TemplateInstance viewer(ViewerView viewer);
 
         static native TemplateInstance unavailable();
     }
@@ -142,7 +141,8 @@ public class LinkPages {
 
     private List<StudyReportService.ReportEntry> linkedReports(String token) {
         return links.basis(token, session()).await().indefinitely()
-                .map(link -> reports.list(link).await().indefinitely()).orElse(List.of());
+                .map(link -> reports.list(StudyCaller.of(link), link.studyId()).await().indefinitely())
+                .orElse(List.of());
     }
 
     /** One of the linked study's reports; disclosed to the recipient before a byte is sent. */
@@ -152,7 +152,8 @@ public class LinkPages {
     public Response report(@PathParam("token") String token, @PathParam("number") String number) {
         int n = ReportPages.number(number);
         return links.basis(token, session()).await().indefinitely()
-                .map(link -> ReportPages.respond(reports, reports.open(link, n).await().indefinitely(), n,
+                .map(link -> ReportPages.respond(reports,
+                        reports.open(StudyCaller.of(link), link.studyId(), n).await().indefinitely(), n,
                         "/s/" + token + "/study"))
                 .orElseGet(() -> backToCode(token));
     }
@@ -161,9 +162,8 @@ public class LinkPages {
     @Path("/{token}/view")
     public Response view(@PathParam("token") String token) {
         return openings.summary(token, session()).await().indefinitely()
-                .map(summary -> page(200, Templates.viewer(new ViewerView("/s/" + token + "/dicomweb",
-                        summary.studyUid(), "/s/" + token + "/study",
-                        summary.download() ? "/s/" + token + "/download" : null))))
+                .map(summary -> page(200, ViewerView.link(token, summary.studyUid(),
+                        summary.download() ? "/s/" + token + "/download" : null).page()))
                 .orElseGet(() -> backToCode(token));
     }
 
@@ -173,7 +173,8 @@ public class LinkPages {
     @Produces({"application/zip", MediaType.TEXT_HTML})
     public Response download(@PathParam("token") String token) {
         return links.basis(token, session()).await().indefinitely()
-                .map(link -> StudyFilesResource.stream(archives, archives.prepare(link).await().indefinitely()))
+                .map(link -> StudyFilesResource.stream(archives,
+                        archives.prepare(StudyCaller.of(link), link.studyId()).await().indefinitely()))
                 .orElseGet(() -> backToCode(token));
     }
 

@@ -31,7 +31,6 @@ import org.imageportal.platform.errors.ProblemException;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * A patient asks who their images were disclosed to: an accounting of disclosures (and the full access report),
@@ -57,9 +56,6 @@ public class PatientAccountingPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance accounting(@QueryParam("done") String done) {
@@ -73,7 +69,7 @@ public class PatientAccountingPages {
     @Produces(MediaType.TEXT_HTML)
     public Response request(@FormParam("from") String from, @FormParam("to") String to) {
         try {
-            accounting.request(actors.require(identity), new AccountingRequestForm(date(from, "from"), date(to, "to")))
+            accounting.request(actors.current(), new AccountingRequestForm(date(from, "from"), date(to, "to")))
                     .await().indefinitely();
             return Response.seeOther(URI.create("/patient/accounting?done=requested")).build();
         } catch (ProblemException e) {
@@ -88,12 +84,12 @@ public class PatientAccountingPages {
     public Response report(@PathParam("id") String id, @PathParam("report") String report,
             @QueryParam("format") @DefaultValue("html") String format) {
         ReportResponses.checkFormat(format);
-        return ReportResponses.render(accounting.report(actors.require(identity), ProblemException.idOrNotFound(id),
+        return ReportResponses.render(accounting.report(actors.current(), ProblemException.idOrNotFound(id),
                 ReportResponses.kind(report)).await().indefinitely(), format, config.timeZone());
     }
 
     private TemplateInstance page(List<FrontDeskPages.FieldError> errors, String done) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return Templates.accounting(actor, accounting.mine(actor).await().indefinitely(), errors, done);
     }
 

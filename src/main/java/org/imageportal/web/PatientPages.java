@@ -23,7 +23,6 @@ import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** The patient's own studies: what they have, and each one to download as a ZIP. */
@@ -51,8 +50,6 @@ public class PatientPages {
     @CheckedTemplate
     static class Templates {
 
-        static native TemplateInstance viewer(ViewerView viewer);
-
         static native TemplateInstance studies(Actor actor, List<StudyRow> studies);
 
     }
@@ -66,13 +63,10 @@ public class PatientPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> studies() {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return archives.list(actor)
                 .map(studies -> Templates.studies(actor, studies.stream().map(StudyRow::of).toList()));
     }
@@ -81,7 +75,7 @@ public class PatientPages {
     @Path("/{id}/download")
     @Produces("application/zip")
     public Response download(@PathParam("id") String id) {
-        return StudyFilesResource.download(archives, actors.require(identity), id);
+        return StudyFilesResource.download(archives, actors.current(), id);
     }
 
     /** The study in the viewer (the patient's own; anything else is not found). */
@@ -90,10 +84,9 @@ public class PatientPages {
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance view(@PathParam("id") String id) {
         UUID study = ProblemException.idOrNotFound(id);
-        String uid = archives.studyUid(actors.require(identity), study).await().indefinitely()
+        String uid = archives.studyUid(actors.current(), study).await().indefinitely()
                 .orElseThrow(ProblemException::notFound);
-        return Templates.viewer(new ViewerView("/viewer/dicomweb", uid, "/patient/studies",
-                "/patient/studies/" + study + "/download"));
+        return ViewerView.signedIn(uid, "/patient/studies", "/patient/studies/" + study + "/download").page();
     }
 
     /** One of the study's reports: a structured report as text, a PDF as itself; recorded as a release. */
@@ -101,6 +94,6 @@ public class PatientPages {
     @Path("/{id}/reports/{number}")
     @Produces({MediaType.TEXT_HTML, "application/pdf"})
     public Response report(@PathParam("id") String id, @PathParam("number") String number) {
-        return ReportPages.forActor(reports, actors.require(identity), id, number, "/patient/studies");
+        return ReportPages.forActor(reports, actors.current(), id, number, "/patient/studies");
     }
 }

@@ -27,7 +27,6 @@ import org.imageportal.platform.errors.ProblemException;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * A patient's requests for copies the portal cannot hand over at once (a CD, paper, delivery to someone they name),
@@ -52,9 +51,6 @@ public class PatientRequestPages {
 
     @Inject
     Actors actors;
-
-    @Inject
-    SecurityIdentity identity;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -81,7 +77,7 @@ public class PatientRequestPages {
         List<FrontDeskPages.FieldError> errors = FrontDeskPages.errors(validator.validate(form));
         if (errors.isEmpty()) {
             try {
-                requests.file(actors.require(identity), form).await().indefinitely();
+                requests.file(actors.current(), form).await().indefinitely();
                 return Response.seeOther(URI.create("/patient/requests?done=filed")).build();
             } catch (ProblemException e) {
                 errors = FrontDeskPages.errors(e.problem());
@@ -91,7 +87,7 @@ public class PatientRequestPages {
     }
 
     private TemplateInstance requestsPage(List<FrontDeskPages.FieldError> errors, String done) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return Templates.requests(actor, requests.mine(actor).await().indefinitely(),
                 List.of(RecordsRequestKind.values()), errors, done);
     }

@@ -44,7 +44,6 @@ import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -97,9 +96,6 @@ public class PatientSharingPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     public TemplateInstance dashboard(@QueryParam("q") String q, @QueryParam("done") String done) {
         String message = Map.of("shared", "The study is shared. The physician sees it under \"Shared with me\".",
@@ -130,7 +126,7 @@ public class PatientSharingPages {
             GrantRequest request = new GrantRequest(studyId, providerId, "on".equals(download), chosen,
                     purposeText == null || purposeText.isBlank() ? null : purposeText.strip(),
                     Instant.now().plus(Duration.ofDays(d)), null, null, null);
-            grants.create(actors.require(identity), request).await().indefinitely();
+            grants.create(actors.current(), request).await().indefinitely();
             return Response.seeOther(URI.create("/patient/sharing?done=shared")).build();
         });
     }
@@ -163,7 +159,7 @@ public class PatientSharingPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response revoke(@PathParam("id") String id, @FormParam("confirm") String confirm) {
         UUID grant = ProblemException.idOrNotFound(id);
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         if (!Confirmation.given(confirm)) {
             GrantView g = grants.mine(actor).await().indefinitely().stream().filter(v -> v.id().equals(grant))
                     .findFirst().orElseThrow(ProblemException::notFound);
@@ -195,7 +191,7 @@ public class PatientSharingPages {
         return form(() -> {
             LinkRequest request = LinkForm.request(studyId, recipientName, purpose, purposeText, download, days,
                     maxOpens, null, null);
-            IssuedLink issued = links.issue(actors.require(identity), request).await().indefinitely();
+            IssuedLink issued = links.issue(actors.current(), request).await().indefinitely();
             return Response.ok(Templates.linkIssued(issued, request.recipientName(),
                     WHEN.format(issued.expiresAt()))).build();
         });
@@ -207,7 +203,7 @@ public class PatientSharingPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response revokeLink(@PathParam("id") String id, @FormParam("confirm") String confirm) {
         UUID link = ProblemException.idOrNotFound(id);
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         if (!Confirmation.given(confirm)) {
             LinkView l = links.mine(actor).await().indefinitely().stream().filter(v -> v.id().equals(link))
                     .findFirst().orElseThrow(ProblemException::notFound);
@@ -219,7 +215,7 @@ public class PatientSharingPages {
     }
 
     private TemplateInstance page(String q, String done, List<FrontDeskPages.FieldError> errors) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         List<StudyChoice> choices = studies.list(actor).await().indefinitely().stream().map(StudyChoice::of).toList();
         List<Physician> physicians = q == null || q.isBlank()
                 ? List.of()

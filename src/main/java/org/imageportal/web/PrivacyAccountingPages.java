@@ -38,7 +38,6 @@ import org.imageportal.platform.errors.ProblemType;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The privacy officer's accounting desk: open accounting requests with their due dates (extend once, deliver, read
@@ -72,9 +71,6 @@ public class PrivacyAccountingPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance desk(@QueryParam("done") String done) {
@@ -86,7 +82,7 @@ public class PrivacyAccountingPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response extend(@PathParam("id") String id, @FormParam("reason") String reason) {
-        return act("extended", () -> accounting.extend(actors.require(identity), ProblemException.idOrNotFound(id),
+        return act("extended", () -> accounting.extend(actors.current(), ProblemException.idOrNotFound(id),
                 reason).await().indefinitely());
     }
 
@@ -97,7 +93,7 @@ public class PrivacyAccountingPages {
     public Response deliver(@PathParam("id") String id, @FormParam("confirm") String confirm) {
         return act("delivered", () -> {
             Confirmation.require(confirm, "the accounting is delivered to the patient, which cannot be taken back");
-            accounting.deliver(actors.require(identity), ProblemException.idOrNotFound(id)).await().indefinitely();
+            accounting.deliver(actors.current(), ProblemException.idOrNotFound(id)).await().indefinitely();
         });
     }
 
@@ -107,7 +103,7 @@ public class PrivacyAccountingPages {
     public Response report(@PathParam("id") String id, @PathParam("report") String report,
             @QueryParam("format") @DefaultValue("html") String format) {
         ReportResponses.checkFormat(format);
-        return ReportResponses.render(accounting.report(actors.require(identity), ProblemException.idOrNotFound(id),
+        return ReportResponses.render(accounting.report(actors.current(), ProblemException.idOrNotFound(id),
                 ReportResponses.kind(report)).await().indefinitely(), format, config.timeZone());
     }
 
@@ -124,7 +120,7 @@ public class PrivacyAccountingPages {
                     recipientName,
                     recipientAddress, description, purpose, exemption(exemption), null, null);
             check(validator.validate(d));
-            Actor actor = actors.require(identity);
+            Actor actor = actors.current();
             accounting.recordManual(actor, accounting.patientByMrn(actor, mrn).await().indefinitely(), d).await()
                     .indefinitely();
         });
@@ -141,7 +137,7 @@ public class PrivacyAccountingPages {
             Suspension s = new Suspension(agency, requestedBy, "on".equals(written), statement,
                     PatientAccountingPages.date(until, "until"));
             check(validator.validate(s));
-            Actor actor = actors.require(identity);
+            Actor actor = actors.current();
             accounting.suspend(actor, accounting.patientByMrn(actor, mrn).await().indefinitely(), s).await()
                     .indefinitely();
         });
@@ -158,7 +154,7 @@ public class PrivacyAccountingPages {
     }
 
     private TemplateInstance page(String done, List<FrontDeskPages.FieldError> errors) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return Templates.desk(actor, accounting.open(actor).await().indefinitely(), Arrays.asList(Exemption.values()),
                 done, errors);
     }

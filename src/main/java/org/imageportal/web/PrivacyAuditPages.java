@@ -31,7 +31,6 @@ import org.imageportal.platform.errors.ProblemException;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The privacy officer's view of the audit trail: search by patient (MRN), user, dates and action, and the chain's
@@ -67,14 +66,11 @@ public class PrivacyAuditPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response audit(@QueryParam("mrn") String mrn, @QueryParam("user") String user,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("action") String action) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         Query query = new Query(nz(mrn), nz(user), nz(from), nz(to), nz(action));
         boolean searched = !(query.mrn() + query.user() + query.from() + query.to() + query.action()).isBlank();
         if (!searched) {
@@ -103,7 +99,7 @@ public class PrivacyAuditPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance verify() {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         Verification v = chain.verify(actor.subject()).await().indefinitely();
         return Templates.audit(actor, new Query("", "", "", "", ""), List.of(), false, v, List.of());
     }

@@ -27,7 +27,6 @@ import org.imageportal.providers.ProviderService.ProviderView;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /** An administrator or the privacy officer invites referring physicians and sees who has been invited. */
 @Path("/admin/providers")
@@ -62,9 +61,6 @@ public class ProviderPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     public TemplateInstance list() {
         return page(List.of(), EMPTY);
@@ -80,11 +76,11 @@ public class ProviderPages {
         List<FrontDeskPages.FieldError> errors = FrontDeskPages.errors(validator.validate(request));
         if (errors.isEmpty()) {
             try {
-                Invitation invitation = providers.invite(actors.require(identity), request);
+                Invitation invitation = providers.invite(actors.current(), request);
                 Slip slip = new Slip(request.givenName() + " " + request.familyName(), invitation.portalUrl(),
                         invitation.username(), invitation.activationCode(), WHEN.format(invitation.expiresAt()),
                         invitation.emailedTo());
-                return Response.ok(Templates.invitation(actors.require(identity), slip))
+                return Response.ok(Templates.invitation(actors.current(), slip))
                         .header("Cache-Control", "no-store").build();
             } catch (ProblemException e) {
                 errors = FrontDeskPages.errors(e.problem());
@@ -94,7 +90,7 @@ public class ProviderPages {
     }
 
     private TemplateInstance page(List<FrontDeskPages.FieldError> errors, InviteProviderRequest draft) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return Templates.providers(actor, providers.list(actor).await().indefinitely(), errors, draft);
     }
 

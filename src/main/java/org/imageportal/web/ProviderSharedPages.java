@@ -21,10 +21,10 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.reports.StudyReportService;
 import org.imageportal.sharing.GrantService;
 import org.imageportal.sharing.GrantService.GrantView;
+import org.imageportal.studies.access.StudyCaller;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** A physician's "Shared with me": the studies patients have shared, and the download where the share allows it. */
@@ -34,8 +34,6 @@ public class ProviderSharedPages {
 
     @CheckedTemplate
     static class Templates {
-
-        static native TemplateInstance viewer(ViewerView viewer);
 
         static native TemplateInstance shared(Actor actor, List<GrantView> grants,
                 java.util.Map<UUID, List<StudyReportService.ReportEntry>> reports);
@@ -53,13 +51,10 @@ public class ProviderSharedPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> shared() {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return grants.sharedWithMe(actor).chain(list -> reportsOf(actor, list)
                 .map(found -> Templates.shared(actor, list, found)));
     }
@@ -69,7 +64,8 @@ public class ProviderSharedPages {
             List<GrantView> list) {
         java.util.Map<UUID, List<StudyReportService.ReportEntry>> out = new java.util.concurrent.ConcurrentHashMap<>();
         List<Uni<Void>> lookups = list.stream().filter(g -> "active".equals(g.state())).map(GrantView::studyId)
-                .distinct().map(study -> reports.list(actor, study).invoke(found -> out.put(study, found))
+                .distinct()
+                .map(study -> reports.list(StudyCaller.of(actor), study).invoke(found -> out.put(study, found))
                         .replaceWithVoid())
                 .toList();
         return lookups.isEmpty()
@@ -81,7 +77,7 @@ public class ProviderSharedPages {
     @Path("/{study}/download")
     @Produces("application/zip")
     public Response download(@PathParam("study") String study) {
-        return StudyFilesResource.download(archives, actors.require(identity), study);
+        return StudyFilesResource.download(archives, actors.current(), study);
     }
 
     /**
@@ -92,15 +88,15 @@ public class ProviderSharedPages {
     @Path("/{study}/view")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance view(@PathParam("study") String study) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         UUID id = ProblemException.idOrNotFound(study);
         GrantView grant = grants.sharedWithMe(actor).await().indefinitely().stream()
                 .filter(g -> g.studyId().equals(id) && "active".equals(g.state())).findFirst()
                 .orElseThrow(ProblemException::notFound);
         String uid = archives.studyUid(actor, id).await().indefinitely().orElseThrow(ProblemException::notFound);
         grants.opened(actor, grant).await().indefinitely();
-        return Templates.viewer(new ViewerView("/viewer/dicomweb", uid, "/provider/shared",
-                grant.download() ? "/provider/shared/" + id + "/download" : null));
+        return ViewerView.signedIn(uid, "/provider/shared",
+                grant.download() ? "/provider/shared/" + id + "/download" : null).page();
     }
 
     /** One of a shared study's reports while the grant lasts; recorded as a disclosure to the physician. */
@@ -108,6 +104,6 @@ public class ProviderSharedPages {
     @Path("/{study}/reports/{number}")
     @Produces({MediaType.TEXT_HTML, "application/pdf"})
     public Response report(@PathParam("study") String study, @PathParam("number") String number) {
-        return ReportPages.forActor(reports, actors.require(identity), study, number, "/provider/shared");
+        return ReportPages.forActor(reports, actors.current(), study, number, "/provider/shared");
     }
 }

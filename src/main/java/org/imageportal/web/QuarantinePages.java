@@ -28,7 +28,6 @@ import org.imageportal.studies.ingest.QuarantineService.HeldGroup;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The front desk's quarantine review, one row per group (a series' images held for the same reason with the same
@@ -60,9 +59,6 @@ public class QuarantinePages {
 
     @Inject
     Actors actors;
-
-    @Inject
-    SecurityIdentity identity;
 
     @GET
     public TemplateInstance list(@QueryParam("done") String done) {
@@ -97,7 +93,7 @@ public class QuarantinePages {
     private Response decide(String confirm, String done, String what, Function<Actor, GroupOutcome> decision) {
         try {
             Confirmation.require(confirm, what);
-            GroupOutcome outcome = decision.apply(actors.require(identity));
+            GroupOutcome outcome = decision.apply(actors.current());
             if (outcome.stoppedBecause() == null) {
                 return Response.seeOther(URI.create("/frontdesk/quarantine?done=" + done)).build();
             }
@@ -112,7 +108,7 @@ public class QuarantinePages {
     }
 
     private TemplateInstance page(String done, List<FrontDeskPages.FieldError> errors) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         List<GroupView> groups = quarantine.groups(actor).await().indefinitely().stream()
                 .map(g -> new GroupView(g, Readable.study(g.modality() == null ? List.of() : List.of(g.modality()),
                         g.studyDescription()), differences(g)))

@@ -26,7 +26,6 @@ import org.imageportal.platform.errors.ProblemException;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /** Open requests for copies, most urgent first: extend once with a reason, or record the fulfilment. */
 @Path("/frontdesk/requests")
@@ -47,9 +46,6 @@ public class RecordsRequestPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     public TemplateInstance open(@QueryParam("done") String done) {
         String message = Map.of("extended", "The deadline was extended; tell the patient the reason and the new date.",
@@ -62,7 +58,7 @@ public class RecordsRequestPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response extend(@PathParam("id") String id, @FormParam("reason") String reason) {
         try {
-            requests.extend(actors.require(identity), ProblemException.idOrNotFound(id), reason).await()
+            requests.extend(actors.current(), ProblemException.idOrNotFound(id), reason).await()
                     .indefinitely();
             return Response.seeOther(URI.create("/frontdesk/requests?done=extended")).build();
         } catch (ProblemException e) {
@@ -76,7 +72,7 @@ public class RecordsRequestPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response fulfil(@PathParam("id") String id, @FormParam("note") String note) {
         try {
-            requests.fulfil(actors.require(identity), ProblemException.idOrNotFound(id), note).await()
+            requests.fulfil(actors.current(), ProblemException.idOrNotFound(id), note).await()
                     .indefinitely();
             return Response.seeOther(URI.create("/frontdesk/requests?done=fulfilled")).build();
         } catch (ProblemException e) {
@@ -86,7 +82,7 @@ public class RecordsRequestPages {
     }
 
     private TemplateInstance page(String done, List<FrontDeskPages.FieldError> errors) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return Templates.open(actor, requests.open(actor).await().indefinitely(), done, errors);
     }
 }

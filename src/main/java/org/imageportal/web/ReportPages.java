@@ -11,6 +11,7 @@ import org.imageportal.dicom.ReportText;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.reports.StudyReportService;
 import org.imageportal.reports.StudyReportService.Opened;
+import org.imageportal.studies.access.StudyCaller;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -58,7 +59,7 @@ final class ReportPages {
             String number, String back) {
         java.util.UUID study = ProblemException.idOrNotFound(id);
         int n = number(number);
-        return respond(reports, reports.open(actor, study, n).await().indefinitely(), n, back);
+        return respond(reports, reports.open(StudyCaller.of(actor), study, n).await().indefinitely(), n, back);
     }
 
     /** The report number from the address: a small positive integer, or not found. */

@@ -25,7 +25,6 @@ import org.imageportal.retention.RetentionService.Due;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The privacy officer's retention page: the studies whose retention has ended, legal holds placed and released
@@ -48,9 +47,6 @@ public class RetentionPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance due(@QueryParam("done") String done) {
@@ -68,7 +64,7 @@ public class RetentionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response hold(@PathParam("study") String study, @FormParam("reason") String reason) {
-        return act(() -> retention.hold(actors.require(identity), ProblemException.idOrNotFound(study), true,
+        return act(() -> retention.hold(actors.current(), ProblemException.idOrNotFound(study), true,
                 reason), "held");
     }
 
@@ -77,7 +73,7 @@ public class RetentionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response release(@PathParam("study") String study) {
-        return act(() -> retention.hold(actors.require(identity), ProblemException.idOrNotFound(study), false,
+        return act(() -> retention.hold(actors.current(), ProblemException.idOrNotFound(study), false,
                 null), "released");
     }
 
@@ -89,7 +85,7 @@ public class RetentionPages {
     public Response purge(@FormParam("confirm") String confirm) {
         return act(() -> {
             Confirmation.require(confirm, "a purge destroys the studies and cannot be undone");
-            retention.purge(actors.require(identity));
+            retention.purge(actors.current());
         }, "purged");
     }
 
@@ -104,7 +100,7 @@ public class RetentionPages {
     }
 
     private TemplateInstance page(String done, List<FrontDeskPages.FieldError> errors) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         List<Due> due = retention.report(actor);
         return Templates.due(actor, due, due.stream().filter(d -> !d.legalHold()).count(), done, errors);
     }

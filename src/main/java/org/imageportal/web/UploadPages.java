@@ -28,7 +28,6 @@ import org.imageportal.studies.ingest.UploadService.UploadTarget;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The front desk brings in an outside CD or files for a patient: find the patient (MRN, name, birth date), confirm
@@ -57,13 +56,10 @@ public class UploadPages {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance find() {
-        return Templates.find(actors.require(identity), "", "", "", null, null);
+        return Templates.find(actors.current(), "", "", "", null, null);
     }
 
     /** The same registry search as the desk's (posted, audited), each match offered as the upload's target. */
@@ -72,7 +68,7 @@ public class UploadPages {
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance search(@FormParam("mrn") String mrn, @FormParam("name") String name,
             @FormParam("birthDate") String birthDate) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         String m = mrn == null ? "" : mrn.strip();
         String n = name == null ? "" : name.strip();
         String b = birthDate == null ? "" : birthDate.strip();
@@ -88,7 +84,7 @@ public class UploadPages {
     @Path("/{patient}")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance upload(@PathParam("patient") String patient) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         return Templates.upload(actor, uploads.target(actor, ProblemException.idOrNotFound(patient)));
     }
 
@@ -97,7 +93,7 @@ public class UploadPages {
     @Consumes({"application/zip", "application/x-zip-compressed"})
     @Produces(MediaType.APPLICATION_JSON)
     public UploadReport zip(@PathParam("patient") String patient, InputStream body) {
-        return uploads.uploadZip(actors.require(identity), ProblemException.idOrNotFound(patient), body);
+        return uploads.uploadZip(actors.current(), ProblemException.idOrNotFound(patient), body);
     }
 
     @POST
@@ -106,7 +102,7 @@ public class UploadPages {
     @Produces(MediaType.APPLICATION_JSON)
     public FileResult file(@PathParam("patient") String patient, @HeaderParam("X-File-Name") String name,
             InputStream body) {
-        return uploads.uploadFile(actors.require(identity), ProblemException.idOrNotFound(patient),
+        return uploads.uploadFile(actors.current(), ProblemException.idOrNotFound(patient),
                 UploadService.headerFileName(name), body);
     }
 

@@ -14,14 +14,14 @@ class QidoPersonNameTest {
     @Test
     void ideographicAndPhoneticGroupsAreSeparated() {
         Map<String, Object> json = new LinkedHashMap<>();
-        QidoResource.personName(json, "00100010", "Yamada^Tarou=山田^太郎=やまだ^たろう");
+        DicomWebEndpoints.personName(json, "00100010", "Yamada^Tarou=山田^太郎=やまだ^たろう");
         @SuppressWarnings("unchecked")
         Map<String, Object> name = (Map<String, Object>) ((List<?>) ((Map<?, ?>) json.get("00100010")).get("Value"))
                 .getFirst();
         assertThat(name).containsEntry("Alphabetic", "Yamada^Tarou").containsEntry("Ideographic", "山田^太郎")
                 .containsEntry("Phonetic", "やまだ^たろう");
 
-        QidoResource.personName(json, "00100010", "=山田^太郎");
+        DicomWebEndpoints.personName(json, "00100010", "=山田^太郎");
         @SuppressWarnings("unchecked")
         Map<String, Object> only = (Map<String, Object>) ((List<?>) ((Map<?, ?>) json.get("00100010")).get("Value"))
                 .getFirst();

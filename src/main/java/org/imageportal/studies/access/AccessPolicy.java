@@ -31,7 +31,7 @@ import io.smallrye.mutiny.Uni;
  * shares, and the deletion of whole studies (records management; deleting shows no image).</li>
  * <li>Admins: no patient data at all; PACS/modality clients: store only.</li>
  * <li>Share-link recipients: the linked study or series, to query and retrieve; downloads if the link allows
- * ({@link #decide(StudyLinks.LinkBasis, StudyAction)}).</li>
+ * (a {@link StudyCaller.LinkRecipient}).</li>
  * </ul>
  * Every scope but {@link StudyAction#REVIEW_QUARANTINE}'s leaves out quarantined instances
  * ({@link StudyScope#RELEASABLE_INSTANCE}). A caller without the second factor the MFA rule asks for reaches nothing.
@@ -45,6 +45,14 @@ public class AccessPolicy {
     AccessPolicy(StudyGrants grants, EmergencyAccess emergency) {
         this.grants = grants;
         this.emergency = emergency;
+    }
+
+    /** The decision for any caller of a study: a person or client, or a share link's recipient. */
+    public Uni<AccessDecision> decide(StudyCaller caller, StudyAction action) {
+        return switch (caller) {
+            case StudyCaller.Person person -> decide(person.actor(), action);
+            case StudyCaller.LinkRecipient recipient -> fixed(decide(recipient.link(), action));
+        };
     }
 
     /** The decision for a signed-in person or a client. */
@@ -73,7 +81,7 @@ public class AccessPolicy {
      * A share link's recipient (no account; the access code was their second factor): the linked study, or only its
      * linked series, to query and retrieve; downloads only if the link allows them; nothing else.
      */
-    public AccessDecision decide(StudyLinks.LinkBasis link, StudyAction action) {
+    private static AccessDecision decide(StudyLinks.LinkBasis link, StudyAction action) {
         AccessDecision linked = new AccessDecision(new StudyScope.Linked(link.studyId(), link.seriesUids()),
                 Set.of(Basis.LINK));
         return switch (action) {
@@ -89,7 +97,14 @@ public class AccessPolicy {
      * disclosure under the grant that covers it, a use under break-glass; or refused because the basis allows
      * viewing only, or unreachable because the grant or the opening ended meanwhile.
      */
-    public Uni<Release> release(Actor actor, AccessDecision decision, UUID studyId, StudyAction action) {
+    public Uni<Release> release(StudyCaller caller, AccessDecision decision, UUID studyId, StudyAction action) {
+        return switch (caller) {
+            case StudyCaller.Person person -> release(person.actor(), decision, studyId, action);
+            case StudyCaller.LinkRecipient recipient -> fixed(release(recipient.link(), action));
+        };
+    }
+
+    private Uni<Release> release(Actor actor, AccessDecision decision, UUID studyId, StudyAction action) {
         if (!(decision.scope() instanceof StudyScope.Granted)) {
             return fixed(new Release.Routine(decision.bases()));
         }
@@ -114,7 +129,7 @@ public class AccessPolicy {
     }
 
     /** How a release under a share link is recorded: a disclosure to its recipient, or refused if view-only. */
-    public Release release(StudyLinks.LinkBasis link, StudyAction action) {
+    private static Release release(StudyLinks.LinkBasis link, StudyAction action) {
         return action == StudyAction.DOWNLOAD && !link.canDownload()
                 ? new Release.ViewOnly("the link allows viewing only", "this link allows viewing only",
                         Map.of())

@@ -16,6 +16,18 @@ public sealed interface StudyScope {
      */
     String RELEASABLE_INSTANCE = "i.quarantine_reason IS NULL";
 
+    /** Whether a series of a study the scope reaches is covered (a grant or a link may cover only some series). */
+    default boolean coversSeries(UUID studyId, String seriesUid) {
+        return switch (this) {
+            case Granted granted -> granted.covers(studyId, seriesUid);
+            case Linked linked -> linked.studyId().equals(studyId)
+                    && (linked.seriesUids() == null || linked.seriesUids().contains(seriesUid));
+            case Denied denied -> false;
+            case All all -> true;
+            case OwnStudies own -> true;
+        };
+    }
+
     /** Every study that is not in quarantine (staff by role). */
     record All() implements StudyScope {
     }

@@ -23,7 +23,6 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.studies.ingest.QuarantineService.Held;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** The quarantine review as an API for staff tools: list, release to a patient, delete. */
@@ -41,14 +40,11 @@ public class QuarantineResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Instances held for review, oldest first, with the reason and both identities")
     public Uni<List<Held>> list() {
-        return quarantine.list(actors.require(identity));
+        return quarantine.list(actors.current());
     }
 
     @GET
@@ -56,7 +52,7 @@ public class QuarantineResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One held instance")
     public Uni<Held> one(@PathParam("id") String id) {
-        return quarantine.find(actors.require(identity), ProblemException.idOrNotFound(id));
+        return quarantine.find(actors.current(), ProblemException.idOrNotFound(id));
     }
 
     @POST
@@ -67,7 +63,7 @@ public class QuarantineResource {
         Optional<UUID> patient = request == null || request.patient() == null || request.patient().isBlank()
                 ? Optional.empty()
                 : Optional.of(patientId(request.patient()));
-        return quarantine.release(actors.require(identity), ProblemException.idOrNotFound(id), patient)
+        return quarantine.release(actors.current(), ProblemException.idOrNotFound(id), patient)
                 .replaceWith(Response.noContent().build());
     }
 
@@ -75,7 +71,7 @@ public class QuarantineResource {
     @Path("/{id}")
     @Operation(summary = "Delete a held instance and its stored object; audited")
     public Response delete(@PathParam("id") String id) {
-        quarantine.delete(actors.require(identity), ProblemException.idOrNotFound(id));
+        quarantine.delete(actors.current(), ProblemException.idOrNotFound(id));
         return Response.noContent().build();
     }
 

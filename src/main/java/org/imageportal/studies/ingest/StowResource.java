@@ -28,8 +28,6 @@ import org.imageportal.platform.security.SecurityConfig;
 import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
 
-import io.quarkus.security.identity.SecurityIdentity;
-
 /**
  * DICOMweb STOW-RS (PS3.18 10.5): stores the Part 10 instances of a multipart/related request one by one, as they
  * stream in, and answers with a Store Instances Response in DICOM JSON.
@@ -45,9 +43,6 @@ public class StowResource {
 
     @Inject
     Actors actors;
-
-    @Inject
-    SecurityIdentity identity;
 
     @Inject
     AccessPolicy policy;
@@ -79,7 +74,7 @@ public class StowResource {
     static final int MAX_BOUNDARY = 200;
 
     private Response storeAll(String contentType, InputStream body, Optional<String> study) {
-        Actor actor = actors.require(identity);
+        Actor actor = actors.current();
         if (policy.decide(actor, StudyAction.STORE).await().indefinitely().denied()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "storing studies is not allowed for your role");
         }

@@ -19,8 +19,6 @@ import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.studies.ingest.UploadService.FileResult;
 import org.imageportal.studies.ingest.UploadService.UploadReport;
 
-import io.quarkus.security.identity.SecurityIdentity;
-
 /** Uploads for a patient by the front desk, for tools (the page posts to its own twin of these). */
 @Path("/api/patients/{patient}/uploads")
 @RolesAllowed(Role.FRONTDESK_NAME)
@@ -34,15 +32,12 @@ public class UploadResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @POST
     @Consumes({ZIP, "application/x-zip-compressed"})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Upload a ZIP (e.g. a patient's CD): every DICOM file in it, DICOMDIR and other files skipped")
     public UploadReport zip(@PathParam("patient") String patient, InputStream body) {
-        return uploads.uploadZip(actors.require(identity), ProblemException.idOrNotFound(patient), body);
+        return uploads.uploadZip(actors.current(), ProblemException.idOrNotFound(patient), body);
     }
 
     @POST
@@ -52,7 +47,7 @@ public class UploadResource {
     @Operation(summary = "Upload one file; X-File-Name names it in the report")
     public FileResult file(@PathParam("patient") String patient, @HeaderParam("X-File-Name") String name,
             InputStream body) {
-        return uploads.uploadFile(actors.require(identity), ProblemException.idOrNotFound(patient),
+        return uploads.uploadFile(actors.current(), ProblemException.idOrNotFound(patient),
                 UploadService.headerFileName(name),
                 body);
     }

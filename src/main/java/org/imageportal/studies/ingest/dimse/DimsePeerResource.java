@@ -22,7 +22,6 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** The AE registry of the DIMSE gateway, for administrators. */
@@ -37,20 +36,17 @@ public class DimsePeerResource {
     @Inject
     Actors actors;
 
-    @Inject
-    SecurityIdentity identity;
-
     @GET
     @Operation(summary = "The DICOM nodes that may send over DIMSE, by calling AE title")
     public Uni<List<DimsePeer>> list() {
-        return peers.list(actors.require(identity));
+        return peers.list(actors.current());
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One registered DICOM node")
     public Uni<DimsePeer> get(@PathParam("id") String id) {
-        return peers.get(actors.require(identity), ProblemException.idOrNotFound(id));
+        return peers.get(actors.current(), ProblemException.idOrNotFound(id));
     }
 
     @POST
@@ -58,7 +54,7 @@ public class DimsePeerResource {
     @Operation(summary = "Register a DICOM node: calling AE title, source addresses or CIDR ranges, called AE title, "
             + "certificate subject")
     public Uni<Response> create(@NotNull(message = "the node's entry is missing") @Valid DimsePeerRequest request) {
-        return peers.create(actors.require(identity), request)
+        return peers.create(actors.current(), request)
                 .map(peer -> Response.status(Response.Status.CREATED).entity(peer).build());
     }
 
@@ -68,14 +64,14 @@ public class DimsePeerResource {
     @Operation(summary = "Change a registered DICOM node")
     public Uni<DimsePeer> update(@PathParam("id") String id,
             @NotNull(message = "the node's entry is missing") @Valid DimsePeerRequest request) {
-        return peers.update(actors.require(identity), ProblemException.idOrNotFound(id), request);
+        return peers.update(actors.current(), ProblemException.idOrNotFound(id), request);
     }
 
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Remove a DICOM node; its next association is refused")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return peers.delete(actors.require(identity), ProblemException.idOrNotFound(id))
+        return peers.delete(actors.current(), ProblemException.idOrNotFound(id))
                 .map(done -> Response.noContent().build());
     }
 }
