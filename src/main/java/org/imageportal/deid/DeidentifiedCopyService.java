@@ -14,10 +14,12 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.audit.AuditTrail;
+import org.imageportal.deid.DeidentifiedCopyRepository.CopyRows;
 import org.imageportal.dicom.DeidentificationOption;
 import org.imageportal.dicom.Deidentifier;
 import org.imageportal.dicom.DicomRejection;
 import org.imageportal.identity.Actor;
+import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.storage.StudyVault;
@@ -30,9 +32,6 @@ import org.imageportal.studies.access.AccessPolicy;
 import org.imageportal.studies.access.StudyAction;
 import org.imageportal.studies.ingest.IngestOutcome;
 import org.imageportal.studies.ingest.IngestService;
-
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Makes a de-identified copy of a study for teaching or research: every instance through the Annex E profile with
@@ -59,17 +58,20 @@ public class DeidentifiedCopyService {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Pool pool;
+    private final DeidentifiedCopyRepository copies;
+    private final PatientService patients;
     private final StudyCatalogRepository catalog;
     private final StudyVault vault;
     private final IngestService ingest;
     private final AuditTrail audit;
     private final AccessPolicy policy;
 
-    DeidentifiedCopyService(Pool pool, StudyCatalogRepository catalog, StudyVault vault, IngestService ingest,
-            AuditTrail audit, AccessPolicy policy) {
+    DeidentifiedCopyService(DeidentifiedCopyRepository copies, PatientService patients,
+            StudyCatalogRepository catalog, StudyVault vault, IngestService ingest, AuditTrail audit,
+            AccessPolicy policy) {
         this.policy = policy;
-        this.pool = pool;
+        this.copies = copies;
+        this.patients = patients;
         this.catalog = catalog;
         this.vault = vault;
         this.ingest = ingest;
@@ -175,14 +177,8 @@ public class DeidentifiedCopyService {
         return new Excluded(f.seriesNumber(), f.modality(), f.instanceNumber(), reason);
     }
 
-    /** The copy's study row and its registry entry. */
-    private record CopyRows(UUID study, UUID patient) {
-    }
-
     private CopyRows copyRows(String studyUid) {
-        var row = pool.preparedQuery("SELECT id, patient_ref FROM portal.study WHERE study_uid = $1")
-                .execute(Tuple.of(studyUid)).await().indefinitely().iterator().next();
-        return new CopyRows(row.getUUID("id"), row.getUUID("patient_ref"));
+        return copies.copyRows(studyUid).await().indefinitely();
     }
 
     /**
@@ -197,14 +193,9 @@ public class DeidentifiedCopyService {
         detail.put("options", request.options().stream().map(Enum::name).sorted().toList());
         detail.put("instances", ingested.stored());
         detail.put("excluded", ingested.excluded().size());
-        pool.withTransaction(tx -> tx.preparedQuery("UPDATE portal.patient SET deidentified = true WHERE id = $1")
-                .execute(Tuple.of(copy.patient()))
-                .chain(() -> tx.preparedQuery("INSERT INTO portal.deid_copy (id, project_ref, source_study, "
-                        + "copy_study, options, instances, excluded, created_by) SELECT $1, id, $3, $4, $5, $6, $7, $8 "
-                        + "FROM portal.deid_project WHERE name = $2")
-                        .execute(Tuple.from(List.of(UUID.randomUUID(), project, study.id(), copy.study(),
-                                request.options().stream().map(Enum::name).sorted().toArray(String[]::new),
-                                ingested.stored(), ingested.excluded().size(), actor.subject()))))
+        copies.pool().withTransaction(tx -> patients.markDeidentified(tx, copy.patient())
+                .chain(() -> copies.insertCopy(tx, project, study.id(), copy, request.options(), ingested.stored(),
+                        ingested.excluded().size(), actor.subject()))
                 .chain(() -> audit.record(tx, actor.subject(), "deid.created", "success", "study:" + study.id(),
                         detail)))
                 .await().indefinitely();
@@ -214,16 +205,10 @@ public class DeidentifiedCopyService {
     private byte[] projectKey(Actor actor, String name, UUID id) {
         byte[] fresh = new byte[32];
         RANDOM.nextBytes(fresh);
-        return pool.preparedQuery("INSERT INTO portal.deid_project (id, name, project_key, created_by) "
-                + "VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING").execute(Tuple.of(id, name,
-                        io.vertx.core.buffer.Buffer.buffer(fresh), actor.subject()))
-                .chain(() -> pool.preparedQuery("SELECT project_key FROM portal.deid_project WHERE name = $1")
-                        .execute(Tuple.of(name)))
-                .map(rows -> rows.iterator().next().getBuffer("project_key").getBytes()).await().indefinitely();
+        return copies.projectKey(id, name, fresh, actor.subject()).await().indefinitely();
     }
 
     private boolean isDeidentified(UUID patient) {
-        return patient != null && pool.preparedQuery("SELECT deidentified FROM portal.patient WHERE id = $1")
-                .execute(Tuple.of(patient)).await().indefinitely().iterator().next().getBoolean(0);
+        return patient != null && patients.isDeidentified(patient).await().indefinitely();
     }
 }

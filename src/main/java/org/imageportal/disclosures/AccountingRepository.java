@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +12,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -60,20 +58,6 @@ class AccountingRepository {
                     rows.forEach(r -> out.add(r.getUUID("id")));
                     return out;
                 });
-    }
-
-    Uni<Void> insertManual(SqlClient tx, UUID patient, ManualDisclosure d, Instant at, String by) {
-        boolean accountable = d.exemption() == null;
-        return tx.preparedQuery("INSERT INTO portal.disclosure (at, patient_ref, study_ref, recipient_kind, "
-                + "recipient_ref, recipient_name, recipient_address, action, description, purpose, basis, category, "
-                + "exception, recorded_by, suspension_ref) VALUES ($1, $2, $3, 'OTHER', 'manual', $4, $5, 'RELEASE', "
-                + "$6, $7, 'recorded by the privacy officer', $8, $9, $10, $11)")
-                .execute(Tuple.from(Arrays.asList(at.atOffset(ZoneOffset.UTC), patient, d.study(),
-                        d.recipientName().strip(), blankToNull(d.recipientAddress()),
-                        new JsonObject().put("text", d.description().strip()), d.purpose().strip(),
-                        accountable ? "ACCOUNTABLE" : "EXCEPTED", accountable ? null : d.exemption().name(), by,
-                        d.suspension())))
-                .replaceWithVoid();
     }
 
     Uni<Boolean> suspensionOf(UUID suspension, UUID patient) {

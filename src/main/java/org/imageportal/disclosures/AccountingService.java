@@ -45,15 +45,17 @@ public class AccountingService {
     }
 
     private final AccountingRepository repository;
+    private final DisclosureLog disclosures;
     private final PatientService patients;
     private final AccountService accounts;
     private final AuditTrail audit;
     private final Clock clock;
     private final ZoneId zone;
 
-    AccountingService(AccountingRepository repository, PatientService patients, AccountService accounts,
-            AuditTrail audit, Clock clock, DisclosuresConfig config) {
+    AccountingService(AccountingRepository repository, DisclosureLog disclosures, PatientService patients,
+            AccountService accounts, AuditTrail audit, Clock clock, DisclosuresConfig config) {
         this.repository = repository;
+        this.disclosures = disclosures;
         this.accounts = accounts;
         this.patients = patients;
         this.audit = audit;
@@ -197,7 +199,7 @@ public class AccountingService {
                                         "no such suspension was recorded for this patient");
                             }
                         }).replaceWithVoid())
-                .chain(name -> repository.pool().withTransaction(tx -> repository
+                .chain(name -> repository.pool().withTransaction(tx -> disclosures
                         .insertManual(tx, patient, disclosure, at, actor.subject())
                         .chain(() -> audit.record(tx, actor.subject(), "disclosure.recorded", "success",
                                 "patient:" + patient, Map.of("accountable", disclosure.exemption() == null)))));

@@ -1,5 +1,8 @@
 package org.imageportal.disclosures;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 
@@ -7,7 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.audit.AuditTrail;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Writes disclosure records: who received which of a patient's images, when, for what purpose, under which
@@ -47,5 +53,27 @@ public class DisclosureLog {
                 java.util.Arrays.asList(d.patient(), d.study(), d.kind().name(), d.recipientRef(), d.recipientName(),
                         d.claimedName(), d.action().name(), new JsonObject(d.description()), d.purpose(), d.basis(),
                         Exemption.forSharePurpose(d.purpose()).name()));
+    }
+
+    /**
+     * A disclosure the privacy officer records by hand (one outside the portal: a letter, a call, a records
+     * release on paper), in the caller's transaction with its audit event.
+     */
+    Uni<Void> insertManual(SqlClient tx, UUID patient, ManualDisclosure d, Instant at, String by) {
+        boolean accountable = d.exemption() == null;
+        return tx.preparedQuery("INSERT INTO portal.disclosure (at, patient_ref, study_ref, recipient_kind, "
+                + "recipient_ref, recipient_name, recipient_address, action, description, purpose, basis, category, "
+                + "exception, recorded_by, suspension_ref) VALUES ($1, $2, $3, 'OTHER', 'manual', $4, $5, 'RELEASE', "
+                + "$6, $7, 'recorded by the privacy officer', $8, $9, $10, $11)")
+                .execute(Tuple.from(Arrays.asList(at.atOffset(ZoneOffset.UTC), patient, d.study(),
+                        d.recipientName().strip(), blankToNull(d.recipientAddress()),
+                        new JsonObject().put("text", d.description().strip()), d.purpose().strip(),
+                        accountable ? "ACCOUNTABLE" : "EXCEPTED", accountable ? null : d.exemption().name(), by,
+                        d.suspension())))
+                .replaceWithVoid();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 }

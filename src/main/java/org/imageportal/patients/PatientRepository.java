@@ -130,13 +130,18 @@ public class PatientRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The patient's verifications, newest first. */
     /** Whether the entry is the pseudonym of de-identified copies (no person behind it to verify). */
     Uni<Boolean> isDeidentified(UUID patient) {
         return pool.preparedQuery("SELECT deidentified FROM portal.patient WHERE id = $1").execute(Tuple.of(patient))
                 .map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0));
     }
 
+    Uni<Void> markDeidentified(SqlClient tx, UUID patient) {
+        return tx.preparedQuery("UPDATE portal.patient SET deidentified = true WHERE id = $1")
+                .execute(Tuple.of(patient)).replaceWithVoid();
+    }
+
+    /** The patient's verifications, newest first. */
     Uni<List<VerificationRow>> verifications(UUID patient) {
         return pool.preparedQuery("SELECT * FROM portal.identity_verification WHERE patient_ref = $1 "
                 + "ORDER BY verified_at DESC, id LIMIT 100").execute(Tuple.of(patient)).map(rows -> {

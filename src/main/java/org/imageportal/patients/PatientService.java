@@ -323,4 +323,14 @@ public class PatientService {
     public Uni<UUID> ensureIndexed(SqlClient tx, PatientIdentity identity) {
         return patients.ensureIndexed(tx, identity);
     }
+
+    /** Whether the entry is the pseudonym of de-identified copies rather than a person. */
+    public Uni<Boolean> isDeidentified(UUID patient) {
+        return patients.isDeidentified(patient);
+    }
+
+    /** In a de-identified copy's transaction: its registry entry marked as a pseudonym, no person to verify. */
+    public Uni<Void> markDeidentified(SqlClient tx, UUID patient) {
+        return patients.markDeidentified(tx, patient);
+    }
 }

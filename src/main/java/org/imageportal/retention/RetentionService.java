@@ -18,6 +18,7 @@ import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.retention.RetentionRules.Decision;
+import org.imageportal.studies.StudyRepository;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -53,13 +54,16 @@ public class RetentionService {
     }
 
     private final Pool pool;
+    private final StudyRepository studies;
     private final StudyDeletionService deletion;
     private final AuditTrail audit;
     private final Clock clock;
     private final RetentionConfig config;
 
-    RetentionService(Pool pool, StudyDeletionService deletion, AuditTrail audit, Clock clock, RetentionConfig config) {
+    RetentionService(Pool pool, StudyRepository studies, StudyDeletionService deletion, AuditTrail audit, Clock clock,
+            RetentionConfig config) {
         this.pool = pool;
+        this.studies = studies;
         this.deletion = deletion;
         this.audit = audit;
         this.clock = clock;
@@ -112,9 +116,9 @@ public class RetentionService {
             throw ProblemException.invalid("a legal hold needs its reason", "reason",
                     "name the matter (e.g. the litigation or the request) the study is held for");
         }
-        boolean changed = pool.withTransaction(tx -> tx.preparedQuery("UPDATE portal.study SET legal_hold = $2, "
-                + "legal_hold_reason = $3 WHERE id = $1").execute(Tuple.of(studyId, hold, hold ? reason.strip() : null))
-                .chain(rows -> rows.rowCount() == 0
+        boolean changed = pool.withTransaction(tx -> studies.setLegalHold(tx, studyId, hold,
+                hold ? reason.strip() : null)
+                .chain(found -> !found
                         ? Uni.createFrom().item(false)
                         : audit.record(tx, actor.subject(), hold ? "retention.hold" : "retention.release", "success",
                                 "study:" + studyId, Map.of()).replaceWith(true)))

@@ -264,6 +264,25 @@ public class StudyRepository {
                                 }));
     }
 
+    /** A held instance accepted: out of the quarantine, its held identity and proposed patient dropped. */
+    public Uni<Void> releaseFromQuarantine(SqlClient tx, UUID instanceId) {
+        return tx.preparedQuery("UPDATE portal.instance SET quarantine_reason = NULL, quarantine_detail = NULL, "
+                + "held_identity = NULL, proposed_patient_ref = NULL WHERE id = $1").execute(Tuple.of(instanceId))
+                .replaceWithVoid();
+    }
+
+    /** Deletes one instance row (a held instance the desk discarded); its object is retired by the caller. */
+    public Uni<Void> deleteInstance(SqlClient tx, UUID instanceId) {
+        return tx.preparedQuery("DELETE FROM portal.instance WHERE id = $1").execute(Tuple.of(instanceId))
+                .replaceWithVoid();
+    }
+
+    /** Puts a study on legal hold (with its reason) or releases it; false if there is no such study. */
+    public Uni<Boolean> setLegalHold(SqlClient tx, UUID studyId, boolean hold, String reason) {
+        return tx.preparedQuery("UPDATE portal.study SET legal_hold = $2, legal_hold_reason = $3 WHERE id = $1")
+                .execute(Tuple.of(studyId, hold, reason)).map(rows -> rows.rowCount() == 1);
+    }
+
     /** Deletes a study row; its series and instances go with it (ON DELETE CASCADE), and so does its data key. */
     public Uni<Void> deleteStudy(SqlClient tx, UUID studyId) {
         return tx.preparedQuery("DELETE FROM portal.study WHERE id = $1").execute(Tuple.of(studyId))

@@ -124,16 +124,6 @@ class QuarantineRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    Uni<Void> accept(SqlClient tx, UUID id) {
-        return tx.preparedQuery("UPDATE portal.instance SET quarantine_reason = NULL, quarantine_detail = NULL, "
-                + "held_identity = NULL, proposed_patient_ref = NULL WHERE id = $1").execute(Tuple.of(id))
-                .replaceWithVoid();
-    }
-
-    Uni<Void> delete(SqlClient tx, UUID id) {
-        return tx.preparedQuery("DELETE FROM portal.instance WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
-    }
-
     private static HeldRow held(Row r) {
         PatientIdentity inFile = identity(r.getJsonObject("held_identity"));
         UUID proposedId = r.getUUID("proposed_patient_ref") != null

@@ -161,7 +161,7 @@ public class QuarantineService {
                         if (!exists) {
                             throw new ProblemException(ProblemType.VALIDATION, "The chosen patient does not exist.");
                         }
-                        return quarantine.accept(tx, id)
+                        return studies.releaseFromQuarantine(tx, id)
                                 .chain(() -> studies.linkStudy(tx, held.studyId(), target))
                                 .chain(() -> studies.refreshAggregates(tx, held.studyId()))
                                 .chain(() -> record(tx, actor, "quarantine.release", held, target));
@@ -174,7 +174,7 @@ public class QuarantineService {
         allowed(actor).await().indefinitely();
         ObjectKey key = quarantine.pool().withTransaction(tx -> quarantine.lock(tx, id).chain(found -> {
             HeldRow held = found.orElseThrow(ProblemException::notFound);
-            return quarantine.delete(tx, id)
+            return studies.deleteInstance(tx, id)
                     .chain(() -> pending.retire(tx, List.of(held.objectKey())))
                     .chain(() -> studies.refreshAggregates(tx, held.studyId()))
                     .chain(() -> studies.pruneEmpty(tx, held.studyId()))
