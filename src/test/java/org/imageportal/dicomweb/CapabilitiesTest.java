@@ -56,4 +56,28 @@ class CapabilitiesTest {
     void anonymousCallersGetNothing() {
         given().options("/dicomweb").then().statusCode(401);
     }
+
+    @Test
+    void theOpenApiDocumentNamesTheRenderedMediaTypesAndParameters() {
+        String admin = TestRealm.mfaToken(TestRealm.createUser("admin"));
+        io.restassured.path.json.JsonPath doc = given().auth().oauth2(admin).accept("application/json")
+                .get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        for (String root : List.of("/dicomweb", "/viewer/dicomweb", "/s/{token}/dicomweb")) {
+            for (String resource : List.of("/studies/{study}/series/{series}/instances/{instance}/rendered",
+                    "/studies/{study}/series/{series}/instances/{instance}/frames/{frame}/rendered",
+                    "/studies/{study}/series/{series}/instances/{instance}/thumbnail",
+                    "/studies/{study}/series/{series}/thumbnail")) {
+                java.util.Map<String, Object> get = doc.getMap("paths.'" + root + resource + "'.get");
+                assertThat(get).as(root + resource).isNotNull();
+                java.util.Map<String, Object> ok = doc
+                        .getMap("paths.'" + root + resource + "'.get.responses.'200'.content");
+                assertThat(ok).as(root + resource).containsKeys("image/jpeg", "image/png");
+                List<String> names = doc.getList("paths.'" + root + resource + "'.get.parameters.name");
+                assertThat(names).as(root + resource).contains("window", "viewport", "quality");
+                assertThat(doc.getMap("paths.'" + root + resource + "'.get.responses")).containsKeys("400", "406");
+            }
+        }
+        java.util.Map<String, Object> retrieve = doc.getMap("paths.'/dicomweb/studies/{study}'.get.responses");
+        assertThat(retrieve).doesNotContainKey("406");
+    }
 }
