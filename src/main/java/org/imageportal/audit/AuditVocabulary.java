@@ -101,9 +101,10 @@ public final class AuditVocabulary {
                 new Meaning(SECURITY_ALERT, List.of(USER_SECURITY_ATTRIBUTES), "E", Pattern.NONE);
             // a request refused for want of rights: a restricted function attempted
             case "access.denied" -> new Meaning(SECURITY_ALERT, List.of(RESTRICTED_FUNCTION), "E", Pattern.NONE);
-            // the privacy officer's review closes the break-glass episode
-            case "breakglass.reviewed" -> new Meaning(SECURITY_ALERT, List.of(EMERGENCY_OVERRIDE_STOPPED), "E",
-                    Pattern.NONE);
+            // the privacy officer's review, or the opener ending it early, closes the break-glass episode
+            case "breakglass.reviewed", "breakglass.ended" ->
+                new Meaning(SECURITY_ALERT, List.of(EMERGENCY_OVERRIDE_STOPPED), "E",
+                        Pattern.NONE);
             case "retention.hold", "retention.release" -> new Meaning(SECURITY_ALERT,
                     List.of(OBJECT_SECURITY_ATTRIBUTES), "E", Pattern.NONE);
             // de-identified copies: new instances made from the originals

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +49,27 @@ public class BreakGlassService implements EmergencyAccess {
 
     /** An opening as the opener and the reviewer see it. */
     public record Opening(UUID id, String actor, String actorName, UUID studyId, String reason, OffsetDateTime openedAt,
-            OffsetDateTime expiresAt, String review, String reviewNotes) {
+            OffsetDateTime expiresAt, String review, String reviewNotes, OffsetDateTime endedAt) {
     }
+
+    /**
+     * What a clinician searches by; every criterion given must match. {@code name}: every word somewhere in the
+     * patient's name, in any order, without regard to accents or case; dates YYYYMMDD or YYYY-MM-DD.
+     */
+    public record EmergencySearch(String patientId, String birthDate, String name, String studyDate) {
+    }
+
+    /** A study found, with who it belongs to, so that the clinician opens the right patient's study. */
+    public record Candidate(StudySummary study, String patientName, String patientId, String birthDate) {
+    }
+
+    /** One of the clinician's own openings that still gives access, with the study it opened. */
+    public record OpenOpening(UUID id, UUID studyId, String studyDate, String studyDescription, List<String> modalities,
+            String patientName, String reason, Instant openedAt, Instant expiresAt) {
+    }
+
+    /** At most this many studies are listed for one search, newest first. */
+    public static final int SEARCH_LIMIT = 50;
 
     private final Pool pool;
     private final StudyRepository studies;
@@ -72,27 +93,99 @@ public class BreakGlassService implements EmergencyAccess {
     }
 
     /**
-     * The studies of the patient with this Patient ID and birth date (both must match, as at any identity check), for
-     * a person with the break-glass permission to choose the one to open; at most 50, newest first. The search is
-     * audited (the criteria's names, never their values); 403 without the permission.
+     * Studies matching every criterion given (at least one of the patient ID, the name, the study date), at most
+     * {@link #SEARCH_LIMIT}, newest first, each with its patient's name, ID and birth date. Audited with the
+     * criteria's names, never their values; 403 without the permission.
      */
-    public List<StudySummary> emergencySearch(Actor actor, String patientId, String birthDate) {
+    public List<Candidate> emergencySearch(Actor actor, EmergencySearch criteria) {
+        AccessDecision decision = requirePermission(actor);
+        String patientId = trimmed(criteria.patientId());
+        String birthDate = date(criteria.birthDate(), "birthDate");
+        String studyDate = date(criteria.studyDate(), "studyDate");
+        List<String> words = nameWords(criteria.name());
+        if (patientId == null && words.isEmpty() && studyDate == null) {
+            throw ProblemException.invalid("say whose study you need", "patientId",
+                    "give the patient ID, the patient's name or the study date");
+        }
+        SqlWhere where = new SqlWhere().scope(decision.scope());
+        List<String> named = new ArrayList<>();
+        if (patientId != null) {
+            where.and("s.patient_ref IN (SELECT p.id FROM portal.patient p WHERE p.patient_id = ?)", patientId);
+            named.add("PatientID");
+        }
+        if (!words.isEmpty()) {
+            for (String word : words) {
+                where.and("s.patient_ref IN (SELECT p.id FROM portal.patient p WHERE portal.folded(p.name) LIKE '%' "
+                        + "|| portal.folded(?) || '%')", likeEscaped(word));
+            }
+            named.add("PatientName");
+        }
+        if (birthDate != null) {
+            where.and("s.patient_ref IN (SELECT p.id FROM portal.patient p WHERE p.birth_date = ?)", birthDate);
+            named.add("PatientBirthDate");
+        }
+        if (studyDate != null) {
+            where.and("s.study_date = ?", studyDate);
+            named.add("StudyDate");
+        }
+        List<StudySummary> found = catalog.summaries(where, SEARCH_LIMIT).await().indefinitely();
+        Map<UUID, Row> patients = new HashMap<>();
+        if (!found.isEmpty()) {
+            pool.preparedQuery("SELECT s.id, p.name, p.patient_id, p.birth_date FROM portal.study s "
+                    + "JOIN portal.patient p ON p.id = s.patient_ref WHERE s.id = ANY($1)")
+                    .execute(Tuple.of(found.stream().map(StudySummary::id).toArray(UUID[]::new))).await()
+                    .indefinitely().forEach(r -> patients.put(r.getUUID("id"), r));
+        }
+        audit.record(actor.subject(), "query.studies", "success", null, Map.of("criteria", String.join(",", named),
+                "found", found.size(), "breakGlass", "search")).await().indefinitely();
+        return found.stream().map(study -> {
+            Row p = patients.get(study.id());
+            return p == null
+                    ? new Candidate(study, "", "", "")
+                    : new Candidate(study, p.getString("name"), p.getString("patient_id"), p.getString("birth_date"));
+        }).toList();
+    }
+
+    private AccessDecision requirePermission(Actor actor) {
         AccessDecision decision = policy.decide(actor, StudyAction.EMERGENCY_SEARCH).await().indefinitely();
         if (decision.denied()) {
             refused(actor).await().indefinitely();
         }
-        if (patientId == null || patientId.isBlank() || birthDate == null || birthDate.isBlank()) {
-            throw ProblemException.invalid("give the patient ID and the birth date", "patientId",
-                    "both identify the patient: the ID from the wristband or record, and the birth date");
+        return decision;
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** A date as DICOM stores it (YYYYMMDD); 400 for anything that is not a date. */
+    private static String date(String value, String field) {
+        String typed = trimmed(value);
+        if (typed == null) {
+            return null;
         }
-        List<StudySummary> found = catalog.summaries(new SqlWhere().scope(decision.scope())
-                .and("s.patient_ref IN (SELECT p.id FROM portal.patient p WHERE p.patient_id = ? "
-                        + "AND p.birth_date = ?)", patientId.strip(), birthDate.strip().replace("-", "")),
-                50)
-                .await().indefinitely();
-        audit.record(actor.subject(), "query.studies", "success", null, Map.of("criteria",
-                "PatientID,PatientBirthDate", "found", found.size(), "breakGlass", "search")).await().indefinitely();
-        return found;
+        String compact = typed.replace("-", "");
+        try {
+            java.time.LocalDate.parse(compact, java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.invalid("not a date", field, "give the date as YYYY-MM-DD");
+        }
+        return compact;
+    }
+
+    /** The words of a typed name; a single letter finds too many patients to be a search. */
+    private static List<String> nameWords(String name) {
+        List<String> words = name == null
+                ? List.of()
+                : Arrays.stream(name.strip().split("[\\s,^]+")).filter(w -> !w.isBlank()).toList();
+        if (!words.isEmpty() && String.join("", words).length() < 2) {
+            throw ProblemException.invalid("the name is too short", "name", "type at least two letters of the name");
+        }
+        return words;
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /** The same opening for a study chosen from {@link #emergencySearch} by its row id (404 if there is none). */
@@ -183,10 +276,51 @@ public class BreakGlassService implements EmergencyAccess {
                 })).chain(() -> find(id));
     }
 
+    /** The actor's own openings that still give access, the one closing first at the top. */
+    public Uni<List<OpenOpening>> open(Actor actor) {
+        return pool.preparedQuery("SELECT b.id, b.study_ref, b.reason, b.opened_at, b.expires_at, s.study_date, "
+                + "s.description, s.modalities, p.name FROM portal.break_glass b JOIN portal.study s ON s.id = b.study_ref "
+                + "JOIN portal.patient p ON p.id = b.patient_ref WHERE b.actor = $1 AND b.expires_at > $2 "
+                + "AND b.ended_at IS NULL ORDER BY b.expires_at, b.id LIMIT 100")
+                .execute(Tuple.of(actor.subject(), clock.instant().atOffset(ZoneOffset.UTC))).map(rows -> {
+                    List<OpenOpening> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        String[] modalities = r.getArrayOfStrings("modalities");
+                        out.add(new OpenOpening(r.getUUID("id"), r.getUUID("study_ref"), r.getString("study_date"),
+                                r.getString("description"), modalities == null ? List.of() : List.of(modalities),
+                                r.getString("name"), r.getString("reason"),
+                                r.getOffsetDateTime("opened_at").toInstant(),
+                                r.getOffsetDateTime("expires_at").toInstant()));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Ends one of the actor's own openings before its window runs out: the study closes to them at once. Audited as
+     * {@code breakglass.ended}; the opening still waits for its review. 404 for an opening that is not the actor's or
+     * no longer gives access.
+     */
+    public Uni<Opening> end(Actor actor, UUID id) {
+        Instant now = clock.instant();
+        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE portal.break_glass SET ended_at = $3 WHERE id = $1 "
+                + "AND actor = $2 AND ended_at IS NULL AND expires_at > $3 RETURNING study_ref, expires_at")
+                .execute(Tuple.of(id, actor.subject(), now.atOffset(ZoneOffset.UTC))).chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ProblemException.notFound());
+                    }
+                    Row r = rows.iterator().next();
+                    return audit.record(tx, actor.subject(), "breakglass.ended", "success",
+                            r.getUUID("study_ref") == null ? null : "study:" + r.getUUID("study_ref"),
+                            Map.of("breakGlass", id.toString(), "until",
+                                    r.getOffsetDateTime("expires_at").toInstant().toString()));
+                })).chain(() -> find(id));
+    }
+
     @Override
     public Uni<Set<UUID>> openStudies(String subject) {
         return pool.preparedQuery("SELECT DISTINCT study_ref FROM portal.break_glass WHERE actor = $1 "
-                + "AND expires_at > $2 AND study_ref IS NOT NULL")
+                + "AND expires_at > $2 AND ended_at IS NULL AND study_ref IS NOT NULL")
                 .execute(Tuple.of(subject, clock.instant().atOffset(ZoneOffset.UTC))).map(rows -> {
                     Set<UUID> out = new HashSet<>();
                     rows.forEach(r -> out.add(r.getUUID(0)));
@@ -197,7 +331,7 @@ public class BreakGlassService implements EmergencyAccess {
     @Override
     public Uni<Optional<UUID>> basis(String subject, UUID studyId) {
         return pool.preparedQuery("SELECT id FROM portal.break_glass WHERE actor = $1 AND study_ref = $2 "
-                + "AND expires_at > $3 ORDER BY opened_at DESC LIMIT 1")
+                + "AND expires_at > $3 AND ended_at IS NULL ORDER BY opened_at DESC LIMIT 1")
                 .execute(Tuple.of(subject, studyId, clock.instant().atOffset(ZoneOffset.UTC)))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
     }
@@ -210,7 +344,7 @@ public class BreakGlassService implements EmergencyAccess {
     private static Opening opening(Row r) {
         return new Opening(r.getUUID("id"), r.getString("actor"), r.getString("actor_name"), r.getUUID("study_ref"),
                 r.getString("reason"), r.getOffsetDateTime("opened_at"), r.getOffsetDateTime("expires_at"),
-                r.getString("review"), r.getString("review_notes"));
+                r.getString("review"), r.getString("review_notes"), r.getOffsetDateTime("ended_at"));
     }
 
     private static void requireOfficer(Actor actor) {

@@ -420,7 +420,8 @@ class EndpointAccessMatrixTest extends BrowserTest {
                 || path.startsWith("/patient/accounting")) {
             return f.accountingId();
         }
-        if (path.startsWith("/api/break-glass") || path.startsWith("/privacy/break-glass")) {
+        if (path.startsWith("/api/break-glass") || path.startsWith("/privacy/break-glass")
+                || path.startsWith("/emergency/openings")) {
             return f.breakGlassId();
         }
         if (path.startsWith("/api/dimse/peers") || path.startsWith("/admin/dimse/peers")) {
