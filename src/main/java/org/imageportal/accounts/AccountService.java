@@ -47,6 +47,18 @@ public class AccountService {
         }
     }
 
+    /** The holder of an account: a person, or for a service account ({@code client} set) a machine client. */
+    public record Holder(String subject, String username, String name, java.util.Set<String> roles, String client) {
+
+        @Override
+        public String toString() {
+            return "Holder[subject=" + subject + "]";
+        }
+    }
+
+    /** Keycloak names the user of a client's service account after the client. */
+    private static final String SERVICE_ACCOUNT_PREFIX = "service-account-";
+
     /** Where an issued account stands with its activation. */
     public enum ActivationState {
         /** The activation code has not been used: Keycloak still asks for a new password. */
@@ -185,6 +197,30 @@ public class AccountService {
             return name.isEmpty() ? user.getUsername() : name;
         } catch (jakarta.ws.rs.NotFoundException e) {
             return "a former account";
+        }
+    }
+
+    /**
+     * Who an account belongs to, for showing it in the audit trail: user name, first and last name, realm roles, and
+     * for a service account the client it belongs to. Empty when the account no longer exists.
+     */
+    public java.util.Optional<Holder> holder(String subject) {
+        try {
+            UserResource user = keycloak.realm(config.realm()).users().get(subject);
+            UserRepresentation u = user.toRepresentation();
+            java.util.Set<String> roles = new java.util.TreeSet<>();
+            user.roles().realmLevel().listEffective().forEach(r -> roles.add(r.getName()));
+            String client = u.getServiceAccountClientId() != null
+                    ? u.getServiceAccountClientId()
+                    : u.getUsername() != null && u.getUsername().startsWith(SERVICE_ACCOUNT_PREFIX)
+                            ? u.getUsername().substring(SERVICE_ACCOUNT_PREFIX.length())
+                            : null;
+            String name = ((u.getFirstName() == null ? "" : u.getFirstName()) + " "
+                    + (u.getLastName() == null ? "" : u.getLastName())).strip();
+            return java.util.Optional.of(new Holder(subject, u.getUsername(), name, java.util.Set.copyOf(roles),
+                    client));
+        } catch (jakarta.ws.rs.NotFoundException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -2,7 +2,6 @@ package org.imageportal.audit;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +33,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/audit/events")
 public class AuditExportResource {
 
-    static final String FHIR_JSON = "application/fhir+json";
+    static final String FHIR_JSON = AuditExports.FHIR_JSON;
     private static final int MAX = 1000;
 
     @Inject
@@ -42,6 +41,9 @@ public class AuditExportResource {
 
     @Inject
     AuditConfig config;
+
+    @Inject
+    AuditExports exports;
 
     @Inject
     Actors actors;
@@ -99,20 +101,7 @@ public class AuditExportResource {
     public Uni<Response> export(@QueryParam("format") @DefaultValue("fhir") String format,
             @QueryParam("after") @DefaultValue("0") long after, @QueryParam("limit") @DefaultValue("500") int limit) {
         actors.current();
-        if (!"fhir".equals(format) && !"dicom".equals(format)) {
-            throw ProblemException.invalid("unknown format", "format", "choose fhir or dicom");
-        }
-        return search.run(after, Math.clamp(limit, 1, MAX)).map(entries -> {
-            if ("dicom".equals(format)) {
-                return Response.ok(DicomAuditMessage.all(entries, source()), MediaType.APPLICATION_XML).build();
-            }
-            Map<String, Object> bundle = new LinkedHashMap<>();
-            bundle.put("resourceType", "Bundle");
-            bundle.put("type", "collection");
-            bundle.put("entry", entries.stream().map(e -> Map.of("resource", FhirAuditEvent.of(e, source())))
-                    .toList());
-            return Response.ok(bundle, FHIR_JSON).build();
-        });
+        return exports.export(format, after, limit).map(e -> Response.ok(e.body(), e.mediaType()).build());
     }
 
     private AuditSource source() {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +25,16 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class AuditSearchService {
 
-    /** What to look for; every part optional. {@code patient}: entries about the patient or their studies. */
-    public record Criteria(UUID patient, String actor, Instant from, Instant to, String action, int limit) {
+    /**
+     * What to look for; every part optional. {@code patient}: entries about the patient or their studies;
+     * {@code actors}: entries by any of these (an empty set finds nothing), e.g. everyone of a name or a role.
+     */
+    public record Criteria(UUID patient, String actor, Set<String> actors, Instant from, Instant to, String action,
+            int limit) {
+
+        public Criteria(UUID patient, String actor, Instant from, Instant to, String action, int limit) {
+            this(patient, actor, null, from, to, action, limit);
+        }
     }
 
     /** An entry as the privacy officer reads it (detail as JSON text). */
@@ -47,35 +56,9 @@ public class AuditSearchService {
 
     public Uni<List<Found>> search(String viewer, Criteria c) {
         // what was appended up to now is sealed first, so the search finds it with its position
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portal.audit_event WHERE seq IS NOT NULL");
         List<Object> params = new ArrayList<>();
-        if (c.patient() != null) {
-            params.add("patient:" + c.patient());
-            params.add(c.patient());
-            sql.append(" AND (entity = $").append(params.size() - 1).append(" OR entity IN (SELECT 'study:' || s.id ")
-                    .append("FROM portal.study s WHERE s.patient_ref = $").append(params.size())
-                    .append(" UNION ALL SELECT 'study:' || t.study_id FROM portal.study_tombstone t WHERE t.patient_ref = $")
-                    .append(params.size()).append("))");
-        }
-        if (c.actor() != null) {
-            params.add(c.actor());
-            sql.append(" AND actor = $").append(params.size());
-        }
-        if (c.from() != null) {
-            params.add(c.from().atOffset(ZoneOffset.UTC));
-            sql.append(" AND at >= $").append(params.size());
-        }
-        if (c.to() != null) {
-            params.add(c.to().atOffset(ZoneOffset.UTC));
-            sql.append(" AND at < $").append(params.size());
-        }
-        if (c.action() != null) {
-            // an exact action, or a family: "study" finds study.retrieve, study.download, ...
-            params.add(c.action());
-            params.add(c.action() + ".%");
-            sql.append(" AND (action = $").append(params.size() - 1).append(" OR action LIKE $").append(params.size())
-                    .append(")");
-        }
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portal.audit_event WHERE seq IS NOT NULL")
+                .append(where(c, params));
         params.add(c.limit());
         sql.append(" ORDER BY seq DESC LIMIT $").append(params.size());
         return sealer.seal().chain(() -> pool.preparedQuery(sql.toString()).execute(Tuple.from(params))).map(rows -> {
@@ -89,9 +72,70 @@ public class AuditSearchService {
         }).call(found -> audit.record(viewer, "audit.search", "success", "audit", Map.of("criteria",
                 String.join(",", Arrays.asList(c.patient() != null ? "patient" : null, c.actor() != null
                         ? "actor"
-                        : null, c.from() != null ? "from" : null, c.to() != null ? "to" : null,
+                        : null, c.actors() != null ? "actors" : null, c.from() != null ? "from" : null,
+                        c.to() != null ? "to" : null,
                         c.action() != null ? "action" : null).stream().filter(s -> s != null).toList()),
                 "found", found.size())));
+    }
+
+    /** The criteria as conditions ({@code " AND ..."}), their values added to {@code params}. */
+    private static String where(Criteria c, List<Object> params) {
+        StringBuilder where = new StringBuilder();
+        if (c.patient() != null) {
+            params.add("patient:" + c.patient());
+            params.add(c.patient());
+            where.append(" AND (entity = $").append(params.size() - 1).append(" OR entity IN (SELECT 'study:' || s.id ")
+                    .append("FROM portal.study s WHERE s.patient_ref = $").append(params.size())
+                    .append(" UNION ALL SELECT 'study:' || t.study_id FROM portal.study_tombstone t WHERE t.patient_ref = $")
+                    .append(params.size()).append("))");
+        }
+        if (c.actor() != null) {
+            params.add(c.actor());
+            where.append(" AND actor = $").append(params.size());
+        }
+        if (c.actors() != null) {
+            params.add(c.actors().toArray(String[]::new));
+            where.append(" AND actor = ANY($").append(params.size()).append(")");
+        }
+        if (c.from() != null) {
+            params.add(c.from().atOffset(ZoneOffset.UTC));
+            where.append(" AND at >= $").append(params.size());
+        }
+        if (c.to() != null) {
+            params.add(c.to().atOffset(ZoneOffset.UTC));
+            where.append(" AND at < $").append(params.size());
+        }
+        if (c.action() != null) {
+            // an exact action, or a family: "study" finds study.retrieve, study.download, ...
+            params.add(c.action());
+            params.add(c.action() + ".%");
+            where.append(" AND (action = $").append(params.size() - 1).append(" OR action LIKE $").append(params.size())
+                    .append(")");
+        }
+        return where.toString();
+    }
+
+    /**
+     * Everyone who appears in the trail as the one who acted in entries matching {@code c} (its actors and limit
+     * aside), at most {@code limit}: the set a search by a person's name or role is resolved against. Without
+     * criteria it walks the actor index one distinct value at a time.
+     */
+    public Uni<List<String>> actors(Criteria c, int limit) {
+        List<Object> params = new ArrayList<>();
+        String where = where(new Criteria(c.patient(), c.actor(), null, c.from(), c.to(), c.action(), limit), params);
+        params.add(limit);
+        String sql = where.isEmpty()
+                ? "WITH RECURSIVE a(actor) AS ((SELECT actor FROM portal.audit_event ORDER BY actor LIMIT 1) "
+                        + "UNION ALL SELECT (SELECT e.actor FROM portal.audit_event e WHERE e.actor > a.actor "
+                        + "ORDER BY e.actor LIMIT 1) FROM a WHERE a.actor IS NOT NULL) SELECT actor FROM a "
+                        + "WHERE actor IS NOT NULL LIMIT $1"
+                : "SELECT DISTINCT actor FROM portal.audit_event WHERE TRUE" + where + " LIMIT $"
+                        + params.size();
+        return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
+            List<String> out = new ArrayList<>();
+            rows.forEach(r -> out.add(r.getString(0)));
+            return out;
+        });
     }
 
     /** Sealed entries after {@code afterSeq}, in chain order, for export. */

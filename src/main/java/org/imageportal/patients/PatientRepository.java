@@ -107,6 +107,16 @@ public class PatientRepository {
                 .map(rows -> patients(rows).stream().findFirst());
     }
 
+    /** The registry names of the patients whose portal accounts these are, by account. */
+    Uni<java.util.Map<String, String>> namesOfAccounts(java.util.Collection<String> subjects) {
+        return pool.preparedQuery("SELECT account_subject, name FROM portal.patient WHERE account_subject = ANY($1)")
+                .execute(Tuple.of(subjects.toArray(String[]::new))).map(rows -> {
+                    java.util.Map<String, String> out = new java.util.HashMap<>();
+                    rows.forEach(r -> out.put(r.getString("account_subject"), r.getString("name")));
+                    return out;
+                });
+    }
+
     /** The patient whose portal account this is. */
     Uni<Optional<PatientRow>> findByAccount(String subject) {
         return pool.preparedQuery("SELECT * FROM portal.patient WHERE account_subject = $1").execute(Tuple.of(subject))

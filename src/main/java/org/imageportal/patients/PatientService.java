@@ -197,6 +197,14 @@ public class PatientService {
     }
 
     /** The registry id of the patient whose portal account this is, if any. */
+    /**
+     * The registry names (DICOM person names) of the patients holding these portal accounts, by account; accounts of
+     * no patient are left out. For showing who did what in the audit trail.
+     */
+    public Uni<java.util.Map<String, String>> namesOfAccounts(java.util.Collection<String> subjects) {
+        return subjects.isEmpty() ? Uni.createFrom().item(java.util.Map.of()) : patients.namesOfAccounts(subjects);
+    }
+
     public Uni<Optional<UUID>> patientOfAccount(String accountSubject) {
         return patients.findByAccount(accountSubject).map(found -> found.map(PatientRow::id));
     }

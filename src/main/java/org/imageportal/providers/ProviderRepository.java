@@ -55,6 +55,10 @@ public class ProviderRepository {
         return select("WHERE account_subject = $1", Tuple.of(subject)).map(rows -> rows.stream().findFirst());
     }
 
+    Uni<List<ProviderRow>> byAccounts(java.util.Collection<String> subjects) {
+        return select("WHERE account_subject = ANY($1)", Tuple.of(subjects.toArray(String[]::new)));
+    }
+
     Uni<List<ProviderRow>> search(String text, int limit) {
         return select("WHERE strpos(lower(name), lower($1)) > 0 OR strpos(lower(organisation), lower($1)) > 0 "
                 + "ORDER BY name, id LIMIT $2", Tuple.of(text, limit));

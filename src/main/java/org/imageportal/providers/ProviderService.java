@@ -139,6 +139,14 @@ public class ProviderService {
         return providers.findByAccount(subject).map(row -> row.map(ProviderService::view));
     }
 
+    /** The registered physicians holding these portal accounts, by account; other accounts are left out. */
+    public Uni<java.util.Map<String, ProviderView>> byAccounts(java.util.Collection<String> subjects) {
+        return subjects.isEmpty()
+                ? Uni.createFrom().item(java.util.Map.of())
+                : providers.byAccounts(subjects).map(rows -> rows.stream().collect(java.util.stream.Collectors
+                        .toMap(ProviderRepository.ProviderRow::accountSubject, ProviderService::view)));
+    }
+
     public Uni<List<ProviderView>> list(Actor actor) {
         requireInviter(actor);
         return providers.list(500).map(rows -> rows.stream().map(ProviderService::view).toList());

@@ -95,6 +95,15 @@ public class LinkRepository {
                 java.util.List.of(id, utc(now)));
     }
 
+    Uni<java.util.Map<UUID, String>> recipientNames(java.util.Collection<UUID> ids) {
+        return pool.preparedQuery("SELECT id, recipient_name FROM portal.share_link WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+                    java.util.Map<UUID, String> out = new java.util.HashMap<>();
+                    rows.forEach(r -> out.put(r.getUUID("id"), r.getString("recipient_name")));
+                    return out;
+                });
+    }
+
     Uni<Optional<LinkRow>> find(UUID id) {
         return select("l.id = $1", Tuple.of(id)).map(rows -> rows.stream().findFirst());
     }

@@ -132,6 +132,14 @@ public class LinkService {
                 .map(ignored -> new IssuedLink(id, security.publicUrl() + "/s/" + token, code, notBefore, expires));
     }
 
+    /**
+     * The recipient each link was issued to (as the patient or the front desk named them), by link; links that no
+     * longer exist are left out. For showing who acted under a link in the audit trail.
+     */
+    public Uni<java.util.Map<UUID, String>> recipientNames(java.util.Collection<UUID> ids) {
+        return ids.isEmpty() ? Uni.createFrom().item(java.util.Map.of()) : links.recipientNames(ids);
+    }
+
     public Uni<List<LinkView>> mine(Actor actor) {
         Instant now = clock.instant();
         return patients.patientOfAccount(actor.subject()).chain(patient -> patient.isEmpty()
