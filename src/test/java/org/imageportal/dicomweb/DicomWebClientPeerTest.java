@@ -22,8 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The portal's DICOMweb as npm's {@code dicomweb-client} (the client of OHIF and many web viewers, which nobody on
  * the project wrote) sees it, run in Chromium: it stores two instances (STOW-RS), finds them at every QIDO-RS level,
- * reads the study's metadata, retrieves an instance whose bytes are the ones stored, a frame of the stored size and
- * a rendered PNG.
+ * reads the study's metadata, retrieves an instance whose bytes are the ones stored and a frame of the stored size.
  */
 @QuarkusTest
 class DicomWebClientPeerTest extends BrowserTest {
@@ -49,13 +48,11 @@ class DicomWebClientPeerTest extends BrowserTest {
               const ids = {studyInstanceUID: study, seriesInstanceUID: seriesUid, sopInstanceUID: first};
               const instance = await client.retrieveInstance(ids);
               const frames = await client.retrieveInstanceFrames({...ids, frameNumbers: [1]});
-              const png = await client.retrieveInstanceRendered({...ids, mediaTypes: [{mediaType: 'image/png'}]});
               return {
                 studies: studies.length, study, series: series.length, seriesUid,
                 instances: found.map(i => value(i, '00080018')).sort(),
                 metadata: metadata.map(m => value(m, '00100020') + '|' + value(m, '00280010')),
-                first, instanceSha256: await hex(instance), frameBytes: frames[0].byteLength,
-                pngSignature: Array.from(new Uint8Array(png).slice(1, 4)).map(c => String.fromCharCode(c)).join('')
+                first, instanceSha256: await hex(instance), frameBytes: frames[0].byteLength
               };
             }
             """;
@@ -89,6 +86,5 @@ class DicomWebClientPeerTest extends BrowserTest {
         assertThat(seen.get("instanceSha256"))
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(firstBytes)));
         assertThat(seen.get("frameBytes")).isEqualTo(32 * 32 * 2);
-        assertThat(seen.get("pngSignature")).isEqualTo("PNG");
     }
 }
