@@ -74,7 +74,9 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, HttpServerRequest request) {
         int status = e.getResponse().getStatus();
-        if (status >= 500) {
+        if (status >= 500 || e instanceof org.jboss.resteasy.reactive.ResteasyReactiveClientProblem) {
+            // a service the portal calls (Keycloak's admin API) refused the portal, not the caller: never pass its
+            // status on as if the caller had erred; log it with an error id like any failure of the portal's own
             return unexpected(e, request);
         }
         ProblemType type = ProblemType.forStatus(status);
@@ -108,8 +110,8 @@ public class ProblemMappers {
                     "Some text contains a character (such as NUL) that cannot be stored."), request);
         }
         String errorId = UUID.randomUUID().toString();
-        LOG.errorf(e, "unexpected error %s on %s %s", errorId, request.method(),
-                ProblemResponses.redacted(request.path()));
+        LOG.errorf(e, "unexpected error %s on %s %s", errorId, request == null ? "-" : request.method(),
+                request == null ? "-" : ProblemResponses.redacted(request.path()));
         return responses.respond(Problem.of(ProblemType.INTERNAL,
                 "The error was logged. Quote the error id if you contact support.").withErrorId(errorId), request);
     }

@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
@@ -96,7 +97,7 @@ public class RequestHeadGuard implements HttpServerOptionsCustomizer {
     }
 
     /** The whole answers written before Vert.x sees a request. */
-    private record Answers(byte[] late, byte[] uriTooLong, byte[] headersTooLarge, byte[] malformed) {
+    record Answers(byte[] late, byte[] uriTooLong, byte[] headersTooLarge, byte[] malformed) {
     }
 
     @Override
@@ -145,7 +146,7 @@ public class RequestHeadGuard implements HttpServerOptionsCustomizer {
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             if (message instanceof Channel accepted) {
-                accepted.pipeline().addFirst(CLOCK, new Clock(millis, answers));
+                accepted.pipeline().addFirst(CLOCK, new Clock(millis, answers, System::nanoTime));
             }
             context.fireChannelRead(message);
         }
@@ -161,17 +162,32 @@ public class RequestHeadGuard implements HttpServerOptionsCustomizer {
         NEXT
     }
 
-    /** One connection's clock, first in its pipeline, with its watcher right behind the HTTP decoder. */
-    private static final class Clock extends ChannelInboundHandlerAdapter {
+    /**
+     * One connection's clock, first in its pipeline, with its watcher right behind the HTTP decoder.
+     * <p>
+     * A deadline that comes due while its event loop is busy elsewhere (a long handler of another connection, a
+     * pause of the whole process) may run before the loop has read what the client sent meanwhile: the loop runs its
+     * due tasks before it looks at its sockets again. So a deadline that fires late says nothing about the client;
+     * it waits a moment more, in which the loop reads what is there, and only a deadline that fires on time answers.
+     */
+    static final class Clock extends ChannelInboundHandlerAdapter {
+
+        /** How late a deadline may fire and still be the client's fault. */
+        static final long LATE_TOLERANCE_MILLIS = 250;
+        /** The moment more a late deadline waits, for the loop to read what the client sent. */
+        static final long GRACE_MILLIS = 1000;
 
         private final long millis;
         private final Answers answers;
+        private final LongSupplier nanos;
         private Awaiting awaiting = Awaiting.HEAD;
         private ScheduledFuture<?> deadline;
+        private long due;
 
-        Clock(long millis, Answers answers) {
+        Clock(long millis, Answers answers, LongSupplier nanos) {
             this.millis = millis;
             this.answers = answers;
+            this.nanos = nanos;
         }
 
         @Override
@@ -203,9 +219,14 @@ public class RequestHeadGuard implements HttpServerOptionsCustomizer {
         }
 
         private void start(ChannelHandlerContext context) {
+            arm(context, millis);
+        }
+
+        private void arm(ChannelHandlerContext context, long after) {
             stop();
-            if (millis > 0) {
-                deadline = context.executor().schedule(() -> late(context), millis, TimeUnit.MILLISECONDS);
+            if (after > 0) {
+                due = nanos.getAsLong() + TimeUnit.MILLISECONDS.toNanos(after);
+                deadline = context.executor().schedule(() -> late(context), after, TimeUnit.MILLISECONDS);
             }
         }
 
@@ -232,6 +253,11 @@ public class RequestHeadGuard implements HttpServerOptionsCustomizer {
             if (!context.channel().config().isAutoRead()) {
                 // Vert.x stopped reading (a pipelined request waits for the one before it): the delay is ours
                 start(context);
+                return;
+            }
+            if (TimeUnit.NANOSECONDS.toMillis(nanos.getAsLong() - due) > LATE_TOLERANCE_MILLIS) {
+                // the loop was busy when this came due: what the client sent may be waiting unread
+                arm(context, GRACE_MILLIS);
                 return;
             }
             LOG.debugf("A request's head took longer than %d ms; connection from %s closed", millis,
