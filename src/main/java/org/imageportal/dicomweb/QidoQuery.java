@@ -184,6 +184,15 @@ final class QidoQuery {
         String v = value(keyword);
         if (v != null) {
             where.and(column + " ILIKE ? ESCAPE '\\'", wildcard(v));
+            String start = v.endsWith("*") ? v.substring(0, v.length() - 1) : v;
+            if (!start.isEmpty() && start.chars().noneMatch(c -> c == '*' || c == '?')) {
+                // the same match, in a form the ordered index on the folded name serves (a prefix or a whole name)
+                if (v.endsWith("*")) {
+                    where.and("lower(" + column + ") LIKE lower(?) ESCAPE '\\'", wildcard(start) + "%");
+                } else {
+                    where.and("lower(" + column + ") = lower(?)", start);
+                }
+            }
         }
     }
 
