@@ -5,12 +5,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.imageportal.dicom.FrameDecoder;
+
 /**
  * What the Accept header of a frames or bulk data request (PS3.18 8.7.3) allows for pixel data in a given stored
  * transfer syntax. Pixel data leaves as it is stored: native as application/octet-stream in Explicit VR Little
  * Endian (the same bytes as Implicit), compressed as the media type of its compression (image/jpeg, image/jls,
  * image/jp2, image/jphc, image/dicom-rle) or as application/octet-stream with {@code transfer-syntax=*} or its own
- * UID. Nothing is transcoded, so an Accept that allows none of these gets 406.
+ * UID. Compressed pixel data asked for as application/octet-stream without a syntax, or in Explicit VR Little Endian,
+ * is decoded to it where a decoder is found here ({@link FrameDecoder#decodable}); an Accept that allows nothing that
+ * can be produced gets 406. At equal quality the stored form is preferred to a decoded one.
  *
  * <p>
  * An Accept that leaves the part type open ({@code *}{@code /*}, {@code multipart/*}, {@code multipart/related}
@@ -45,8 +49,12 @@ final class PixelMediaTypes {
     private PixelMediaTypes() {
     }
 
-    /** The type of the parts and the transfer syntax they are in. */
-    record Choice(String mediaType, String transferSyntax) {
+    /** The type of the parts and the transfer syntax they are in; {@code decoded}: not as stored, decoded to it. */
+    record Choice(String mediaType, String transferSyntax, boolean decoded) {
+
+        Choice(String mediaType, String transferSyntax) {
+            this(mediaType, transferSyntax, false);
+        }
 
         /** The Content-Type of one part, naming its transfer syntax. */
         String partType() {
@@ -71,16 +79,9 @@ final class PixelMediaTypes {
         for (String option : split(accept, ',')) {
             List<String> pieces = split(option, ';');
             String range = pieces.getFirst().strip().toLowerCase();
-            Map<String, String> parameters = new HashMap<>();
-            for (String parameter : pieces.subList(1, pieces.size())) {
-                int equals = parameter.indexOf('=');
-                if (equals > 0) {
-                    parameters.put(parameter.substring(0, equals).strip().toLowerCase(),
-                            unquote(parameter.substring(equals + 1).strip()));
-                }
-            }
+            Map<String, String> parameters = parameters(pieces);
             double quality = quality(parameters.get("q"));
-            if (quality <= bestQuality) {
+            if (quality < bestQuality || quality == 0 || quality == bestQuality && !best.decoded()) {
                 continue;
             }
             Choice choice = switch (range) {
@@ -90,12 +91,58 @@ final class PixelMediaTypes {
                         : open(stored, parameters.get("transfer-syntax"));
                 default -> null;
             };
-            if (choice != null) {
+            if (choice != null && (quality > bestQuality || !choice.decoded())) {
                 best = choice;
                 bestQuality = quality;
             }
         }
         return best;
+    }
+
+    /**
+     * Whether {@code accept} takes whole instances (application/dicom, alone or as the parts of multipart/related)
+     * stored in {@code stored}: an option that names no transfer syntax, or {@code *}, takes any (the instance
+     * leaves as it was stored); one that names a syntax takes only that one, as whole instances are not
+     * transcoded. No Accept, and ranges that leave the type open, take any.
+     */
+    static boolean instanceAllows(String accept, String stored) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String option : split(accept, ',')) {
+            List<String> pieces = split(option, ';');
+            String range = pieces.getFirst().strip().toLowerCase();
+            Map<String, String> parameters = parameters(pieces);
+            if (quality(parameters.get("q")) == 0) {
+                continue;
+            }
+            String type = parameters.getOrDefault("type", "application/dicom").toLowerCase();
+            boolean dicom = switch (range) {
+                case "*/*", "multipart/*", "application/*" -> true;
+                case "application/dicom" -> true;
+                case "multipart/related" -> type.equals("application/dicom") || type.equals("application/*")
+                        || type.equals("*/*");
+                default -> false;
+            };
+            String syntax = parameters.get("transfer-syntax");
+            if (dicom && (syntax == null || syntax.equals("*") || syntax.equals(stored))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The parameters of one option of an Accept header, names in lower case, values unquoted. */
+    private static Map<String, String> parameters(List<String> pieces) {
+        Map<String, String> parameters = new HashMap<>();
+        for (String parameter : pieces.subList(1, pieces.size())) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0) {
+                parameters.put(parameter.substring(0, equals).strip().toLowerCase(),
+                        unquote(parameter.substring(equals + 1).strip()));
+            }
+        }
+        return parameters;
     }
 
     /** What is sent when the client leaves it to the server: the stored syntax, under its own media type. */
@@ -108,7 +155,17 @@ final class PixelMediaTypes {
     }
 
     private static Choice open(String stored, String syntax) {
-        return syntax == null || syntax.equals("*") || sameSyntax(syntax, stored) ? served(stored) : null;
+        if (syntax == null || syntax.equals("*") || sameSyntax(syntax, stored)) {
+            return served(stored);
+        }
+        return isNative(syntax) ? decoded(stored) : null;
+    }
+
+    /** Pixel data stored compressed, decoded to Explicit VR Little Endian; null where no decoder is found. */
+    private static Choice decoded(String stored) {
+        return !isNative(stored) && FrameDecoder.decodable(stored)
+                ? new Choice(OCTET_STREAM, EXPLICIT_VR_LITTLE_ENDIAN, true)
+                : null;
     }
 
     private static Choice typed(String stored, String type, String syntax) {
@@ -116,9 +173,10 @@ final class PixelMediaTypes {
             if (isNative(stored)) {
                 return syntax == null || syntax.equals("*") || isNative(syntax) ? served(stored) : null;
             }
-            return served(stored) != null && ("*".equals(syntax) || stored.equals(syntax))
-                    ? new Choice(OCTET_STREAM, stored)
-                    : null;
+            if (served(stored) != null && ("*".equals(syntax) || stored.equals(syntax))) {
+                return new Choice(OCTET_STREAM, stored);
+            }
+            return syntax == null || isNative(syntax) ? decoded(stored) : null;
         }
         String mediaType = COMPRESSED.get(stored);
         boolean sameCompression = type.equals(mediaType) || type.equals("image/jpx") && "image/jp2".equals(mediaType);
@@ -140,9 +198,9 @@ final class PixelMediaTypes {
         if (isNative(stored)) {
             return "available as multipart/related; type=\"application/octet-stream\"";
         }
-        return "stored compressed (transfer syntax " + stored + ") and not transcoded: available as "
-                + "multipart/related; type=\"" + served.mediaType() + "\" or type=\"application/octet-stream\"; "
-                + "transfer-syntax=*";
+        return "stored compressed (transfer syntax " + stored + "): available as multipart/related; type=\""
+                + served.mediaType() + "\" or type=\"application/octet-stream\"; transfer-syntax=*"
+                + (decoded(stored) != null ? ", or decoded as type=\"application/octet-stream\"" : "");
     }
 
     private static double quality(String q) {

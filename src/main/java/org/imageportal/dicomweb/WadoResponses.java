@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import org.imageportal.dicom.DicomRejection;
 import org.imageportal.dicom.EncapsulatedFrames;
+import org.imageportal.dicom.FrameDecoder;
 import org.imageportal.dicom.InstanceMetadata;
 import org.imageportal.dicom.Part10Instance;
 import org.imageportal.dicom.Part10Reader;
@@ -56,6 +57,7 @@ class WadoResponses {
         }
         if (accept != null && accept.toLowerCase().startsWith("application/dicom") && !accept.contains("json")) {
             StoredInstance one = found.getFirst();
+            inAskedSyntax(accept, found);
             InputStream first = openVerified(one);
             return Response.ok((StreamingOutput) out -> copy(one, first, out, Long.MAX_VALUE))
                     .type("application/dicom").header("Content-Length", one.size()).build();
@@ -104,6 +106,9 @@ class WadoResponses {
         if (choice == null) {
             throw new ProblemException(ProblemType.NOT_ACCEPTABLE, PixelMediaTypes.offered(instance.transferSyntax()));
         }
+        if (choice.decoded()) {
+            return decodedPixels(choice, instance, frames);
+        }
         PixelCursor cursor = new PixelCursor(instance);
         int count = cursor.frames();
         if (frames != null) {
@@ -135,6 +140,80 @@ class WadoResponses {
         };
         return Response.ok(body)
                 .type("multipart/related; type=\"" + choice.mediaType() + "\"; boundary=" + boundary).build();
+    }
+
+    /**
+     * Compressed pixel data decoded to Explicit VR Little Endian, one frame in memory at a time: the listed frames
+     * one part each, or all of them as one part (the whole value, as native pixel data would be). Colour leaves as
+     * RGB, palette colour as its indexes. The first frame is decoded before the response is committed, so an
+     * instance that cannot be decoded is still a problem response; a later frame that fails cuts the connection.
+     */
+    private Response decodedPixels(PixelMediaTypes.Choice choice, StoredInstance instance, int[] frames) {
+        FrameDecoder decoder;
+        try {
+            decoder = FrameDecoder.open(() -> openVerified(instance));
+        } catch (FrameDecoder.Undecodable e) {
+            throw notDecodable(instance, e);
+        } catch (IOException e) {
+            throw service.integrityFailure(instance, e);
+        }
+        int count = decoder.frames();
+        int[] listed = frames != null ? frames : java.util.stream.IntStream.rangeClosed(1, count).toArray();
+        byte[] first;
+        try {
+            for (int frame : listed) {
+                if (frame > count) {
+                    throw new ProblemException(ProblemType.NOT_FOUND,
+                            "frame " + frame + " does not exist: the instance has " + count + " frame(s)");
+                }
+            }
+            first = decoded(decoder, instance, listed[0]);
+        } catch (RuntimeException e) {
+            closeQuietly(decoder);
+            throw e;
+        }
+        String boundary = UUID.randomUUID().toString();
+        StreamingOutput body = out -> {
+            try (decoder) {
+                for (int i = 0; i < listed.length; i++) {
+                    byte[] frame = i == 0 ? first : decoded(decoder, instance, listed[i]);
+                    if (i == 0 || frames != null) {
+                        long length = frames != null ? frame.length : (long) frame.length * count;
+                        out.write(((i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: "
+                                + choice.partType() + "\r\nContent-Length: " + length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write(frame);
+                }
+            }
+            out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        };
+        return Response.ok(body)
+                .type("multipart/related; type=\"" + choice.mediaType() + "\"; boundary=" + boundary).build();
+    }
+
+    private byte[] decoded(FrameDecoder decoder, StoredInstance instance, int frame) {
+        try {
+            return decoder.decode(frame).nativePixelData();
+        } catch (FrameDecoder.Undecodable e) {
+            throw notDecodable(instance, e);
+        } catch (IOException e) {
+            throw service.integrityFailure(instance, e);
+        }
+    }
+
+    private static ProblemException notDecodable(StoredInstance instance, FrameDecoder.Undecodable e) {
+        return new ProblemException(ProblemType.NOT_ACCEPTABLE, "the pixel data cannot be decoded here ("
+                + e.getMessage() + "); retrieve the frames as stored (transfer syntax " + instance.transferSyntax()
+                + "), e.g. type=\"application/octet-stream\"; transfer-syntax=*");
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // nothing more will be read
+        }
     }
 
     /**
@@ -238,6 +317,7 @@ class WadoResponses {
             throw new ProblemException(ProblemType.NOT_ACCEPTABLE,
                     "available as multipart/related; type=\"application/dicom\"");
         }
+        inAskedSyntax(accept, instances);
         String boundary = UUID.randomUUID().toString();
         InputStream first = openVerified(instances.getFirst());
         StreamingOutput body = out -> {
@@ -255,6 +335,25 @@ class WadoResponses {
         };
         return Response.ok(body).type("multipart/related; type=\"application/dicom\"; boundary=" + boundary)
                 .build();
+    }
+
+    /**
+     * Whole instances leave in the syntax they were stored in: a 406 naming the stored syntaxes when the Accept asks
+     * for another (PS3.18 8.7.3.5: the asked syntax or nothing), before anything is read.
+     */
+    private static void inAskedSyntax(String accept, List<StoredInstance> instances) {
+        java.util.Set<String> refused = new java.util.TreeSet<>();
+        for (StoredInstance instance : instances) {
+            if (!PixelMediaTypes.instanceAllows(accept, instance.transferSyntax())) {
+                refused.add(instance.transferSyntax());
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new ProblemException(ProblemType.NOT_ACCEPTABLE, "whole instances are sent as they were stored, "
+                    + "and " + (instances.size() == 1 ? "this one is" : "some are") + " in transfer syntax "
+                    + String.join(", ", refused) + ": ask for that syntax or transfer-syntax=*, or retrieve the "
+                    + "frames, which can be decoded to Explicit VR Little Endian");
+        }
     }
 
     private static boolean acceptsMultipartDicom(String accept) {

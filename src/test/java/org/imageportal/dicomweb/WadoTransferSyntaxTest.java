@@ -30,8 +30,9 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * WADO-RS frames of instances stored compressed, made at test time by dcmtk (and GDCM for JPEG 2000) from the
- * portal's synthetic images: which Accept gets which transfer syntax, and that what comes back is the stored
- * codestream of each frame, which the same tools decode to the source pixels.
+ * portal's synthetic images: which Accept gets which transfer syntax, and that what comes back is either the stored
+ * codestream of each frame, which the same tools decode to the source pixels, or the frame decoded here to Explicit
+ * VR Little Endian, which is the source pixels themselves.
  */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,6 +50,9 @@ class WadoTransferSyntaxTest {
     static final String JPHC = "multipart/related; type=\"image/jphc\"";
     static final String DICOM = "multipart/related; type=\"application/dicom\"";
     static final String PREFERRING_JLS = OCTET + "; q=0.5, " + JLS;
+    static final String PREFERRING_OCTET = JPEG + "; q=0.5, " + OCTET;
+    static final String OCTET_OR_JPEG = OCTET + ", " + JPEG;
+    static final String EXPLICIT_OPEN = "multipart/related; transfer-syntax=1.2.840.10008.1.2.1";
     static final String NO_ACCEPT = "(none)";
 
     static final String EXPLICIT = "1.2.840.10008.1.2.1";
@@ -125,21 +129,32 @@ class WadoTransferSyntaxTest {
                 Arguments.of("jpeg-lossless", JPEG, 200, "image/jpeg", JPEG_LOSSLESS),
                 Arguments.of("jpeg-lossless", ANY_OCTET, 200, "application/octet-stream", JPEG_LOSSLESS),
                 Arguments.of("jpeg-lossless", JLS, 406, null, null),
-                Arguments.of("jpeg-lossless", OCTET, 406, null, null),
+                // decoded to Explicit VR Little Endian where asked for and a decoder is found here
+                Arguments.of("jpeg-lossless", OCTET, 200, "application/octet-stream", EXPLICIT),
+                Arguments.of("jpeg-lossless", OCTET_EXPLICIT, 200, "application/octet-stream", EXPLICIT),
+                Arguments.of("jpeg-lossless", EXPLICIT_OPEN, 200, "application/octet-stream", EXPLICIT),
+                Arguments.of("jpeg-lossless", OCTET_OR_JPEG, 200, "image/jpeg", JPEG_LOSSLESS),
+                Arguments.of("jpeg-lossless", PREFERRING_OCTET, 200, "application/octet-stream", EXPLICIT),
                 Arguments.of("jpeg-lossless-multi", JPEG, 200, "image/jpeg", JPEG_LOSSLESS),
+                Arguments.of("jpeg-lossless-multi", OCTET, 200, "application/octet-stream", EXPLICIT),
                 Arguments.of("jpeg-baseline", JPEG, 200, "image/jpeg", JPEG_BASELINE),
-                Arguments.of("jpeg-baseline", OCTET, 406, null, null),
+                Arguments.of("jpeg-baseline", OCTET, 200, "application/octet-stream", EXPLICIT),
                 Arguments.of("rle", RLE, 200, "image/dicom-rle", RLE_LOSSLESS),
                 Arguments.of("rle", ANY_OCTET, 200, "application/octet-stream", RLE_LOSSLESS),
-                Arguments.of("rle", OCTET, 406, null, null),
+                Arguments.of("rle", OCTET, 200, "application/octet-stream", EXPLICIT),
                 Arguments.of("rle", JPEG, 406, null, null),
                 Arguments.of("rle-multi", RLE, 200, "image/dicom-rle", RLE_LOSSLESS),
+                Arguments.of("rle-multi", OCTET_EXPLICIT, 200, "application/octet-stream", EXPLICIT),
                 Arguments.of("j2k", JP2, 200, "image/jp2", J2K_LOSSLESS),
                 Arguments.of("j2k", JPX, 200, "image/jpx", J2K_LOSSLESS),
                 Arguments.of("j2k", ANY_OCTET, 200, "application/octet-stream", J2K_LOSSLESS),
+                Arguments.of("j2k", OCTET, 200, "application/octet-stream", EXPLICIT),
                 Arguments.of("j2k", JPHC, 406, null, null),
                 Arguments.of("j2k", JLS, 406, null, null),
-                Arguments.of("j2k-multi", JP2, 200, "image/jp2", J2K_LOSSLESS));
+                Arguments.of("j2k-multi", JP2, 200, "image/jp2", J2K_LOSSLESS),
+                Arguments.of("j2k-multi", OCTET, 200, "application/octet-stream", EXPLICIT),
+                // no JPEG-LS decoder here: as stored, or nothing
+                Arguments.of("jls", EXPLICIT_OPEN, 406, null, null));
     }
 
     @ParameterizedTest(name = "{0} with {1}: {2} {3} {4}")
@@ -147,7 +162,7 @@ class WadoTransferSyntaxTest {
     void negotiation(String variant, String accept, int status, String partType, String syntax) throws Exception {
         Stored instance = storedOnce(variant);
         Assumptions.assumeTrue(instance != null, "GDCM is not installed for JPEG 2000");
-        if (syntax != null) {
+        if (syntax != null && !syntax.equals(EXPLICIT)) {
             assertThat(instance.syntax()).as("the tool made what the row expects").isEqualTo(syntax);
         }
         // every frame, out of order, so that the object is read again
@@ -171,7 +186,16 @@ class WadoTransferSyntaxTest {
         for (int i = 0; i < order.length; i++) {
             frames[order[i] - 1] = parts.get(i).body();
         }
-        if (syntax.equals(EXPLICIT)) {
+        if (syntax.equals(EXPLICIT) && instance.syntax().equals(JPEG_BASELINE)) {
+            // decoded here from a lossy, 8-bit codestream: what the tools decode it to, give or take rounding
+            byte[] tools = decode(instance.file(), instance.syntax());
+            byte[] reference = Arrays.copyOfRange(tools, tools.length - frames[0].length, tools.length);
+            assertThat(frames[0]).hasSize(SIZE * SIZE);
+            for (int i = 0; i < reference.length; i++) {
+                assertThat(Math.abs((frames[0][i] & 0xFF) - (reference[i] & 0xFF))).as("sample %d", i)
+                        .isLessThanOrEqualTo(1);
+            }
+        } else if (syntax.equals(EXPLICIT)) {
             assertThat(concat(frames)).isEqualTo(instance.sourcePixels());
         } else if (syntax.equals(JPEG_BASELINE)) {
             // lossy and reduced to 8 bits: the served frame decodes to what the stored instance decodes to
@@ -198,6 +222,61 @@ class WadoTransferSyntaxTest {
                 .contentType("application/problem+json");
         given().auth().oauth2(frontdesk).accept(OCTET).get(java.net.URI.create(uri).getPath()).then()
                 .statusCode(406).contentType("application/problem+json");
+    }
+
+    static Stream<Arguments> instanceNegotiation() {
+        String single = "application/dicom";
+        return Stream.of(
+                // stored, Accept for the whole instance, status
+                Arguments.of("jls", single, 200),
+                Arguments.of("jls", single + "; transfer-syntax=*", 200),
+                Arguments.of("jls", single + "; transfer-syntax=" + JPEG_LS, 200),
+                Arguments.of("jls", single + "; transfer-syntax=" + EXPLICIT, 406),
+                Arguments.of("jls", DICOM, 200),
+                Arguments.of("jls", DICOM + "; transfer-syntax=" + EXPLICIT, 406),
+                Arguments.of("jls", DICOM + "; transfer-syntax=" + EXPLICIT + ", " + DICOM + "; transfer-syntax="
+                        + JPEG_LS + "; q=0.5", 200),
+                Arguments.of("jls", DICOM + "; transfer-syntax=" + JPEG_LS + "; q=0", 406),
+                Arguments.of("rle", DICOM + "; transfer-syntax=" + RLE_LOSSLESS, 200),
+                Arguments.of("native", single + "; transfer-syntax=" + EXPLICIT, 200),
+                Arguments.of("native", DICOM + "; transfer-syntax=" + JPEG_LS, 406));
+    }
+
+    /** A whole instance leaves as it was stored, byte for byte, where the Accept allows that syntax; else 406. */
+    @ParameterizedTest(name = "{0} with {1}: {2}")
+    @MethodSource
+    void instanceNegotiation(String variant, String accept, int status) throws Exception {
+        Stored instance = storedOnce(variant);
+        Response response = given().auth().oauth2(frontdesk).accept(accept).get(instance.address());
+        response.then().statusCode(status);
+        if (status != 200) {
+            response.then().contentType("application/problem+json");
+            assertThat(response.jsonPath().getString("detail")).contains(instance.syntax());
+            return;
+        }
+        if (accept.startsWith("application/dicom")) {
+            assertThat(response.contentType()).startsWith("application/dicom");
+            assertThat(response.asByteArray()).isEqualTo(instance.file());
+            return;
+        }
+        assertThat(parts(response)).singleElement().satisfies(part -> {
+            assertThat(part.type()).isEqualTo("application/dicom; transfer-syntax=" + instance.syntax());
+            assertThat(part.body()).isEqualTo(instance.file());
+        });
+    }
+
+    @Test
+    void bulkDataDecodedIsTheWholeNativeValueInOnePart() throws Exception {
+        Stored instance = storedOnce("rle-multi");
+        String uri = given().auth().oauth2(frontdesk).get(instance.address() + "/metadata").then().statusCode(200)
+                .extract().jsonPath().getString("[0].'7FE00010'.BulkDataURI");
+        Response bulk = given().auth().oauth2(frontdesk).accept(OCTET).get(java.net.URI.create(uri).getPath());
+        bulk.then().statusCode(200);
+        List<Part> parts = parts(bulk);
+        assertThat(parts).singleElement().satisfies(part -> {
+            assertThat(part.type()).isEqualTo("application/octet-stream; transfer-syntax=" + EXPLICIT);
+            assertThat(part.body()).isEqualTo(instance.sourcePixels());
+        });
     }
 
     private void make(String name, TestDicom.Patient patient, int frames, String tool, String... options)
