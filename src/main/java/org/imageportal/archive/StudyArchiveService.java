@@ -112,6 +112,12 @@ public class StudyArchiveService {
                 .chain(decision -> catalog.summaries(new SqlWhere().scope(decision.scope()), 200));
     }
 
+    /** A page (from 1) of the studies the actor may see, newest first. */
+    public Uni<StudySummary.Page> page(Actor actor, int number, int size) {
+        return policy.decide(actor, StudyAction.QUERY)
+                .chain(decision -> catalog.summaryPage(new SqlWhere().scope(decision.scope()), number, size));
+    }
+
     /** One patient's studies as the actor may see them (the front desk acting for the patient), newest first. */
     public Uni<List<StudySummary>> listForPatient(Actor actor, UUID patient) {
         return policy.decide(actor, StudyAction.QUERY).chain(decision -> catalog.summaries(

@@ -110,19 +110,37 @@ public class StudyCatalogRepository {
     }
 
     public Uni<List<StudySummary>> summaries(SqlWhere where, int limit) {
+        return summaryPage(where, 1, limit).map(StudySummary.Page::studies);
+    }
+
+    /**
+     * Page {@code number} (from 1) of the studies, {@code size} to a page, newest first, with the count of the whole
+     * list (one statement: the count rides on every row; a page past the end counts separately).
+     */
+    public Uni<StudySummary.Page> summaryPage(SqlWhere where, int number, int size) {
+        long offset = (long) (number - 1) * size;
         String sql = "SELECT s.id, s.study_date, s.description, s.modalities, s.series_count, s.instance_count, "
                 + "s.size_bytes, ARRAY(SELECT DISTINCT se.body_part FROM portal.series se WHERE se.study_ref = s.id "
                 + "AND se.body_part <> '' AND se.instance_count > 0 ORDER BY 1) AS body_parts, (SELECT count(*) FROM "
                 + "portal.instance i WHERE i.study_ref = s.id AND " + StudyScope.RELEASABLE_INSTANCE + " AND "
-                + SQL_READABLE_REPORT + ") AS reports FROM portal.study s"
-                + where.sql() + " ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT $" + where.nextParam();
-        return pool.preparedQuery(sql).execute(where.tuple(limit)).map(rows -> {
+                + SQL_READABLE_REPORT + ") AS reports, count(*) OVER () AS total FROM portal.study s" + where.sql()
+                + " ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT $" + where.nextParam() + " OFFSET $"
+                + (where.nextParam() + 1);
+        return pool.preparedQuery(sql).execute(where.tuple(size, offset)).chain(rows -> {
             List<StudySummary> out = new ArrayList<>();
-            rows.forEach(r -> out.add(new StudySummary(r.getUUID("id"), r.getString("study_date"),
-                    r.getString("description"), strings(r, "modalities"), strings(r, "body_parts"),
-                    r.getInteger("series_count"), r.getInteger("instance_count"), r.getLong("size_bytes"),
-                    r.getLong("reports").intValue())));
-            return out;
+            long[] total = {0};
+            rows.forEach(r -> {
+                total[0] = r.getLong("total");
+                out.add(new StudySummary(r.getUUID("id"), r.getString("study_date"), r.getString("description"),
+                        strings(r, "modalities"), strings(r, "body_parts"), r.getInteger("series_count"),
+                        r.getInteger("instance_count"), r.getLong("size_bytes"), r.getLong("reports").intValue()));
+            });
+            if (!out.isEmpty() || offset == 0) {
+                return Uni.createFrom().item(new StudySummary.Page(out, number, size, total[0]));
+            }
+            return pool.preparedQuery("SELECT count(*) FROM portal.study s" + where.sql()).execute(where.tuple())
+                    .map(counted -> new StudySummary.Page(out, number, size,
+                            counted.iterator().next().getLong(0)));
         });
     }
 

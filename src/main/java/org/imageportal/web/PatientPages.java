@@ -9,6 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -47,10 +48,27 @@ public class PatientPages {
         }
     }
 
+    /** Where the page is in the whole list, and the pages around it. */
+    public record Paging(long first, long last, long total, Integer previous, Integer next) {
+
+        static Paging of(StudySummary.Page page) {
+            return new Paging(page.first(), page.last(), page.total(), page.number() > 1 ? page.number() - 1 : null,
+                    page.hasNext() ? page.number() + 1 : null);
+        }
+
+        /** Whether the list needs more than one page (then the page says where it is). */
+        public boolean several() {
+            return previous != null || next != null;
+        }
+    }
+
+    /** Studies per page: a patient of many years still gets a page that loads at once. */
+    static final int PAGE_SIZE = 50;
+
     @CheckedTemplate
     static class Templates {
 
-        static native TemplateInstance studies(Actor actor, List<StudyRow> studies);
+        static native TemplateInstance studies(Actor actor, List<StudyRow> studies, Paging paging);
 
     }
 
@@ -65,10 +83,22 @@ public class PatientPages {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Uni<TemplateInstance> studies() {
+    public Uni<TemplateInstance> studies(@QueryParam("page") String page) {
         Actor actor = actors.current();
-        return archives.list(actor)
-                .map(studies -> Templates.studies(actor, studies.stream().map(StudyRow::of).toList()));
+        int number = pageNumber(page);
+        return archives.page(actor, number, PAGE_SIZE).map(found -> Templates.studies(actor,
+                found.studies().stream().map(StudyRow::of).toList(), Paging.of(found)));
+    }
+
+    /** The page asked for: none is the first; anything but a page number is a 400 page. */
+    static int pageNumber(String page) {
+        if (page == null || page.isEmpty()) {
+            return 1;
+        }
+        if (!page.matches("[1-9]\\d{0,4}")) {
+            throw ProblemException.invalid("page", "pages are numbered from 1");
+        }
+        return Integer.parseInt(page);
     }
 
     @GET
