@@ -17,6 +17,8 @@ import org.imageportal.audit.AuditTrail;
 import org.imageportal.disclosures.AccountingRepository.RequestRow;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Role;
+import org.imageportal.notifications.NotificationService;
+import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
@@ -49,16 +51,19 @@ public class AccountingService {
     private final PatientService patients;
     private final AccountService accounts;
     private final AuditTrail audit;
+    private final NotificationService notifications;
     private final Clock clock;
     private final ZoneId zone;
 
     AccountingService(AccountingRepository repository, DisclosureLog disclosures, PatientService patients,
-            AccountService accounts, AuditTrail audit, Clock clock, DisclosuresConfig config) {
+            AccountService accounts, AuditTrail audit, NotificationService notifications, Clock clock,
+            DisclosuresConfig config) {
         this.repository = repository;
         this.disclosures = disclosures;
         this.accounts = accounts;
         this.patients = patients;
         this.audit = audit;
+        this.notifications = notifications;
         this.clock = clock;
         this.zone = config.timeZone();
     }
@@ -121,7 +126,10 @@ public class AccountingService {
                 }).chain(() -> view(id));
     }
 
-    /** The privacy officer delivers the accounting: from now on the patient reads it in the portal. */
+    /**
+     * The privacy officer delivers the accounting: from now on the patient reads it in the portal, and is told so
+     * (in the portal and, when configured, by e-mail).
+     */
     public Uni<RequestView> deliver(Actor actor, UUID id) {
         requireOfficer(actor);
         Instant now = clock.instant();
@@ -130,12 +138,18 @@ public class AccountingService {
                 .call(done -> done
                         ? audit.record(tx, actor.subject(), "accounting.delivered", "success",
                                 "patient:" + row.patientRef(), Map.of("request", id.toString()))
-                        : Uni.createFrom().voidItem())))
+                                .chain(() -> notifications.record(tx, row.patientRef(), Kind.ACCOUNTING_DELIVERED,
+                                        "The accounting of disclosures you asked for on "
+                                                + notifications.day(row.receivedAt().atZoneSameInstant(zone)
+                                                        .toLocalDate())
+                                                + " is ready: read it under \"Who saw my images\"."))
+                        : Uni.createFrom().voidItem()))
                 .invoke(done -> {
                     if (!done) {
                         throw new ProblemException(ProblemType.CONFLICT, "this accounting was already delivered");
                     }
-                }).chain(() -> view(id));
+                    notifications.email(row.patientRef(), Kind.ACCOUNTING_DELIVERED);
+                })).chain(() -> view(id));
     }
 
     /**

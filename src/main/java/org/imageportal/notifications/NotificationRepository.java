@@ -38,10 +38,22 @@ class NotificationRepository {
                         message));
     }
 
-    /** The address the desk confirmed for the patient's account, or null. */
-    Uni<String> emailOf(UUID patient) {
-        return pool.preparedQuery("SELECT email FROM portal.patient WHERE id = $1").execute(Tuple.of(patient))
+    /**
+     * The address the desk confirmed for the patient's account, or null; null too for a kind that collapses while an
+     * e-mailed notification of that kind is still unread.
+     */
+    Uni<String> emailOf(UUID patient, Kind kind) {
+        return pool.preparedQuery("SELECT email FROM portal.patient p WHERE id = $1 AND NOT ($2 AND EXISTS "
+                + "(SELECT 1 FROM portal.notification n WHERE n.patient_ref = p.id AND n.kind = $3 "
+                + "AND n.emailed_at IS NOT NULL AND n.read_at IS NULL))")
+                .execute(Tuple.of(patient, kind.collapses(), kind.name()))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("email"));
+    }
+
+    /** The patient's notifications of this kind not yet e-mailed are now. */
+    Uni<Void> markEmailed(UUID patient, Kind kind) {
+        return pool.preparedQuery("UPDATE portal.notification SET emailed_at = now() WHERE patient_ref = $1 "
+                + "AND kind = $2 AND emailed_at IS NULL").execute(Tuple.of(patient, kind.name())).replaceWithVoid();
     }
 
     Uni<List<Notification>> recent(UUID patient, int limit) {

@@ -1,12 +1,17 @@
 package org.imageportal.notifications;
 
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.imageportal.identity.MailConfig;
 import org.imageportal.platform.security.SecurityConfig;
 import org.jboss.logging.Logger;
@@ -17,10 +22,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * Tells patients when something they shared is opened: a notification in the portal, written in the transaction
- * of the opening, and, when SMTP is configured and the desk confirmed an address, an e-mail that only says that a
- * shared study was opened (no name, no health information; the details are behind the sign-in). A failing mail
- * server never blocks an opening.
+ * Tells patients what happened to their records: a new study arrived, something they shared was opened or is about
+ * to end, an accounting they asked for was delivered. Each is a notification in the portal, written in the
+ * transaction of the event, and, when SMTP is configured and the desk confirmed an address, an e-mail that only says
+ * what kind of thing happened (no name, no health information, no link to a study: the details are behind the
+ * sign-in). When the e-mail went out is recorded on the notification. A failing mail server never blocks the event.
  */
 @ApplicationScoped
 public class NotificationService {
@@ -30,7 +36,39 @@ public class NotificationService {
 
     /** What a notification is about. */
     public enum Kind {
-        LINK_OPENED, GRANT_OPENED
+
+        LINK_OPENED("A study you shared was opened", """
+                A study you shared through the patient image portal was just opened.
+
+                Sign in at %s to see who opened what and when, and to take access back if you
+                did not expect this.
+                """), GRANT_OPENED(LINK_OPENED.subject,
+                LINK_OPENED.body), NEW_STUDY("New images in your patient image portal", """
+                        The practice has made new images available to you in the patient image portal.
+
+                        Sign in at %s to see them, download them or share them with a doctor.
+                        """), SHARE_EXPIRING("Access you gave to a study ends soon", """
+                        Access you gave to one of your studies through the patient image portal ends soon.
+
+                        Sign in at %s to see which one, and share it again if it is still needed.
+                        """), ACCOUNTING_DELIVERED("Your accounting of disclosures is ready", """
+                        The accounting of disclosures you asked for is ready.
+
+                        Sign in at %s to read it or download it.
+                        """);
+
+        private final String subject;
+        private final String body;
+
+        Kind(String subject, String body) {
+            this.subject = subject;
+            this.body = body;
+        }
+
+        /** Whether one e-mail stands for all of its kind until the patient has read them (a batch of studies). */
+        boolean collapses() {
+            return this == NEW_STUDY;
+        }
     }
 
     /** A notification as the patient sees it. */
@@ -41,13 +79,15 @@ public class NotificationService {
     private final ReactiveMailer mailer;
     private final MailConfig mail;
     private final SecurityConfig security;
+    private final DateTimeFormatter dates;
 
     NotificationService(NotificationRepository notifications, ReactiveMailer mailer, MailConfig mail,
-            SecurityConfig security) {
+            SecurityConfig security, @ConfigProperty(name = "portal.display.date-format") String dateFormat) {
         this.notifications = notifications;
         this.mailer = mailer;
         this.mail = mail;
         this.security = security;
+        this.dates = DateTimeFormatter.ofPattern(dateFormat, Locale.ENGLISH);
     }
 
     /** Records a notification in the caller's transaction. */
@@ -55,27 +95,44 @@ public class NotificationService {
         return notifications.insert(tx, patient, kind, message);
     }
 
+    /** Records, in the caller's transaction, that a study has become the patient's (its first accepted image). */
+    public Uni<Void> recordNewStudy(SqlClient tx, UUID patient, String studyDescription, String studyDate) {
+        String what = studyDescription == null || studyDescription.isBlank() ? "a study" : studyDescription.strip();
+        String when = "";
+        try {
+            when = studyDate == null ? "" : " of " + day(LocalDate.parse(studyDate, DateTimeFormatter.BASIC_ISO_DATE));
+        } catch (DateTimeParseException e) {
+            // a date the header got wrong is left out
+        }
+        return record(tx, patient, Kind.NEW_STUDY, "New images are available: " + what + when + ".");
+    }
+
+    /** A day as the practice writes dates for people ({@code portal.display.date-format}). */
+    public String day(LocalDate date) {
+        return dates.format(date);
+    }
+
     /** A notification to record together with an audited change, once per row the change made (see AuditTrail). */
     public org.imageportal.audit.AuditTrail.Change recordIfDone(UUID patient, Kind kind, String message) {
         return notifications.insertIfDone(patient, kind, message);
     }
 
-    /** After the opening committed: the e-mail, if configured; failures are logged (no address) and dropped. */
-    public void email(UUID patient) {
+    /**
+     * After the event committed: the e-mail, if configured and the patient has a confirmed address, then the
+     * notifications of its kind marked as e-mailed. A new study is e-mailed once until the patient has read the
+     * notifications (a batch of studies is one e-mail). Failures are logged (no address) and dropped.
+     */
+    public void email(UUID patient, Kind kind) {
         if (!mail.enabled()) {
             return;
         }
-        notifications.emailOf(patient).chain(to -> to == null || to.isBlank()
+        notifications.emailOf(patient, kind).chain(to -> to == null || to.isBlank()
                 ? Uni.createFrom().voidItem()
-                : mailer.send(Mail.withText(to, "A study you shared was opened", """
-                        A study you shared through the patient image portal was just opened.
-
-                        Sign in at %s to see who opened what and when, and to take access back if you
-                        did not expect this.
-                        """.formatted(security.publicUrl()))))
+                : mailer.send(Mail.withText(to, kind.subject, kind.body.formatted(security.publicUrl())))
+                        .chain(() -> notifications.markEmailed(patient, kind)))
                 .ifNoItem().after(SEND_TIMEOUT).fail()
                 .subscribe().with(ok -> {
-                }, e -> LOG.warnf("a notification e-mail for patient %s could not be sent (%s)", patient,
+                }, e -> LOG.warnf("a notification e-mail (%s) for patient %s could not be sent (%s)", kind, patient,
                         e.getClass().getSimpleName()));
     }
 

@@ -145,4 +145,33 @@ public class GrantRepository {
                     return out;
                 });
     }
+
+    /** A share about to end, as its expiry warning needs it. */
+    record Expiring(UUID id, UUID patientRef, String recipient, String studyDescription, OffsetDateTime expiresAt) {
+    }
+
+    /**
+     * Active grants that end after {@code now} and no later than {@code until}, that lasted longer than the warning
+     * period and were not warned yet: marked warned and returned (at most {@code limit}, rows another instance
+     * holds are skipped).
+     */
+    Uni<List<Expiring>> markExpiring(SqlClient tx, Instant now, Instant until, long periodSeconds, int limit) {
+        return tx.preparedQuery("UPDATE portal.share_grant g SET expiry_notified_at = $1 "
+                + "FROM portal.provider p, portal.study s WHERE g.id IN (SELECT id FROM portal.share_grant "
+                + "WHERE revoked_at IS NULL AND expiry_notified_at IS NULL AND expires_at > $1 AND expires_at <= $2 "
+                + "AND expires_at - created_at > make_interval(secs => $3) ORDER BY expires_at LIMIT $4 "
+                + "FOR UPDATE SKIP LOCKED) AND p.id = g.provider_ref AND s.id = g.study_ref "
+                + "RETURNING g.id, g.patient_ref, p.name AS recipient, s.description, g.expires_at")
+                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC),
+                        (double) periodSeconds, limit))
+                .map(GrantRepository::expiring);
+    }
+
+    /** The shares a warning statement returned (id, patient_ref, recipient, description, expires_at). */
+    static List<Expiring> expiring(Iterable<Row> rows) {
+        List<Expiring> out = new ArrayList<>();
+        rows.forEach(r -> out.add(new Expiring(r.getUUID("id"), r.getUUID("patient_ref"), r.getString("recipient"),
+                r.getString("description"), r.getOffsetDateTime("expires_at"))));
+        return out;
+    }
 }

@@ -149,7 +149,7 @@ public class GrantService {
                 : notifications.record(grants.pool(), patient.get(), Kind.GRANT_OPENED, grant.providerName()
                         + " opened your study of " + grant.studyDate() + ", " + grant.studyDescription()
                         + ", shared for " + grant.purpose() + ".")
-                        .invoke(() -> notifications.email(patient.get())));
+                        .invoke(() -> notifications.email(patient.get(), Kind.GRANT_OPENED)));
     }
 
     /** Physicians a patient can share with. */

@@ -169,7 +169,7 @@ public class LinkOpeningService implements StudyLinks {
                                         Map.of("link", link.id().toString(), "claimedName", claimedName))
                                 .invoke(opened -> {
                                     if (opened) {
-                                        notifications.email(link.patientRef());
+                                        notifications.email(link.patientRef(), Kind.LINK_OPENED);
                                     }
                                 })
                                 .map(opened -> opened

@@ -130,4 +130,22 @@ public class LinkRepository {
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
+
+    /**
+     * Usable links that end after {@code now} and no later than {@code until}, that lasted longer than the warning
+     * period and were not warned yet: marked warned and returned (at most {@code limit}, rows another instance
+     * holds are skipped).
+     */
+    Uni<List<GrantRepository.Expiring>> markExpiring(SqlClient tx, Instant now, Instant until, long periodSeconds,
+            int limit) {
+        return tx.preparedQuery("UPDATE portal.share_link l SET expiry_notified_at = $1 FROM portal.study s "
+                + "WHERE l.id IN (SELECT id FROM portal.share_link WHERE revoked_at IS NULL AND locked_at IS NULL "
+                + "AND expiry_notified_at IS NULL AND (max_opens IS NULL OR opens < max_opens) "
+                + "AND expires_at > $1 AND expires_at <= $2 AND expires_at - not_before > make_interval(secs => $3) "
+                + "ORDER BY expires_at LIMIT $4 FOR UPDATE SKIP LOCKED) AND s.id = l.study_ref "
+                + "RETURNING l.id, l.patient_ref, l.recipient_name AS recipient, s.description, l.expires_at")
+                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC),
+                        (double) periodSeconds, limit))
+                .map(GrantRepository::expiring);
+    }
 }

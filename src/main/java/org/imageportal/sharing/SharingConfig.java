@@ -34,4 +34,12 @@ public interface SharingConfig {
     /** The longest a link may last. */
     @WithDefault("P30D")
     Duration linkMaxExpiry();
+
+    /** How long before a grant or link ends its patient is told (once per share). */
+    @WithDefault("P2D")
+    Duration expiryWarning();
+
+    /** How often shares about to end are looked for ({@code off}: never). */
+    @WithDefault("15m")
+    String expiryCheckEvery();
 }

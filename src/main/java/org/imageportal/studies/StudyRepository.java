@@ -197,10 +197,10 @@ public class StudyRepository {
         return bits != null && bits >= 1 && bits <= 64 ? bits : null;
     }
 
-    /** Links a study to its patient when it has none yet (its first accepted instance). */
-    public Uni<Void> linkStudy(SqlClient tx, UUID studyId, UUID patientId) {
+    /** Links a study to its patient when it has none yet (its first accepted instance); true if it did now. */
+    public Uni<Boolean> linkStudy(SqlClient tx, UUID studyId, UUID patientId) {
         return tx.preparedQuery("UPDATE portal.study SET patient_ref = $2 WHERE id = $1 AND patient_ref IS NULL")
-                .execute(Tuple.of(studyId, patientId)).replaceWithVoid();
+                .execute(Tuple.of(studyId, patientId)).map(rows -> rows.rowCount() == 1);
     }
 
     /**

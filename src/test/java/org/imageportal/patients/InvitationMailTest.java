@@ -17,8 +17,8 @@ import org.imageportal.dicom.TestDicom;
 import org.imageportal.providers.TestNpi;
 import org.imageportal.studies.Dicomweb;
 import org.imageportal.support.SmtpSink;
-import org.imageportal.support.TcpRelay;
 import org.imageportal.support.TestRealm;
+import org.imageportal.support.WithSmtp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -38,23 +37,13 @@ import io.restassured.response.Response;
  * SMTP sink receives it); the code in the e-mail is the account's; if sending fails, the slip carries the code.
  */
 @QuarkusTest
-@TestProfile(InvitationMailTest.WithSmtp.class)
+@TestProfile(WithSmtp.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InvitationMailTest {
 
     private static final Pattern CODE = Pattern.compile("Activation code:\\s+([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})");
     private static final Pattern USER = Pattern.compile("User name:\\s+(\\S+)");
-
-    /** SMTP to the local sink, plain (the sink offers no TLS). */
-    public static class WithSmtp implements QuarkusTestProfile {
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("portal.mail.enabled", "true", "quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port",
-                    Integer.toString(TcpRelay.reservePort("smtp")), "quarkus.mailer.start-tls", "DISABLED");
-        }
-    }
 
     @Inject
     DataSource db;

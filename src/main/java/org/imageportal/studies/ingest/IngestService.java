@@ -24,6 +24,8 @@ import org.imageportal.dicom.InstanceHeader;
 import org.imageportal.dicom.Part10Instance;
 import org.imageportal.dicom.Part10Reader;
 import org.imageportal.identity.Actor;
+import org.imageportal.notifications.NotificationService;
+import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.http.TextInputFilter;
 import org.imageportal.storage.ObjectKey;
@@ -40,6 +42,7 @@ import org.imageportal.studies.ingest.IdentityCheck.StudyContext;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -57,16 +60,17 @@ public class IngestService {
     private final PatientService patients;
     private final StudyVault vault;
     private final AuditTrail audit;
+    private final NotificationService notifications;
     private final Part10Reader.Limits limits;
 
     IngestService(StudyRepository repository, PendingObjectRepository pending, PatientService patients,
-            StudyVault vault, AuditTrail audit,
-            IngestConfig config) {
+            StudyVault vault, AuditTrail audit, NotificationService notifications, IngestConfig config) {
         this.repository = repository;
         this.pending = pending;
         this.patients = patients;
         this.vault = vault;
         this.audit = audit;
+        this.notifications = notifications;
         this.limits = new Part10Reader.Limits(config.maxInstanceSize().asLongValue(),
                 (int) Math.min(Integer.MAX_VALUE - 8, config.maxHeaderSize().asLongValue()));
     }
@@ -324,8 +328,13 @@ public class IngestService {
         return IdentityCheck.decide(header.patient(), context, targetPatient, registered);
     }
 
+    /**
+     * Indexes and audits the stored instance in one transaction; the study's first accepted instance makes it the
+     * patient's, which is a new-study notification (e-mailed after the commit).
+     */
     private Uni<Void> index(StudyKeyRow study, InstanceHeader header, Decision decision, ObjectKey key, long size,
             byte[] sha256, byte[] metadata, Actor actor) {
+        UUID[] newStudyOf = new UUID[1];
         return repository.pool().withTransaction(tx -> {
             Uni<UUID> patient = switch (decision) {
                 case Accept accept when accept.patientRef() != null -> Uni.createFrom().item(accept.patientRef());
@@ -344,7 +353,7 @@ public class IngestService {
                             metadata, hold)
                             .chain(instanceId -> (patientId == null
                                     ? Uni.createFrom().voidItem()
-                                    : repository.linkStudy(tx, study.id(), patientId))
+                                    : linkStudy(tx, study, header, patientId, newStudyOf))
                                     .chain(() -> pending.remove(tx, key))
                                     .chain(() -> audit.record(tx, actor.subject(),
                                             reason == null ? "instance.store" : "instance.quarantine", "success",
@@ -352,6 +361,21 @@ public class IngestService {
                                     .chain(() -> hold == null
                                             ? repository.countAccepted(tx, study.id(), seriesId, size)
                                             : Uni.createFrom().voidItem()))));
+        }).invoke(() -> {
+            if (newStudyOf[0] != null) {
+                notifications.email(newStudyOf[0], Kind.NEW_STUDY);
+            }
+        });
+    }
+
+    private Uni<Void> linkStudy(SqlClient tx, StudyKeyRow study, InstanceHeader header,
+            UUID patientId, UUID[] newStudyOf) {
+        return repository.linkStudy(tx, study.id(), patientId).chain(linked -> {
+            if (!linked) {
+                return Uni.createFrom().voidItem();
+            }
+            newStudyOf[0] = patientId;
+            return notifications.recordNewStudy(tx, patientId, header.studyDescription(), header.studyDate());
         });
     }
 

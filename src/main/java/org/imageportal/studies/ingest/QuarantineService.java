@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.imageportal.audit.AuditTrail;
 import org.imageportal.dicom.PatientIdentity;
 import org.imageportal.identity.Actor;
+import org.imageportal.notifications.NotificationService;
+import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.storage.ObjectKey;
@@ -65,15 +67,18 @@ public class QuarantineService {
     private final PendingObjectRepository pending;
     private final ObjectCleanupService cleanup;
     private final AuditTrail audit;
+    private final NotificationService notifications;
 
     QuarantineService(AccessPolicy policy, QuarantineRepository quarantine, StudyRepository studies,
-            PendingObjectRepository pending, ObjectCleanupService cleanup, AuditTrail audit) {
+            PendingObjectRepository pending, ObjectCleanupService cleanup, AuditTrail audit,
+            NotificationService notifications) {
         this.policy = policy;
         this.quarantine = quarantine;
         this.studies = studies;
         this.pending = pending;
         this.cleanup = cleanup;
         this.audit = audit;
+        this.notifications = notifications;
     }
 
     /** The oldest held instances first (up to 500). */
@@ -163,10 +168,18 @@ public class QuarantineService {
                         }
                         return studies.releaseFromQuarantine(tx, id)
                                 .chain(() -> studies.linkStudy(tx, held.studyId(), target))
-                                .chain(() -> studies.refreshAggregates(tx, held.studyId()))
-                                .chain(() -> record(tx, actor, "quarantine.release", held, target));
+                                .chain(linked -> linked
+                                        ? notifications.recordNewStudy(tx, target, held.studyDescription(),
+                                                held.studyDate()).replaceWith(target)
+                                        : Uni.createFrom().<UUID>nullItem())
+                                .call(() -> studies.refreshAggregates(tx, held.studyId()))
+                                .call(() -> record(tx, actor, "quarantine.release", held, target));
                     });
-                })));
+                }))).invoke(newStudyOf -> {
+                    if (newStudyOf != null) {
+                        notifications.email(newStudyOf, Kind.NEW_STUDY);
+                    }
+                }).replaceWithVoid();
     }
 
     /** Deletes a held instance and its object; the study too if nothing else is left in it. Blocking. */
