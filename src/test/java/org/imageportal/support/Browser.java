@@ -54,6 +54,50 @@ public final class Browser implements AutoCloseable {
         return context.newPage();
     }
 
+    /**
+     * A fresh browser on a phone's screen (390 x 844) that lets a test add its own script (axe-core) to the
+     * portal's pages, which their Content-Security-Policy otherwise refuses, as it should.
+     */
+    public Page newCheckingPage() {
+        BrowserContext context = browser.newContext(new NewContextOptions().setViewportSize(390, 844)
+                .setBypassCSP(true));
+        context.setDefaultTimeout(15_000);
+        return context.newPage();
+    }
+
+    private static final Path AXE = Path.of("webapp/node_modules/axe-core/axe.min.js");
+
+    /**
+     * What axe-core (WCAG 2.0 to 2.2, levels A and AA) finds serious or critical on the page as it is now, one line
+     * per rule with up to three of the elements; and whether the page is wider than its window.
+     */
+    public static List<String> accessibilityProblems(Page page) {
+        if (!Files.isReadable(AXE)) {
+            throw new IllegalStateException(AXE + " missing: the build installs the webapp's npm packages");
+        }
+        page.addScriptTag(new Page.AddScriptTagOptions().setPath(AXE));
+        @SuppressWarnings("unchecked")
+        List<String> found = (List<String>) page.evaluate(
+                """
+                        async () => {
+                          const result = await axe.run(document, { runOnly: { type: 'tag', values:
+                            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+                          const lines = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                            .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))
+                              .join(' | '));
+                          const width = document.documentElement.scrollWidth;
+                          if (width > window.innerWidth) {
+                            const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
+                              > window.innerWidth + 1).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                              + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''));
+                            lines.push('wider than the screen: ' + width + ' px in ' + window.innerWidth + ' (' + wide.join(', ')
+                              + ')');
+                          }
+                          return lines;
+                        }""");
+        return found;
+    }
+
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     /** A new address from a documentation range (RFC 5737) for one simulated client; none repeats in a run. */
