@@ -24,7 +24,14 @@ public record PortalProcess(Process process, String base) implements AutoCloseab
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        String base = "http://127.0.0.1:" + port;
+        return start(jar, log, port, "http://127.0.0.1:" + port);
+    }
+
+    /**
+     * On {@code port}, reached at {@code base}: a run that signs in through a browser uses the address the test
+     * realm accepts as its redirect.
+     */
+    public static PortalProcess start(Path jar, Path log, int port, String base) throws Exception {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // the portal's own JVM options (infra/portal), then extra ones for a profiling run (e.g. a flight recording)
