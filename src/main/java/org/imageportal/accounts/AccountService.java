@@ -89,13 +89,16 @@ public class AccountService {
      * Creates a patient's account with the {@code patient} role only. The activation code is a temporary
      * password: at first sign-in Keycloak makes the patient choose a password and enrol an authenticator app.
      */
-    public IssuedAccount createPatientAccount(String username, String email, String firstName, String lastName) {
-        return create(Role.PATIENT, username, email, firstName, lastName);
+    public IssuedAccount createPatientAccount(String email, String firstName, String lastName) {
+        return create(Role.PATIENT, attempt -> UserNames.patient(), email, firstName, lastName);
     }
 
-    /** Creates a referring physician's account with the {@code provider} role only; activation as for patients. */
-    public IssuedAccount createProviderAccount(String username, String email, String firstName, String lastName) {
-        return create(Role.PROVIDER, username, email, firstName, lastName);
+    /**
+     * Creates a referring physician's account with the {@code provider} role only, named after their family name
+     * ({@link UserNames#physician}); activation as for patients.
+     */
+    public IssuedAccount createProviderAccount(String email, String firstName, String lastName) {
+        return create(Role.PROVIDER, attempt -> UserNames.physician(lastName, attempt), email, firstName, lastName);
     }
 
     /**
@@ -114,8 +117,23 @@ public class AccountService {
         return cleaned.isEmpty() ? "Patient" : cleaned;
     }
 
-    private IssuedAccount create(Role role, String username, String email, String firstName, String lastName) {
+    /** Attempts at a free user name before giving up (a name taken by another account is tried again). */
+    private static final int NAME_ATTEMPTS = 20;
+
+    private IssuedAccount create(Role role, java.util.function.IntFunction<String> usernames, String email,
+            String firstName, String lastName) {
         RealmResource realm = keycloak.realm(config.realm());
+        for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+            String username = usernames.apply(attempt);
+            if (realm.users().searchByUsername(username, true).isEmpty()) {
+                return create(realm, role, username, email, firstName, lastName);
+            }
+        }
+        throw new IllegalStateException("no free user name after " + NAME_ATTEMPTS + " attempts");
+    }
+
+    private IssuedAccount create(RealmResource realm, Role role, String username, String email, String firstName,
+            String lastName) {
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
         user.setEmail(email);

@@ -79,10 +79,9 @@ public class PortalAccessService {
         String[] name = patient.name().split("\\^", -1);
         String family = name.length > 0 && !name[0].isBlank() ? name[0] : "Patient";
         String given = name.length > 1 && !name[1].isBlank() ? name[1] : family;
-        String username = "p-" + UUID.randomUUID().toString().substring(0, 8);
         IssuedAccount account;
         try {
-            account = accounts.createPatientAccount(username, request.email(), given, family);
+            account = accounts.createPatientAccount(request.email(), given, family);
         } catch (AccountService.AccountConflict e) {
             throw new ProblemException(ProblemType.CONFLICT, e.getMessage());
         }

@@ -75,10 +75,9 @@ public class ProviderService {
         if (providers.npiTaken(request.npi()).await().indefinitely()) {
             throw new ProblemException(ProblemType.CONFLICT, "a physician with this NPI has already been invited");
         }
-        String username = "dr-" + UUID.randomUUID().toString().substring(0, 8);
         IssuedAccount account;
         try {
-            account = accounts.createProviderAccount(username, request.email(), request.givenName().strip(),
+            account = accounts.createProviderAccount(request.email(), request.givenName().strip(),
                     request.familyName().strip());
         } catch (AccountService.AccountConflict e) {
             throw new ProblemException(ProblemType.CONFLICT, e.getMessage());

@@ -116,6 +116,8 @@ class PortalAccessTest {
         assertThat(users).hasSize(1);
         Map<String, Object> user = users.getFirst();
         assertThat(user.get("username")).isEqualTo(username);
+        // readable, and nothing about the patient in it
+        assertThat(username).matches("[a-z]+-[a-z]+-[1-9][0-9]");
         assertThat((List<Object>) user.get("requiredActions")).contains("UPDATE_PASSWORD", "CONFIGURE_TOTP");
         List<String> roles = TestRealm.realmRoles((String) user.get("id"));
         assertThat(roles).contains("patient").doesNotContain("admin", "provider", "frontdesk", "privacy-officer",

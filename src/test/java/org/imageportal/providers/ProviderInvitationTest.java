@@ -73,6 +73,9 @@ class ProviderInvitationTest {
         assertThat((List<Object>) user.get("requiredActions")).contains("UPDATE_PASSWORD", "CONFIGURE_TOTP");
         assertThat(TestRealm.passwordSignIn(invited.jsonPath().getString("username"), code).jsonPath()
                 .getString("error_description")).contains("not fully set up");
+        // named after the physician, a number added when another Dr Referrer came first
+        assertThat(invited.jsonPath().getString("username")).matches("dr\\.referrer([2-5]|[1-9][0-9]{2})?")
+                .isEqualTo(user.get("username"));
 
         String id = invited.jsonPath().getString("providerId");
         assertThat(Dicomweb.queryString(db, "SELECT npi FROM portal.provider WHERE id = ?::uuid", id))
