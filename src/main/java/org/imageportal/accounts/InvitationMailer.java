@@ -51,9 +51,10 @@ public class InvitationMailer {
 
                 1. Install an authenticator app on your phone (for example FreeOTP, Google Authenticator or
                    Microsoft Authenticator).
-                2. Open the portal address and sign in with the user name and the activation code.
-                3. Choose your own password (at least 12 characters).
-                4. Scan the QR code the portal shows with the app and type the 6-digit code it displays.
+                2. Open the portal address. Type the user name, and the activation code where the sign-in
+                   page asks for the password.
+                3. Scan the QR code the portal shows with the app and type the 6-digit code it displays.
+                4. Choose your own password (at least 12 characters) and type it twice.
 
                 The activation code works once. Nobody from the practice will ever ask you for your password or
                 for a code from your app. If you did not expect this message, ignore it: without the code nothing

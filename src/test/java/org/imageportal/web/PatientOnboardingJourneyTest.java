@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,21 +92,27 @@ class PatientOnboardingJourneyTest extends BrowserTest {
         home.locator("#password").fill(code);
         home.locator("#kc-login").click();
         String secret = null;
+        List<String> asked = new ArrayList<>();
         for (int step = 0; step < 4 && !home.url().startsWith(url("/")); step++) {
             home.waitForLoadState();
             if (home.locator("#password-new").count() > 0) {
+                asked.add("step-password");
                 home.fill("#password-new", NEW_PASSWORD);
                 home.fill("#password-confirm", NEW_PASSWORD);
                 home.click("#kc-submit");
             } else if (home.locator("#mode-manual").count() > 0) {
                 home.click("#mode-manual");
             } else if (home.locator("#kc-totp-secret-key").count() > 0) {
+                asked.add("step-authenticator");
                 secret = home.locator("#kc-totp-secret-key").innerText().replace(" ", "");
                 home.fill("#totp", Totp.code(secret, Instant.now()));
                 home.click("#saveTOTPBtn");
             }
         }
         assertThat(secret).as("the enrolment page showed the authenticator secret").isNotNull();
+        // the slip tells the steps in the order Keycloak asks for them
+        org.assertj.core.api.Assertions.assertThat(desk.locator("ol li[id^=step-]").all().stream()
+                .map(li -> li.getAttribute("id")).toList()).isEqualTo(asked);
         home.waitForURL(url("/patient/studies"));
         assertThat(home.locator("h1")).hasText("My studies");
         assertThat(home.locator("tr.study")).hasCount(1);
