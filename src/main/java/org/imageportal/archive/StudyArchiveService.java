@@ -22,6 +22,7 @@ import org.imageportal.dicom.MediaDirectory;
 import org.imageportal.dicom.PreviewImage;
 import org.imageportal.disclosures.DisclosureLog;
 import org.imageportal.identity.Actor;
+import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.storage.StudyVault;
 import org.imageportal.studies.ReadAhead;
@@ -106,10 +107,17 @@ public class StudyArchiveService {
                 : catalog.archiveStudy(new SqlWhere().scope(decision.scope()).and("s.id = ?", studyId)));
     }
 
-    /** The studies the actor may see, newest first (a patient: their own). */
+    /** Studies of a scope that spans patients (staff): the newest this many; search QIDO-RS for the rest. */
+    static final int STAFF_LIST_LIMIT = 200;
+
+    /**
+     * The studies the actor may see, newest first: a patient all of their own (what they share from), staff the
+     * newest {@value #STAFF_LIST_LIMIT} of theirs.
+     */
     public Uni<List<StudySummary>> list(Actor actor) {
+        int limit = actor.has(Role.PATIENT) ? Integer.MAX_VALUE : STAFF_LIST_LIMIT;
         return policy.decide(actor, StudyAction.QUERY)
-                .chain(decision -> catalog.summaries(new SqlWhere().scope(decision.scope()), 200));
+                .chain(decision -> catalog.summaries(new SqlWhere().scope(decision.scope()), limit));
     }
 
     /** A page (from 1) of the studies the actor may see, newest first. */
@@ -118,10 +126,10 @@ public class StudyArchiveService {
                 .chain(decision -> catalog.summaryPage(new SqlWhere().scope(decision.scope()), number, size));
     }
 
-    /** One patient's studies as the actor may see them (the front desk acting for the patient), newest first. */
+    /** All of one patient's studies as the actor may see them (the front desk for the patient), newest first. */
     public Uni<List<StudySummary>> listForPatient(Actor actor, UUID patient) {
         return policy.decide(actor, StudyAction.QUERY).chain(decision -> catalog.summaries(
-                new SqlWhere().scope(decision.scope()).and("s.patient_ref = ?", patient), 200));
+                new SqlWhere().scope(decision.scope()).and("s.patient_ref = ?", patient), Integer.MAX_VALUE));
     }
 
     /**

@@ -60,8 +60,8 @@ public class PatientSharingPages {
     public record StudyChoice(String id, String label) {
 
         static StudyChoice of(StudySummary s) {
-            return new StudyChoice(s.id().toString(), s.studyDate() + " " + String.join("/", s.modalities()) + " "
-                    + s.description());
+            return new StudyChoice(s.id().toString(), Readable.date(s.studyDate()) + ", "
+                    + Readable.study(s.modalities(), s.description()));
         }
     }
 
