@@ -55,8 +55,10 @@ final class CodecGuard {
         } catch (TimeoutException e) {
             result.cancel(true);
             int now = stuck.incrementAndGet();
-            LOG.log(Level.WARNING, "an image reader missed its deadline of {0} ms ({1} so far, at most {2})",
-                    new Object[]{deadline.toMillis(), now, maxStuck});
+            // formatted here: java.util.logging would group the digits ("5,000 ms"), which alert patterns miss
+            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT,
+                    "an image reader missed its deadline of %d ms (%d so far, at most %d)", deadline.toMillis(), now,
+                    maxStuck));
             throw new FrameDecoder.Undecodable("the compressed frame took too long to decode");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof FrameDecoder.Undecodable undecodable) {
