@@ -38,7 +38,7 @@ public class PatientPages {
         static StudyRow of(StudySummary s) {
             String d = s.studyDate();
             String date = d.length() == 8 ? d.substring(0, 4) + "-" + d.substring(4, 6) + "-" + d.substring(6) : d;
-            List<String> kinds = new java.util.ArrayList<>(s.modalities());
+            List<String> kinds = new java.util.ArrayList<>(Readable.imaging(s.modalities()));
             kinds.addAll(s.bodyParts());
             long kb = Math.max(1, s.sizeBytes() / 1024);
             String size = kb < 1024 ? kb + " KB" : (kb / 1024) + " MB";

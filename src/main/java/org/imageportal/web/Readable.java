@@ -110,14 +110,22 @@ public final class Readable {
         String text = description == null ? "" : description.strip();
         java.util.Set<String> words = new java.util.HashSet<>(List.of(text.toUpperCase(Locale.ROOT).split("\\s+")));
         List<String> shown = new ArrayList<>();
-        if (modalities != null) {
-            modalities.stream().filter(m -> m != null && !m.isBlank() && !words.contains(m.toUpperCase(Locale.ROOT)))
-                    .forEach(shown::add);
-        }
+        imaging(modalities).stream().filter(m -> !words.contains(m.toUpperCase(Locale.ROOT))).forEach(shown::add);
         if (!text.isEmpty()) {
             shown.add(text);
         }
         return String.join(" ", shown);
+    }
+
+    /** Modalities that are not pictures: a report, a key-image note, a presentation state (said elsewhere). */
+    private static final java.util.Set<String> NOT_IMAGES = java.util.Set.of("DOC", "SR", "KO", "PR");
+
+    /** The modalities that say what kind of images a study holds (people are told of reports separately). */
+    static List<String> imaging(List<String> modalities) {
+        return modalities == null
+                ? List.of()
+                : modalities.stream().filter(m -> m != null && !m.isBlank()
+                        && !NOT_IMAGES.contains(m.toUpperCase(Locale.ROOT))).toList();
     }
 
     /** DICOM's patient sex ({@code M}, {@code F}, {@code O}) in words. */

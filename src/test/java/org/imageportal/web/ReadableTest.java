@@ -36,7 +36,10 @@ class ReadableTest {
     void aStudyNamesEachModalityOnce() {
         assertThat(Readable.study(java.util.List.of("CT"), "CT CHEST WITHOUT CONTRAST"))
                 .isEqualTo("CT CHEST WITHOUT CONTRAST");
-        assertThat(Readable.study(java.util.List.of("DOC", "DX"), "XR CHEST PA")).isEqualTo("DOC DX XR CHEST PA");
+        // a PDF report's DOC is no kind of image: the page says "report available" on its own
+        assertThat(Readable.study(java.util.List.of("DOC", "DX"), "XR CHEST PA")).isEqualTo("DX XR CHEST PA");
+        assertThat(Readable.study(java.util.List.of("SR"), "CT ABDOMEN")).isEqualTo("CT ABDOMEN");
+        assertThat(Readable.imaging(java.util.List.of("CT", "KO", "PR", "MR"))).containsExactly("CT", "MR");
         assertThat(Readable.study(java.util.List.of("MR"), "Knee")).isEqualTo("MR Knee");
         assertThat(Readable.study(java.util.List.of("CT"), null)).isEqualTo("CT");
     }
