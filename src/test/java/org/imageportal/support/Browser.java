@@ -69,7 +69,8 @@ public final class Browser implements AutoCloseable {
 
     /**
      * What axe-core (WCAG 2.0 to 2.2, levels A and AA) finds serious or critical on the page as it is now, one line
-     * per rule with up to three of the elements; and whether the page is wider than its window.
+     * per rule with up to three of the elements; whether the page is wider than its window; and tables that scroll
+     * sideways inside it (on a phone their last columns, often the buttons, are out of sight).
      */
     public static List<String> accessibilityProblems(Page page) {
         if (!Files.isReadable(AXE)) {
@@ -92,6 +93,11 @@ public final class Browser implements AutoCloseable {
                               + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''));
                             lines.push('wider than the screen: ' + width + ' px in ' + window.innerWidth + ' (' + wide.join(', ')
                               + ')');
+                          }
+                          const sideways = [...document.querySelectorAll('table')].filter(t => t.scrollWidth > t.clientWidth + 1)
+                            .map(t => 'table' + (t.id ? '#' + t.id : '') + (t.className ? '.' + t.className.split(' ').join('.') : ''));
+                          if (sideways.length) {
+                            lines.push('tables that scroll sideways, their last columns out of sight: ' + sideways.join(', '));
                           }
                           return lines;
                         }""");
