@@ -73,6 +73,12 @@ class AccessibleOnAPhoneTest extends BrowserTest {
                 .body(Map.of("studyId", p.studyId(), "providerId", provider, "purpose", "TREATMENT"))
                 .post("/api/sharing/grants").then().statusCode(201);
         ShareLinks.Issued link = ShareLinks.issue(p.ownerToken(), p.studyId(), Map.of());
+        // an image held for review and an accounting request, so that the desk's and the officer's lists are filled
+        Dicomweb.stow(TestRealm.ingestToken(), java.util.List.of(org.imageportal.dicom.TestDicom
+                .ct(p.patient().withBirthDate("19770707")).study(p.study().studyUid())
+                .series(org.imageportal.dicom.TestDicom.newUid()).seed(4712).bytes())).then().statusCode(202);
+        given().auth().oauth2(p.ownerToken()).contentType(ContentType.JSON).body("{}")
+                .post("/api/accounting/requests").then().statusCode(201);
         String registry = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
                 p.patient().id());
         String study = p.studyId();
