@@ -98,13 +98,17 @@ public class NotificationService {
     /** Records, in the caller's transaction, that a study has become the patient's (its first accepted image). */
     public Uni<Void> recordNewStudy(SqlClient tx, UUID patient, String studyDescription, String studyDate) {
         String what = studyDescription == null || studyDescription.isBlank() ? "a study" : studyDescription.strip();
-        String when = "";
-        try {
-            when = studyDate == null ? "" : " of " + day(LocalDate.parse(studyDate, DateTimeFormatter.BASIC_ISO_DATE));
-        } catch (DateTimeParseException e) {
-            // a date the header got wrong is left out
-        }
+        String when = studyDate == null || !studyDate.matches("\\d{8}") ? "" : " of " + day(studyDate);
         return record(tx, patient, Kind.NEW_STUDY, "New images are available: " + what + when + ".");
+    }
+
+    /** A DICOM date ({@code YYYYMMDD}) as the practice writes dates for people; as it is if it is no date. */
+    public String day(String dicomDate) {
+        try {
+            return dicomDate == null ? "" : day(LocalDate.parse(dicomDate, DateTimeFormatter.BASIC_ISO_DATE));
+        } catch (DateTimeParseException e) {
+            return dicomDate;
+        }
     }
 
     /** A day as the practice writes dates for people ({@code portal.display.date-format}). */

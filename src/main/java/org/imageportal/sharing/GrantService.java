@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -18,6 +19,7 @@ import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.platform.text.Words;
 import org.imageportal.providers.ProviderService;
 import org.imageportal.sharing.GrantRepository.GrantRow;
 import org.imageportal.studies.access.AccessPolicy;
@@ -147,8 +149,10 @@ public class GrantService {
         return studies.patientOf(provider, grant.studyId()).chain(patient -> patient.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : notifications.record(grants.pool(), patient.get(), Kind.GRANT_OPENED, grant.providerName()
-                        + " opened your study of " + grant.studyDate() + ", " + grant.studyDescription()
-                        + ", shared for " + grant.purpose() + ".")
+                        + " opened your study of " + notifications.day(grant.studyDate()) + ", "
+                        + grant.studyDescription() + ", shared for "
+                        + Words.label(grant.purpose()).toLowerCase(Locale.ROOT)
+                        + ".")
                         .invoke(() -> notifications.email(patient.get(), Kind.GRANT_OPENED)));
     }
 

@@ -188,9 +188,9 @@ public class LinkOpeningService implements StudyLinks {
                 });
     }
 
-    private static String openedMessage(LinkRow link, String claimedName) {
+    private String openedMessage(LinkRow link, String claimedName) {
         return "The link you made for " + link.recipientName() + " was opened by someone giving the name \""
-                + claimedName + "\" (study of " + link.studyDate() + ", "
+                + claimedName + "\" (study of " + notifications.day(link.studyDate()) + ", "
                 + link.studyDescription() + "; opening " + (link.opens() + 1)
                 + (link.maxOpens() == null ? "" : " of " + link.maxOpens()) + ").";
     }

@@ -69,6 +69,9 @@ class LinkViewerJourneyTest extends BrowserTest {
         home.fill("#link-maxOpens", "3");
         home.click("#make-link-button");
         assertThat(home.locator("h1")).hasText("Link for Dr Amara Okafor");
+        // the long link wraps: the page the code is shown on once is no wider than the screen
+        org.assertj.core.api.Assertions.assertThat((Boolean) home.evaluate(
+                "() => document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
         return new Made(home.locator("#link-url").textContent().strip(),
                 home.locator("#link-code").textContent().strip());
     }

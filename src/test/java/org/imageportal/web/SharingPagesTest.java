@@ -90,6 +90,9 @@ class SharingPagesTest extends BrowserTest {
 
         home.reload();
         assertThat(home.locator("#notifications")).containsText("Zoe " + surname + " opened your study");
+        // as people read it: the practice's date, the purpose in words
+        assertThat(home.locator("#notifications")).containsText("opened your study of 15 Jan 2026, CT CHEST, "
+                + "shared for second opinion.");
         row = home.locator("tr.grant", new Page.LocatorOptions().setHasText(surname));
         assertThat(row.locator(".opens")).containsText("2");
         // revoking cannot be undone: the box says what stops, and without it ticked nothing is revoked
