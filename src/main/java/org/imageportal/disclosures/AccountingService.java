@@ -22,6 +22,7 @@ import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
+import org.imageportal.platform.text.Words;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -140,7 +141,7 @@ public class AccountingService {
                                 "patient:" + row.patientRef(), Map.of("request", id.toString()))
                                 .chain(() -> notifications.record(tx, row.patientRef(), Kind.ACCOUNTING_DELIVERED,
                                         "The accounting of disclosures you asked for on "
-                                                + notifications.day(row.receivedAt().atZoneSameInstant(zone)
+                                                + Words.date(row.receivedAt().atZoneSameInstant(zone)
                                                         .toLocalDate())
                                                 + " is ready: read it under \"Who saw my images\"."))
                         : Uni.createFrom().voidItem()))

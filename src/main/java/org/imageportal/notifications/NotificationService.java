@@ -1,19 +1,15 @@
 package org.imageportal.notifications;
 
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.imageportal.identity.MailConfig;
 import org.imageportal.platform.security.SecurityConfig;
+import org.imageportal.platform.text.Words;
 import org.jboss.logging.Logger;
 
 import io.quarkus.mailer.Mail;
@@ -79,15 +75,13 @@ public class NotificationService {
     private final ReactiveMailer mailer;
     private final MailConfig mail;
     private final SecurityConfig security;
-    private final DateTimeFormatter dates;
 
     NotificationService(NotificationRepository notifications, ReactiveMailer mailer, MailConfig mail,
-            SecurityConfig security, @ConfigProperty(name = "portal.display.date-format") String dateFormat) {
+            SecurityConfig security) {
         this.notifications = notifications;
         this.mailer = mailer;
         this.mail = mail;
         this.security = security;
-        this.dates = DateTimeFormatter.ofPattern(dateFormat, Locale.ENGLISH);
     }
 
     /** Records a notification in the caller's transaction. */
@@ -98,22 +92,8 @@ public class NotificationService {
     /** Records, in the caller's transaction, that a study has become the patient's (its first accepted image). */
     public Uni<Void> recordNewStudy(SqlClient tx, UUID patient, String studyDescription, String studyDate) {
         String what = studyDescription == null || studyDescription.isBlank() ? "a study" : studyDescription.strip();
-        String when = studyDate == null || !studyDate.matches("\\d{8}") ? "" : " of " + day(studyDate);
+        String when = studyDate == null || !studyDate.matches("\\d{8}") ? "" : " of " + Words.date(studyDate);
         return record(tx, patient, Kind.NEW_STUDY, "New images are available: " + what + when + ".");
-    }
-
-    /** A DICOM date ({@code YYYYMMDD}) as the practice writes dates for people; as it is if it is no date. */
-    public String day(String dicomDate) {
-        try {
-            return dicomDate == null ? "" : day(LocalDate.parse(dicomDate, DateTimeFormatter.BASIC_ISO_DATE));
-        } catch (DateTimeParseException e) {
-            return dicomDate;
-        }
-    }
-
-    /** A day as the practice writes dates for people ({@code portal.display.date-format}). */
-    public String day(LocalDate date) {
-        return dates.format(date);
     }
 
     /** A notification to record together with an audited change, once per row the change made (see AuditTrail). */

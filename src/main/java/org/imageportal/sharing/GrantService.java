@@ -149,7 +149,7 @@ public class GrantService {
         return studies.patientOf(provider, grant.studyId()).chain(patient -> patient.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : notifications.record(grants.pool(), patient.get(), Kind.GRANT_OPENED, grant.providerName()
-                        + " opened your study of " + notifications.day(grant.studyDate()) + ", "
+                        + " opened your study of " + Words.date(grant.studyDate()) + ", "
                         + grant.studyDescription() + ", shared for "
                         + Words.label(grant.purpose()).toLowerCase(Locale.ROOT)
                         + ".")

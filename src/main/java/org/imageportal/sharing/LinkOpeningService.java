@@ -16,6 +16,7 @@ import org.imageportal.audit.AuditTrail;
 import org.imageportal.notifications.NotificationService;
 import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.platform.security.CookieSigners;
+import org.imageportal.platform.text.Words;
 import org.imageportal.platform.work.CpuPool;
 import org.imageportal.sharing.LinkRepository.LinkRow;
 import org.imageportal.studies.access.StudyLinks;
@@ -188,9 +189,9 @@ public class LinkOpeningService implements StudyLinks {
                 });
     }
 
-    private String openedMessage(LinkRow link, String claimedName) {
+    private static String openedMessage(LinkRow link, String claimedName) {
         return "The link you made for " + link.recipientName() + " was opened by someone giving the name \""
-                + claimedName + "\" (study of " + notifications.day(link.studyDate()) + ", "
+                + claimedName + "\" (study of " + Words.date(link.studyDate()) + ", "
                 + link.studyDescription() + "; opening " + (link.opens() + 1)
                 + (link.maxOpens() == null ? "" : " of " + link.maxOpens()) + ").";
     }

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.imageportal.disclosures.DisclosuresConfig;
 import org.imageportal.notifications.NotificationService;
 import org.imageportal.notifications.NotificationService.Kind;
+import org.imageportal.platform.text.Words;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -100,6 +101,6 @@ public class ShareExpiryService {
     }
 
     private String day(GrantRepository.Expiring share) {
-        return notifications.day(share.expiresAt().atZoneSameInstant(zone).toLocalDate());
+        return Words.date(share.expiresAt().atZoneSameInstant(zone).toLocalDate());
     }
 }

@@ -1,7 +1,6 @@
 package org.imageportal.web;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +19,6 @@ import io.quarkus.qute.TemplateExtension;
 @TemplateExtension(namespace = "show")
 public final class Readable {
 
-    private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
-    /** The practice's date format for people ({@code portal.display.date-format}, by default "21 Apr 1980"). */
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter
-            .ofPattern(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                    .getOptionalValue("portal.display.date-format", String.class)
-                    .orElse("d MMM yyyy"), Locale.ENGLISH);
     private Readable() {
     }
 
@@ -57,18 +50,7 @@ public final class Readable {
 
     /** A DICOM date ({@code YYYYMMDD}), an ISO date or a {@link LocalDate} as "21 Apr 1980". */
     static String date(Object value) {
-        if (value == null) {
-            return "";
-        }
-        if (value instanceof LocalDate d) {
-            return SHOWN.format(d);
-        }
-        String text = value.toString().strip();
-        try {
-            return SHOWN.format(text.length() == 8 ? LocalDate.parse(text, DA) : LocalDate.parse(text));
-        } catch (DateTimeParseException e) {
-            return text;
-        }
+        return Words.date(value);
     }
 
     /**
@@ -80,7 +62,7 @@ public final class Readable {
             return typed;
         }
         try {
-            return LocalDate.parse(typed.strip(), SHOWN.withResolverStyle(java.time.format.ResolverStyle.SMART))
+            return LocalDate.parse(typed.strip(), Words.dates().withResolverStyle(java.time.format.ResolverStyle.SMART))
                     .toString();
         } catch (DateTimeParseException e) {
             return typed;

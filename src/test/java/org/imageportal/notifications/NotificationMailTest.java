@@ -226,7 +226,7 @@ class NotificationMailTest {
     DisclosuresConfig practice;
 
     private String notificationsDay(Instant at) {
-        return service.day(at.atZone(practice.timeZone()).toLocalDate());
+        return org.imageportal.platform.text.Words.date(at.atZone(practice.timeZone()).toLocalDate());
     }
 
     @Test

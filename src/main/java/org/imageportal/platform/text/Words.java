@@ -1,5 +1,8 @@
 package org.imageportal.platform.text;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,7 +24,39 @@ public final class Words {
             Map.entry("PAPER_COPY", "Paper copy"),
             Map.entry("THIRD_PARTY_DELIVERY", "Delivery to a third party"));
 
+    /** The practice's date format for people ({@code portal.display.date-format}, by default "21 Apr 1980"). */
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter
+            .ofPattern(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("portal.display.date-format", String.class)
+                    .orElse("d MMM yyyy"), Locale.ENGLISH);
+
     private Words() {
+    }
+
+    /** The practice's format for dates people read and type. */
+    public static DateTimeFormatter dates() {
+        return SHOWN;
+    }
+
+    /**
+     * A DICOM date ({@code YYYYMMDD}), an ISO date or a {@link LocalDate} in the practice's format ("21 Apr 1980");
+     * anything that is no date is returned as it is, never guessed at.
+     */
+    public static String date(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof LocalDate d) {
+            return SHOWN.format(d);
+        }
+        String text = value.toString().strip();
+        try {
+            return SHOWN.format(text.length() == 8
+                    ? LocalDate.parse(text, DateTimeFormatter.BASIC_ISO_DATE)
+                    : LocalDate.parse(text));
+        } catch (DateTimeParseException e) {
+            return text;
+        }
     }
 
     /**
