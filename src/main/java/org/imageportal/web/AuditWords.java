@@ -1,8 +1,6 @@
 package org.imageportal.web;
 
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,8 +25,6 @@ final class AuditWords {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss 'UTC'")
-            .withZone(ZoneId.of("UTC"));
 
     /** Every action the portal records, in words. */
     static final Map<String, String> ACTIONS = Map.ofEntries(
@@ -225,7 +221,7 @@ final class AuditWords {
             return text;
         }
         try {
-            return WHEN.format(Instant.parse(text));
+            return Words.preciseTime(Instant.parse(text));
         } catch (DateTimeParseException e) {
             return Words.label(text);
         }

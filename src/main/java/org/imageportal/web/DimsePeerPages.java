@@ -1,8 +1,6 @@
 package org.imageportal.web;
 
 import java.net.URI;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,6 +26,7 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.text.Words;
 import org.imageportal.studies.ingest.dimse.DimsePeer;
 import org.imageportal.studies.ingest.dimse.DimsePeerRequest;
 import org.imageportal.studies.ingest.dimse.DimsePeerService;
@@ -44,8 +43,6 @@ import io.quarkus.qute.TemplateInstance;
 @RolesAllowed(Role.ADMIN_NAME)
 public class DimsePeerPages {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
-            .withZone(ZoneId.of("UTC"));
     private static final Draft EMPTY = new Draft("", "", "", "", "");
     /** The form's fields in the order of the form, with the words the page calls them by. */
     private static final Map<String, String> LABELS = labels();
@@ -156,7 +153,7 @@ public class DimsePeerPages {
     private static PeerView view(DimsePeer peer) {
         return new PeerView(peer.id().toString(), peer.callingAeTitle(), peer.addresses(), peer.calledAeTitle(),
                 peer.certificateSubject().orElse(""), peer.description() == null ? "" : peer.description(),
-                WHEN.format(peer.createdAt()));
+                Words.time(peer.createdAt()));
     }
 
     /**

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -29,6 +27,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.text.Words;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -52,8 +51,6 @@ public class EmergencyPages {
             String reason, String until, String left) {
     }
 
-    private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("HH:mm 'UTC'")
-            .withZone(ZoneId.of("UTC"));
     private static final Query EMPTY = new Query("", "", "", "");
 
     @CheckedTemplate
@@ -162,7 +159,7 @@ public class EmergencyPages {
         List<OpenView> openings = breakGlass.open(actor).await().indefinitely().stream()
                 .map(o -> new OpenView(o.id().toString(), o.studyId().toString(),
                         Readable.study(o.modalities(), o.studyDescription()), Readable.date(o.studyDate()),
-                        Readable.person(o.patientName()), o.reason(), UNTIL.format(o.expiresAt()),
+                        Readable.person(o.patientName()), o.reason(), Words.clock(o.expiresAt()),
                         left(Duration.between(now, o.expiresAt()))))
                 .toList();
         return Templates.search(actor, query, found, searched, found.size() >= BreakGlassService.SEARCH_LIMIT,

@@ -1,8 +1,6 @@
 package org.imageportal.web;
 
 import java.net.URI;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +40,7 @@ import org.imageportal.patients.VerificationMethod;
 import org.imageportal.patients.VerificationRequest;
 import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.text.Words;
 import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -59,8 +58,6 @@ public class FrontDeskPages {
 
     private static final VerificationRequest EMPTY = new VerificationRequest(null, null, null, null, null, null, "",
             "");
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
-            .withZone(ZoneId.of("UTC"));
 
     /** A field and what is wrong with it, for the form. */
     public record FieldError(String field, String message) {
@@ -273,7 +270,7 @@ public class FrontDeskPages {
         Actor actor = actor();
         PatientView patient = patients.get(actor, id).await().indefinitely();
         Slip printed = new Slip(slip.portalUrl(), slip.username(), slip.activationCode(),
-                WHEN.format(slip.expiresAt()), slip.emailedTo());
+                Words.time(slip.expiresAt()), slip.emailedTo());
         return Response.ok(Templates.slip(actor, patient, printed)).header("Cache-Control", "no-store").build();
     }
 

@@ -1,7 +1,5 @@
 package org.imageportal.web;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +23,7 @@ import org.imageportal.identity.Role;
 import org.imageportal.patients.PatientService;
 import org.imageportal.patients.PatientService.PatientView;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.text.Words;
 import org.imageportal.sharing.GrantRequest;
 import org.imageportal.sharing.GrantService;
 import org.imageportal.sharing.GrantService.Physician;
@@ -45,9 +44,6 @@ import io.quarkus.qute.TemplateInstance;
 @Produces(MediaType.TEXT_HTML)
 @RolesAllowed(Role.FRONTDESK_NAME)
 public class FrontDeskSharingPages {
-
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
-            .withZone(ZoneId.of("UTC"));
 
     @CheckedTemplate
     static class Templates {
@@ -99,7 +95,7 @@ public class FrontDeskSharingPages {
                     maxOpens, id.toString(), authorizationNote);
             IssuedLink issued = links.issue(actor(), request).await().indefinitely();
             return Response.ok(Templates.issued(actor(), patients.get(actor(), id).await().indefinitely(), issued,
-                    request.recipientName(), WHEN.format(issued.expiresAt()))).build();
+                    request.recipientName(), Words.time(issued.expiresAt()))).build();
         } catch (ProblemException e) {
             return Response.status(e.problem().status()).entity(page(id, FrontDeskPages.errors(e.problem())))
                     .build();

@@ -1,8 +1,6 @@
 package org.imageportal.web;
 
 import java.net.URI;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import jakarta.annotation.security.PermitAll;
@@ -23,6 +21,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.security.Cookies;
+import org.imageportal.platform.text.Words;
 import org.imageportal.reports.StudyReportService;
 import org.imageportal.sharing.LinkOpeningService;
 import org.imageportal.sharing.LinkOpeningService.CodeOutcome;
@@ -46,9 +45,6 @@ import io.vertx.ext.web.RoutingContext;
 @PermitAll
 @Produces(MediaType.TEXT_HTML)
 public class LinkPages {
-
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
-            .withZone(ZoneId.of("UTC"));
 
     @CheckedTemplate
     static class Templates {
@@ -133,7 +129,7 @@ public class LinkPages {
     @Path("/{token}/study")
     public Response study(@PathParam("token") String token) {
         return openings.summary(token, session()).await().indefinitely()
-                .map(summary -> page(200, Templates.summary(summary, WHEN.format(summary.expiresAt()),
+                .map(summary -> page(200, Templates.summary(summary, Words.time(summary.expiresAt()),
                         "/s/" + token + "/view", "/s/" + token + "/download", linkedReports(token),
                         "/s/" + token + "/reports/")))
                 .orElseGet(() -> backToCode(token));

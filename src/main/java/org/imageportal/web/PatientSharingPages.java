@@ -3,8 +3,6 @@ package org.imageportal.web;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +29,7 @@ import org.imageportal.notifications.NotificationService;
 import org.imageportal.notifications.NotificationService.Notification;
 import org.imageportal.patients.PatientService;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.text.Words;
 import org.imageportal.sharing.GrantRequest;
 import org.imageportal.sharing.GrantService;
 import org.imageportal.sharing.GrantService.GrantView;
@@ -64,9 +63,6 @@ public class PatientSharingPages {
                     + Readable.study(s.modalities(), s.description()));
         }
     }
-
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
-            .withZone(ZoneId.of("UTC"));
 
     @CheckedTemplate
     static class Templates {
@@ -193,7 +189,7 @@ public class PatientSharingPages {
                     maxOpens, null, null);
             IssuedLink issued = links.issue(actors.current(), request).await().indefinitely();
             return Response.ok(Templates.linkIssued(issued, request.recipientName(),
-                    WHEN.format(issued.expiresAt()))).build();
+                    Words.time(issued.expiresAt()))).build();
         });
     }
 

@@ -3,7 +3,6 @@ package org.imageportal.web;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +32,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.text.Words;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -67,8 +67,6 @@ public class PrivacyAuditPages {
             new RoleChoice(Role.BREAK_GLASS.realmRole(), "Break-glass permission"),
             new RoleChoice(Role.INGEST.realmRole(), "Machine client (ingest)"));
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss")
-            .withZone(ZoneId.of("UTC"));
     private static final Query EMPTY = new Query("", "", "", "", "", "", "");
 
     @CheckedTemplate
@@ -167,7 +165,7 @@ public class PrivacyAuditPages {
 
     private List<EntryView> views(List<Found> found) {
         Map<String, AuditPeople.Person> who = people.describe(found.stream().map(Found::actor).distinct().toList());
-        return found.stream().map(f -> new EntryView(f.seq(), WHEN.format(f.at()), who.get(f.actor()),
+        return found.stream().map(f -> new EntryView(f.seq(), Words.preciseTime(f.at()), who.get(f.actor()),
                 AuditWords.action(f.action()), f.action(), AuditWords.outcome(f.outcome()), f.outcome(),
                 AuditWords.about(f.entity()), AuditWords.details(f.detail()))).toList();
     }

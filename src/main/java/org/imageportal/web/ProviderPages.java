@@ -1,7 +1,5 @@
 package org.imageportal.web;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -20,6 +18,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
+import org.imageportal.platform.text.Words;
 import org.imageportal.providers.InviteProviderRequest;
 import org.imageportal.providers.ProviderService;
 import org.imageportal.providers.ProviderService.Invitation;
@@ -34,8 +33,6 @@ import io.quarkus.qute.TemplateInstance;
 @RolesAllowed({Role.ADMIN_NAME, Role.PRIVACY_OFFICER_NAME})
 public class ProviderPages {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'")
-            .withZone(ZoneId.of("UTC"));
     private static final InviteProviderRequest EMPTY = new InviteProviderRequest("", "", "", "", "");
 
     /** The invitation as handed over (printed or read out to the physician's office). */
@@ -78,7 +75,7 @@ public class ProviderPages {
             try {
                 Invitation invitation = providers.invite(actors.current(), request);
                 Slip slip = new Slip(request.givenName() + " " + request.familyName(), invitation.portalUrl(),
-                        invitation.username(), invitation.activationCode(), WHEN.format(invitation.expiresAt()),
+                        invitation.username(), invitation.activationCode(), Words.time(invitation.expiresAt()),
                         invitation.emailedTo());
                 return Response.ok(Templates.invitation(actors.current(), slip))
                         .header("Cache-Control", "no-store").build();

@@ -53,6 +53,16 @@ public final class Readable {
         return Words.date(value);
     }
 
+    /** A moment as "3 Dec 2026, 09:05 EST", in the practice's time zone. */
+    static String time(Object value) {
+        return Words.time(value);
+    }
+
+    /** A moment's time of day as "09:05 EST", in the practice's time zone. */
+    static String clock(Object value) {
+        return Words.clock(value);
+    }
+
     /**
      * A date as staff may type it into a search: in the practice's format ("21 Apr 1980") it becomes YYYY-MM-DD;
      * anything else is passed on as typed, for the search to accept or refuse.

@@ -1,6 +1,10 @@
 package org.imageportal.platform.text;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -30,7 +34,67 @@ public final class Words {
                     .getOptionalValue("portal.display.date-format", String.class)
                     .orElse("d MMM yyyy"), Locale.ENGLISH);
 
+    /**
+     * The practice's time zone for times people read ({@code portal.display.time-zone}, by default UTC).
+     */
+    private static final ZoneId ZONE = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getOptionalValue("portal.display.time-zone", String.class)
+            .filter(z -> !z.isBlank()).map(ZoneId::of).orElse(ZoneId.of("UTC"));
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm zzz", Locale.ENGLISH);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss zzz", Locale.ENGLISH);
+
     private Words() {
+    }
+
+    /** The practice's time zone. */
+    public static ZoneId zone() {
+        return ZONE;
+    }
+
+    /**
+     * A moment ({@link Instant}, {@link OffsetDateTime}, {@link ZonedDateTime} or its ISO text) in the practice's
+     * time zone: "3 Dec 2026, 09:05 EST"; anything that is no moment is returned as it is.
+     */
+    public static String time(Object value) {
+        return time(value, ZONE);
+    }
+
+    static String time(Object value, ZoneId zone) {
+        ZonedDateTime at = moment(value, zone);
+        return at == null ? value == null ? "" : value.toString() : SHOWN.format(at) + ", " + CLOCK.format(at);
+    }
+
+    /** A moment to the second, for the audit trail: "3 Dec 2026, 09:05:07 EST". */
+    public static String preciseTime(Object value) {
+        ZonedDateTime at = moment(value, ZONE);
+        return at == null ? value == null ? "" : value.toString() : SHOWN.format(at) + ", " + SECONDS.format(at);
+    }
+
+    /** A moment's time of day only, in the practice's time zone: "09:05 EST". */
+    public static String clock(Object value) {
+        ZonedDateTime at = moment(value, ZONE);
+        return at == null ? value == null ? "" : value.toString() : CLOCK.format(at);
+    }
+
+    private static ZonedDateTime moment(Object value, ZoneId zone) {
+        if (value instanceof Instant i) {
+            return i.atZone(zone);
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.atZoneSameInstant(zone);
+        }
+        if (value instanceof ZonedDateTime z) {
+            return z.withZoneSameInstant(zone);
+        }
+        if (value instanceof CharSequence text) {
+            try {
+                return OffsetDateTime.parse(text).atZoneSameInstant(zone);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** The practice's format for dates people read and type. */
@@ -39,15 +103,23 @@ public final class Words {
     }
 
     /**
-     * A DICOM date ({@code YYYYMMDD}), an ISO date or a {@link LocalDate} in the practice's format ("21 Apr 1980");
+     * A DICOM date ({@code YYYYMMDD}), an ISO date, a {@link LocalDate} or a moment's day in the practice's time zone,
+     * in the practice's format ("21 Apr 1980");
      * anything that is no date is returned as it is, never guessed at.
      */
     public static String date(Object value) {
+        return date(value, ZONE);
+    }
+
+    static String date(Object value, ZoneId zone) {
         if (value == null) {
             return "";
         }
         if (value instanceof LocalDate d) {
             return SHOWN.format(d);
+        }
+        if (value instanceof Instant || value instanceof OffsetDateTime || value instanceof ZonedDateTime) {
+            return SHOWN.format(moment(value, zone));
         }
         String text = value.toString().strip();
         try {
