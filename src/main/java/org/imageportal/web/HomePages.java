@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.imageportal.audit.AuditTrail;
 import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
+import org.imageportal.identity.MailConfig;
 import org.imageportal.identity.PageSessions;
 import org.imageportal.identity.Role;
 import org.imageportal.platform.security.Cookies;
@@ -34,7 +35,7 @@ public class HomePages {
     @CheckedTemplate
     static class Templates {
 
-        static native TemplateInstance index();
+        static native TemplateInstance index(boolean resetByMail);
 
         static native TemplateInstance home(Actor actor, List<Capabilities.Workspace> workspaces);
 
@@ -42,7 +43,7 @@ public class HomePages {
 
         static native TemplateInstance signedOut(String reason);
 
-        static native TemplateInstance signinProblem();
+        static native TemplateInstance signinProblem(boolean resetByMail);
 
         static native TemplateInstance signingOut(String logout);
     }
@@ -62,10 +63,14 @@ public class HomePages {
     @Inject
     AuditTrail audit;
 
+    /** With mail, Keycloak's sign-in page offers a reset link by e-mail (infra/portal configures both alike). */
+    @Inject
+    MailConfig mail;
+
     @GET
     @PermitAll
     public TemplateInstance index() {
-        return Templates.index();
+        return Templates.index(mail.enabled());
     }
 
     @GET
@@ -136,7 +141,7 @@ public class HomePages {
     @Path("signin-problem")
     @PermitAll
     public TemplateInstance signinProblem() {
-        return Templates.signinProblem();
+        return Templates.signinProblem(mail.enabled());
     }
 
     private TemplateInstance workspace(Role role) {
