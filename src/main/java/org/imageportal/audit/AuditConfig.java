@@ -17,6 +17,10 @@ public interface AuditConfig {
     @WithDefault("10m")
     Duration anchorEvery();
 
+    /** How long after start the first timed anchoring runs. */
+    @WithDefault("1m")
+    Duration anchorFirstAfter();
+
     /**
      * How often each portal instance seals the entries appended since into the chain (one sealer at a time across
      * instances). Readers that need chain positions seal first, so this bounds only how long an entry waits for its
