@@ -15,16 +15,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged portal started as its own process for a measurement (test profile: the test database, realm and
- * bucket that infra/portal prepared), on a free port, ready when its readiness check answers.
+ * bucket that infra/portal prepared), on a free port, its DIMSE gateway on another, ready when its readiness check
+ * answers.
  */
-public record PortalProcess(Process process, String base) implements AutoCloseable {
+public record PortalProcess(Process process, String base, int dimsePort) implements AutoCloseable {
 
     public static PortalProcess start(Path jar, Path log) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         return start(jar, log, port, "http://127.0.0.1:" + port);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
     }
 
     /**
@@ -47,6 +51,10 @@ public record PortalProcess(Process process, String base) implements AutoCloseab
         env.put("QUARKUS_PROFILE", "test");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // the test profile's fixed DIMSE port may be taken (a test portal): the gateway listens where it is told
+        int dimsePort = freePort();
+        env.put("_TEST_PORTAL_DIMSE_PORT", Integer.toString(dimsePort));
+        env.put("_TEST_PORTAL_DIMSE_HOST", "127.0.0.1");
         Process process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -57,7 +65,7 @@ public record PortalProcess(Process process, String base) implements AutoCloseab
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return new PortalProcess(process, base);
+                    return new PortalProcess(process, base, dimsePort);
                 }
             } catch (IOException notYet) {
                 // still starting

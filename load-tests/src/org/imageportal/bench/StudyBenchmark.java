@@ -36,9 +36,12 @@ import io.minio.RemoveObjectArgs;
 /**
  * Ingest and retrieval throughput of the packaged portal against raw S3 on the same store, with the portal's
  * memory. Starts the portal jar as its own process (test profile: test database, realm and bucket), stores a
- * synthetic study over STOW-RS, retrieves it whole over WADO-RS (checking every instance's SHA-256), then PUTs and
- * GETs the same bytes straight to the bucket, and prints the figures. Run by {@code infra/portal bench}; a small
- * run is part of the test suite (BenchmarkIT) so the benchmark cannot rot.
+ * synthetic study over STOW-RS and a twin of it (same sizes and pixels, other UIDs) by C-STORE over TLS, PUTs the
+ * same bytes straight to the bucket, stores them in a throw-away Orthanc by its own STOW-RS, retrieves the study whole
+ * over WADO-RS (checking every instance's SHA-256) against a raw GET, and prints the figures with the CPU time each
+ * process spent per image. Run by {@code infra/portal bench}; a small run is part of the test suite (BenchmarkIT) so
+ * the benchmark cannot rot. (One class past the usual size: the phases share the study, the tokens and the CPU meter,
+ * and read in the order they run.)
  */
 public final class StudyBenchmark {
 
@@ -68,19 +71,39 @@ public final class StudyBenchmark {
         }
     }
 
-    /** CPU seconds (user + system) that each process spent in one phase: where a 2-core machine's time went. */
-    public record Cpu(double portal, double store, double client) {
+    /**
+     * CPU seconds (user + system) that each process spent in one phase: where a 2-core machine's time went. The
+     * client includes the programs it ran (storescu); Orthanc is zero but in its own phase.
+     */
+    public record Cpu(double portal, double store, double client, double orthanc) {
 
         @Override
         public String toString() {
-            return String.format("CPU s: portal %.1f, S3 store %.1f, client %.1f", portal, store, client);
+            return String.format("CPU s: portal %.1f, S3 store %.1f, client %.1f", portal, store, client)
+                    + (orthanc > 0 ? String.format(", Orthanc %.1f", orthanc) : "");
+        }
+
+        /** Milliseconds of CPU per image of {@code seconds} spent on {@code instances}. */
+        static double perImage(double seconds, int instances) {
+            return 1000 * seconds / instances;
+        }
+    }
+
+    /** One way of storing the study: how long it took and what each process spent. */
+    public record Ingest(double seconds, Cpu cpu) {
+
+        /** An ingest path that was not measured (no Orthanc on this machine). */
+        static final Ingest NONE = new Ingest(Double.NaN, new Cpu(0, 0, 0, 0));
+
+        boolean measured() {
+            return !Double.isNaN(seconds);
         }
     }
 
     /** The figures of one run. */
     public record Result(int instances, long bytes, double stowSeconds, double wadoSeconds, double s3PutSeconds,
             double s3GetSeconds, long baselineRssKb, long peakRssKb, boolean identical, Cpu stowCpu, Cpu wadoCpu,
-            Cpu putCpu, Cpu getCpu, ArchiveDownload.Result zip, List<String> rounds) {
+            Cpu putCpu, Cpu getCpu, ArchiveDownload.Result zip, List<String> rounds, Ingest cstore, Ingest orthanc) {
 
         double mb() {
             return bytes / 1e6;
@@ -110,25 +133,58 @@ public final class StudyBenchmark {
             return (peakRssKb - baselineRssKb) / 1024;
         }
 
+        /** The portal's CPU milliseconds per image stored over STOW-RS. */
+        public double stowPortalMsPerImage() {
+            return Cpu.perImage(stowCpu.portal(), instances);
+        }
+
+        /** The portal's CPU milliseconds per image stored by C-STORE. */
+        public double cstorePortalMsPerImage() {
+            return Cpu.perImage(cstore.cpu().portal(), instances);
+        }
+
+        public double cstoreMBps() {
+            return mb() / cstore.seconds();
+        }
+
+        public double orthancMBps() {
+            return mb() / orthanc.seconds();
+        }
+
+        private String ingestLine(String name, double seconds, Cpu cpu, String server, double serverSeconds) {
+            return String.format("%-27s %7.1f MB/s %7.1f instances/s %6.1f ms CPU/image %-8s (%.2f s; %s)", name,
+                    mb() / seconds, instances / seconds, Cpu.perImage(serverSeconds, instances), server, seconds, cpu);
+        }
+
         public String report(Options o) {
+            String side = String.join("\n", ingestLine("STOW-RS to the portal", stowSeconds, stowCpu, "portal",
+                    stowCpu.portal()),
+                    ingestLine("C-STORE (TLS) to the portal", cstore.seconds(), cstore.cpu(), "portal",
+                            cstore.cpu().portal()),
+                    ingestLine("raw S3 PUT", s3PutSeconds, putCpu, "S3 store", putCpu.store()),
+                    orthanc.measured()
+                            ? ingestLine("Orthanc's own STOW-RS", orthanc.seconds(), orthanc.cpu(), "Orthanc",
+                                    orthanc.cpu().orthanc())
+                            : "Orthanc's own STOW-RS       not measured (no Orthanc with its DICOMweb plugin here)");
             return String.format("""
-                    study: %d CT instances of %dx%dx16 bit, %.1f MB; %d parallel STOW requests / S3 PUTs; warm-up: %d instances
-                    STOW-RS ingest      %8.1f MB/s  %7.1f instances/s  (%.2f s; %s)
+                    study: %d CT instances of %dx%dx16 bit, %.1f MB; %d parallel senders (STOW requests, associations, S3 PUTs); warm-up: %d instances
+                    ingest of the same bytes, side by side (CPU per image: the receiving server's; the twin study by C-STORE has other UIDs):
+                    %s
+                    STOW-RS / raw PUT   %8.0f %%   (goal >= 95 %%); portal CPU %.1f ms per STOW-RS image (goal <= 4 ms)
+                    C-STORE / raw PUT   %8.0f %%
                     %s
                     WADO-RS retrieval   %8.1f MB/s                     (%.2f s, last round; %s)
-                    raw S3 PUT          %8.1f MB/s                     (%.2f s; %s)
                     raw S3 GET          %8.1f MB/s                     (%.2f s, last round, one stream like WADO-RS; %s)
-                    ingest / raw PUT    %8.0f %%   (target >= 70 %%)
                     retrieval / raw GET %8.0f %%   (target >= 80 %%)
                     every instance retrieved byte-identical (SHA-256, separate pass): %s
                     portal RSS          %8d MB before, %d MB peak, growth %d MB (target < 150 MB for 2 GB)
                     ZIP download        %8.1f MB/s of DICOM content, first byte after %.3f s (%.2f s; %d MB ZIP, %d DICOM files, DICOMDIR %s)
-                    """, instances, o.size(), o.size(), mb(), o.parallel(), o.warmUp(), stowMBps(), stowInstancesPerSecond(),
-                    stowSeconds, stowCpu, String.join("\n", rounds), wadoMBps(), wadoSeconds, wadoCpu, s3PutMBps(), s3PutSeconds, putCpu,
-                    s3GetMBps(), s3GetSeconds, getCpu, 100 * stowMBps() / s3PutMBps(), 100 * wadoMBps() / s3GetMBps(),
-                    identical ? "yes" : "NO", baselineRssKb / 1024, peakRssKb / 1024, rssGrowthMb(), zip.mbps(bytes),
-                    zip.firstByteSeconds(), zip.seconds(), zip.zipBytes() / 1_000_000, zip.dicomEntries(),
-                    zip.dicomdir() ? "yes" : "NO");
+                    """, instances, o.size(), o.size(), mb(), o.parallel(), o.warmUp(), side,
+                    100 * stowMBps() / s3PutMBps(), stowPortalMsPerImage(), 100 * cstoreMBps() / s3PutMBps(),
+                    String.join("\n", rounds), wadoMBps(), wadoSeconds, wadoCpu, s3GetMBps(), s3GetSeconds, getCpu,
+                    100 * wadoMBps() / s3GetMBps(), identical ? "yes" : "NO", baselineRssKb / 1024, peakRssKb / 1024,
+                    rssGrowthMb(), zip.mbps(bytes), zip.firstByteSeconds(), zip.seconds(), zip.zipBytes() / 1_000_000,
+                    zip.dicomEntries(), zip.dicomdir() ? "yes" : "NO");
         }
     }
 
@@ -158,23 +214,37 @@ public final class StudyBenchmark {
 
     private Result measure() throws Exception {
         Path log = Files.createTempFile("portal-bench", ".log");
-        Process portal = startPortal(log);
-        try {
+        Path files = Files.createTempDirectory("bench-cstore");
+        PortalProcess started = PortalProcess.start(options.jar(), log);
+        base = started.base();
+        Process portal = started.process();
+        try (DimseSender dimse = DimseSender.register(http, base, TestRealm.mfaToken(TestRealm.createUser("admin")),
+                Path.of(env("PORTAL_STATE_DIR"), "dimse"), started.dimsePort())) {
             String ingest = TestRealm.ingestToken();
             String staff = TestRealm.mfaToken(TestRealm.createUser("frontdesk"));
-            warmUp(ingest, staff);
+            warmUp(ingest, staff, dimse, files);
             long pid = portal.pid();
             resetPeakRss(pid);
             long baseline = rssKb(pid, "VmRSS");
 
             SyntheticStudy study = new SyntheticStudy(options.instances(), options.size());
+            // the same images under other UIDs: the portal would take the same ones as resends
+            SyntheticStudy twin = new SyntheticStudy(options.instances(), options.size());
+            List<Path> twinFiles = DimseSender.write(twin, Files.createDirectory(files.resolve("measured")));
             List<String> expected = Collections.synchronizedList(new ArrayList<>());
             long[] bytes = new long[1];
             CpuMeter cpu = new CpuMeter(pid);
             var threads = cpu.portalThreads();
-            double stow = timed(() -> stow(study, ingest, expected, bytes));
+            double stow = timed(() -> stow(portalStow(study), "Bearer " + ingest, study, expected, bytes));
             Cpu stowCpu = cpu.lap();
             threads = printThreads("STOW", threads, cpu.portalThreads());
+            double cstoreSeconds = timed(() -> dimse.send(twinFiles, options.parallel()));
+            Ingest cstore = new Ingest(cstoreSeconds, cpu.lap());
+            threads = printThreads("C-STORE", threads, cpu.portalThreads());
+            long cstored = dimse.storedInstances(staff, twin.studyUid());
+            if (cstored != twin.instances()) {
+                throw new IllegalStateException("C-STORE stored " + cstored + " of " + twin.instances() + " instances");
+            }
 
             MinioClient s3 = MinioClient.builder().endpoint(env("PORTAL_STORAGE_ENDPOINT"))
                     .credentials(env("PORTAL_S3_ACCESS_KEY"), env("PORTAL_S3_SECRET_KEY")).build();
@@ -184,6 +254,7 @@ public final class StudyBenchmark {
                 cpu.lap();
                 double put = timed(() -> s3Put(s3, bucket, prefix, study));
                 Cpu putCpu = cpu.lap();
+                Ingest orthanc = orthanc(study, cpu);
                 // retrieval in rounds, WADO-RS and the raw GET in turn, timed alike (the client only reads the bytes
                 // through); the last round is the result: the first ones also compile the portal's, the store's and
                 // this client's paths, and a server runs for days. Every round is printed.
@@ -192,6 +263,7 @@ public final class StudyBenchmark {
                 double get = 0;
                 Cpu wadoCpu = null;
                 Cpu getCpu = null;
+                cpu.lap();
                 for (int round = 1; round <= options.rounds(); round++) {
                     wado = timed(() -> readThrough(study, staff));
                     wadoCpu = cpu.lap();
@@ -212,7 +284,7 @@ public final class StudyBenchmark {
                 Collections.sort(want);
                 boolean identical = got.equals(want) && retrieved.contentBytes() == bytes[0];
                 return new Result(study.instances(), bytes[0], stow, wado, put, get, baseline, peak, identical,
-                        stowCpu, wadoCpu, putCpu, getCpu, zip, rounds);
+                        stowCpu, wadoCpu, putCpu, getCpu, zip, rounds, cstore, orthanc);
             } finally {
                 for (int i = 0; i < study.instances(); i++) {
                     s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(prefix + i).build());
@@ -222,16 +294,41 @@ public final class StudyBenchmark {
             portal.destroy();
             portal.waitFor(20, TimeUnit.SECONDS);
             Files.deleteIfExists(log);
+            try (var all = Files.walk(files)) {
+                for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /**
+     * The same study by Orthanc's own STOW-RS, in an Orthanc started for it (after a short warm-up of its own) and
+     * stopped before anything else is measured; not measured where Orthanc is not installed.
+     */
+    private Ingest orthanc(SyntheticStudy study, CpuMeter cpu) throws Exception {
+        if (!OrthancPeer.installed()) {
+            return Ingest.NONE;
+        }
+        try (OrthancPeer orthanc = OrthancPeer.start(http)) {
+            SyntheticStudy small = new SyntheticStudy(Math.max(1, Math.min(100, options.warmUp())), options.size());
+            stow(orthanc.stowUrl(small.studyUid()), null, small, new ArrayList<>(), new long[1]);
+            cpu.watch(orthanc.pid());
+            cpu.lap();
+            double seconds = timed(() -> stow(orthanc.stowUrl(study.studyUid()), null, study, new ArrayList<>(),
+                    new long[1]));
+            Cpu spent = cpu.lap();
+            cpu.watch(-1);
+            long stored = orthanc.instances();
+            if (stored != small.instances() + study.instances()) {
+                throw new IllegalStateException("Orthanc holds " + stored + " instances, not "
+                        + (small.instances() + study.instances()));
+            }
+            return new Ingest(seconds, spent);
         }
     }
 
     // ---------------------------------------------------------------- the portal process
-
-    private Process startPortal(Path log) throws Exception {
-        PortalProcess portal = PortalProcess.start(options.jar(), log);
-        base = portal.base();
-        return portal.process();
-    }
 
     private static void resetPeakRss(long pid) throws IOException {
         // writing 5 to clear_refs resets the peak resident set size (VmHWM) of the process
@@ -247,16 +344,25 @@ public final class StudyBenchmark {
         throw new IllegalStateException(field + " not in /proc/" + pid + "/status");
     }
 
-    private void warmUp(String ingest, String staff) throws Exception {
+    private void warmUp(String ingest, String staff, DimseSender dimse, Path files) throws Exception {
         // a server runs for days: measure it after its JIT has compiled the paths, not while it does
         SyntheticStudy small = new SyntheticStudy(Math.max(1, options.warmUp()), options.size());
-        stow(small, ingest, new ArrayList<>(), new long[1]);
+        stow(portalStow(small), "Bearer " + ingest, small, new ArrayList<>(), new long[1]);
         retrieve(small, staff);
+        // the DIMSE path shares the ingest behind it: half as many instances compile what is its own
+        SyntheticStudy sent = new SyntheticStudy(Math.max(1, options.warmUp() / 2), options.size());
+        dimse.send(DimseSender.write(sent, Files.createDirectory(files.resolve("warm-up"))), options.parallel());
     }
 
     // ---------------------------------------------------------------- DICOMweb
 
-    private void stow(SyntheticStudy study, String token, List<String> digests, long[] bytes) throws Exception {
+    private String portalStow(SyntheticStudy study) {
+        return base + "/dicomweb/studies/" + study.studyUid();
+    }
+
+    /** The study over STOW-RS to {@code url}, in as many requests as senders, each streaming its instances. */
+    private void stow(String url, String authorization, SyntheticStudy study, List<String> digests, long[] bytes)
+            throws Exception {
         int parallel = Math.min(options.parallel(), study.instances());
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         try {
@@ -265,7 +371,7 @@ public final class StudyBenchmark {
             for (int from = 0; from < study.instances(); from += per) {
                 int start = from;
                 int end = Math.min(study.instances(), from + per);
-                requests.add(pool.submit(() -> stowRange(study, start, end, token, digests)));
+                requests.add(pool.submit(() -> stowRange(url, authorization, study, start, end, digests)));
             }
             long total = 0;
             for (Future<Long> request : requests) {
@@ -277,8 +383,8 @@ public final class StudyBenchmark {
         }
     }
 
-    private long stowRange(SyntheticStudy study, int from, int to, String token, List<String> digests)
-            throws Exception {
+    private long stowRange(String url, String authorization, SyntheticStudy study, int from, int to,
+            List<String> digests) throws Exception {
         String boundary = "bench-" + UUID.randomUUID();
         long[] total = new long[1];
         Enumeration<InputStream> parts = new Enumeration<>() {
@@ -310,12 +416,14 @@ public final class StudyBenchmark {
                 throw new NoSuchElementException();
             }
         };
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies/" + study.studyUid()))
-                .header("Authorization", "Bearer " + token)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
                 .header("Accept", "application/dicom+json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(parts))).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(parts)));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("STOW-RS answered " + response.statusCode() + ": " + response.body());
         }
@@ -419,62 +527,6 @@ public final class StudyBenchmark {
             System.out.println(line);
         }
         return after;
-    }
-
-    /** CPU time of the portal, the S3 store (found by its command line) and this process, phase by phase. */
-    private static final class CpuMeter {
-
-        private final long[] pids;
-        private final long[] last;
-
-        CpuMeter(long portal) throws IOException {
-            pids = new long[] {portal, storePid(), ProcessHandle.current().pid()};
-            last = new long[pids.length];
-            lap();
-        }
-
-        /** CPU ticks of the portal's threads by name (digits dropped), for finding where its time goes. */
-        java.util.Map<String, Long> portalThreads() throws IOException {
-            java.util.Map<String, Long> byName = new java.util.TreeMap<>();
-            try (var tasks = Files.list(Path.of("/proc/" + pids[0] + "/task"))) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d", "");
-                        byName.merge(name, ticks(stat), Long::sum);
-                    } catch (IOException ended) {
-                        // the thread ended meanwhile
-                    }
-                }
-            }
-            return byName;
-        }
-
-        Cpu lap() throws IOException {
-            double[] spent = new double[pids.length];
-            for (int i = 0; i < pids.length; i++) {
-                long now = pids[i] < 0 ? 0 : ticks(pids[i]);
-                spent[i] = (now - last[i]) / 100.0; // USER_HZ is 100 on Linux
-                last[i] = now;
-            }
-            return new Cpu(spent[0], spent[1], spent[2]);
-        }
-
-        private static long ticks(long pid) throws IOException {
-            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
-        }
-
-        /** User plus system CPU ticks from a /proc stat line (the fields after the command name). */
-        private static long ticks(String stat) {
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-        }
-
-        private static long storePid() {
-            return ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains("s3proxy")).orElse(false))
-                    .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
-        }
     }
 
     interface Step {

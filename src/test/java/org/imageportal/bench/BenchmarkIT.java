@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark in CI size (a small study through the packaged portal), so that `infra/portal bench` keeps working:
- * every figure is measured and every retrieved instance is byte-identical to what was stored. No speed is asserted
- * here; the full-size figures are reported by the benchmark itself.
+ * The benchmark in CI size (a small study through the packaged portal, by STOW-RS and C-STORE, beside a raw S3 PUT
+ * and a throw-away Orthanc), so that `infra/portal bench` keeps working: every figure is measured and every retrieved
+ * instance is byte-identical to what was stored. No speed is asserted here; the full-size figures are reported by the
+ * benchmark itself.
  */
 class BenchmarkIT {
 
@@ -26,6 +27,13 @@ class BenchmarkIT {
         assertThat(result.wadoMBps()).isPositive();
         assertThat(result.s3PutMBps()).isPositive();
         assertThat(result.s3GetMBps()).isPositive();
+        // the same study by C-STORE over TLS (storescu) and by Orthanc's own STOW-RS, side by side
+        assertThat(result.cstoreMBps()).isPositive();
+        assertThat(result.cstorePortalMsPerImage()).isPositive();
+        assertThat(result.stowPortalMsPerImage()).isPositive();
+        assertThat(result.orthanc().measured()).as("infra/portal test installs Orthanc").isTrue();
+        assertThat(result.orthancMBps()).isPositive();
+        assertThat(result.orthanc().cpu().orthanc()).isPositive();
         assertThat(result.rounds()).hasSize(2).allMatch(r -> r.contains("WADO-RS") && r.contains("raw GET"));
         assertThat(result.zip().dicomEntries()).isEqualTo(40);
         assertThat(result.zip().dicomdir()).isTrue();
