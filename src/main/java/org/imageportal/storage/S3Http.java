@@ -102,17 +102,19 @@ final class S3Http implements AutoCloseable {
     }
 
     /**
-     * Stores {@code content} under {@code key} in one request, its payload not hashed into the signature (SHA-256 of
-     * every byte was a seventh of the portal's CPU during ingest) but carrying its MD5 as {@code Content-MD5}, which
-     * the store checks before it keeps anything: an upload altered on its way is refused at once (400 BadDigest),
-     * not found only when a patient opens the image. PUT is idempotent: a reused connection that had been closed is
-     * retried on a new one.
+     * Stores {@code content} under {@code key} in one request, its payload not hashed into the signature but carrying
+     * its CRC-32C as {@code x-amz-checksum-crc32c} (signed), which the store checks before it keeps anything: an
+     * upload altered on its way is refused at once (400 BadDigest), not found only when a patient opens the image.
+     * CRC-32C runs at memory speed (one instruction per 8 bytes); SHA-256 of the payload in the signature, or MD5 as
+     * {@code Content-MD5}, cost 1-2 ms of CPU per 512x512 CT image, a third of all the portal spent on it. AWS S3,
+     * MinIO and S3Proxy check the header; the ciphertext's own tags are checked on every read whatever the store. PUT
+     * is idempotent: a reused connection that had been closed is retried on a new one.
      */
     void put(String bucket, ObjectKey key, byte[] content) throws IOException {
         String path = pathOf(bucket, key);
-        java.util.List<SigV4.Header> headers = new java.util.ArrayList<>(signer.putUnsigned(hostHeader, path,
-                Instant.now()));
-        headers.add(new SigV4.Header("Content-MD5", md5(content)));
+        java.util.List<SigV4.Header> headers = signer.sign("PUT", hostHeader, path, "",
+                java.util.List.of(new SigV4.Header("x-amz-checksum-crc32c", crc32c(content))), SigV4.UNSIGNED_PAYLOAD,
+                Instant.now());
         Exchange exchange = exchange(request("PUT", path, headers, content.length), content);
         Head head = exchange.head();
         if (head.status() != 200) {
@@ -214,6 +216,15 @@ final class S3Http implements AutoCloseable {
             }
         }
         return out.toString();
+    }
+
+    /** The CRC-32C of {@code content}, big-endian, in base 64: the value of {@code x-amz-checksum-crc32c}. */
+    static String crc32c(byte[] content) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(content);
+        int value = (int) crc.getValue();
+        return java.util.Base64.getEncoder().encodeToString(new byte[]{(byte) (value >>> 24), (byte) (value >>> 16),
+                (byte) (value >>> 8), (byte) value});
     }
 
     private static String md5(byte[] content) {

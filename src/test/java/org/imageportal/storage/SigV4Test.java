@@ -105,4 +105,13 @@ class SigV4Test {
                     .isEqualTo(minio.header("Authorization"));
         }
     }
+
+    @Test
+    void theUploadChecksumIsTheCrc32cOfTheBytesInBase64() {
+        // the check value of CRC-32C (RFC 3720 B.4): "123456789" gives 0xE3069283
+        assertThat(S3Http.crc32c("123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString(new byte[]{(byte) 0xE3, 0x06, (byte) 0x92,
+                        (byte) 0x83}));
+        assertThat(S3Http.crc32c(new byte[0])).isEqualTo("AAAAAA==");
+    }
 }
