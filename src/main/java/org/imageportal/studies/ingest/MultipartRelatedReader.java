@@ -34,6 +34,8 @@ final class MultipartRelatedReader {
 
     private final InputStream in;
     private final byte[] delimiter;
+    /** How far the delimiter may move on when the byte under its last one is this one (Boyer-Moore-Horspool). */
+    private final int[] shift = new int[256];
     private final byte[] buf;
     private int pos;
     private int limit;
@@ -44,6 +46,10 @@ final class MultipartRelatedReader {
     MultipartRelatedReader(InputStream in, String boundary) {
         this.in = in;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        java.util.Arrays.fill(shift, delimiter.length);
+        for (int i = 0; i < delimiter.length - 1; i++) {
+            shift[delimiter[i] & 0xff] = delimiter.length - 1 - i;
+        }
         this.buf = new byte[BUFFER + delimiter.length];
         // a virtual CRLF so that the first boundary matches the same delimiter as the others
         buf[0] = '\r';
@@ -132,19 +138,26 @@ final class MultipartRelatedReader {
         }
     }
 
+    /**
+     * The first position in {@code [from, to - delimiter length]} where the delimiter starts, or -1. Compares the
+     * delimiter's last byte first and moves on by up to its whole length (Boyer-Moore-Horspool): image bytes are
+     * looked at about once per delimiter length instead of each once, the search was a twentieth of STOW-RS's CPU.
+     */
     private int indexOfDelimiter(int from, int to) {
-        byte first = delimiter[0];
-        int last = to - delimiter.length;
-        outer : for (int i = from; i <= last; i++) {
-            if (buf[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < delimiter.length; j++) {
-                if (buf[i + j] != delimiter[j]) {
-                    continue outer;
+        int end = delimiter.length - 1;
+        byte lastByte = delimiter[end];
+        for (int i = from; i + end < to;) {
+            byte under = buf[i + end];
+            if (under == lastByte) {
+                int j = end - 1;
+                while (j >= 0 && buf[i + j] == delimiter[j]) {
+                    j--;
+                }
+                if (j < 0) {
+                    return i;
                 }
             }
-            return i;
+            i += shift[under & 0xff];
         }
         return -1;
     }

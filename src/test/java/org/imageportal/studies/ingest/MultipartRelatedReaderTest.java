@@ -57,6 +57,11 @@ class MultipartRelatedReaderTest {
         for (int at : new int[]{0, 1000, 262_140, 262_144, 699_990}) {
             System.arraycopy(nearMiss, 0, large, at, Math.min(nearMiss.length, large.length - at));
         }
+        // and the whole delimiter but its first byte: the search compares from the end, it must go to the start
+        byte[] lastMiss = ("\n\n--" + BOUNDARY).getBytes(StandardCharsets.US_ASCII);
+        for (int at : new int[]{5_000, 262_135, 262_139, 500_001}) {
+            System.arraycopy(lastMiss, 0, large, at, lastMiss.length);
+        }
         return List.of(large, new byte[0], "\r\n--".getBytes(StandardCharsets.US_ASCII), new byte[]{42});
     }
 
