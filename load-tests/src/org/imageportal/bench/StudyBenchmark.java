@@ -312,11 +312,12 @@ public final class StudyBenchmark {
         }
         try (OrthancPeer orthanc = OrthancPeer.start(http)) {
             SyntheticStudy small = new SyntheticStudy(Math.max(1, Math.min(100, options.warmUp())), options.size());
-            stow(orthanc.stowUrl(small.studyUid()), null, small, new ArrayList<>(), new long[1]);
+            stow(orthanc.stowUrl(small.studyUid()), null, small, Collections.synchronizedList(new ArrayList<>()),
+                    new long[1]);
             cpu.watch(orthanc.pid());
             cpu.lap();
-            double seconds = timed(() -> stow(orthanc.stowUrl(study.studyUid()), null, study, new ArrayList<>(),
-                    new long[1]));
+            double seconds = timed(() -> stow(orthanc.stowUrl(study.studyUid()), null, study,
+                    Collections.synchronizedList(new ArrayList<>()), new long[1]));
             Cpu spent = cpu.lap();
             cpu.watch(-1);
             long stored = orthanc.instances();
@@ -347,7 +348,8 @@ public final class StudyBenchmark {
     private void warmUp(String ingest, String staff, DimseSender dimse, Path files) throws Exception {
         // a server runs for days: measure it after its JIT has compiled the paths, not while it does
         SyntheticStudy small = new SyntheticStudy(Math.max(1, options.warmUp()), options.size());
-        stow(portalStow(small), "Bearer " + ingest, small, new ArrayList<>(), new long[1]);
+        stow(portalStow(small), "Bearer " + ingest, small, Collections.synchronizedList(new ArrayList<>()),
+                new long[1]);
         retrieve(small, staff);
         // the DIMSE path shares the ingest behind it: half as many instances compile what is its own
         SyntheticStudy sent = new SyntheticStudy(Math.max(1, options.warmUp() / 2), options.size());
