@@ -108,6 +108,27 @@ export function shownDate(date, pattern = DEFAULT_DATE_FORMAT) {
   return out;
 }
 
+/**
+ * Modalities whose series hold no pixels: reports (SR, DOC), key object selections (KO), presentation states (PR),
+ * waveforms, registrations, fiducials and radiotherapy objects. Such a series is never put into a viewport.
+ */
+export const NON_IMAGE_MODALITIES = new Set(['SR', 'DOC', 'KO', 'PR', 'AU', 'ECG', 'HD', 'RWV', 'REG', 'FID',
+  'RTSTRUCT', 'RTPLAN', 'RTRECORD', 'PLAN']);
+
+/**
+ * Whether a series holds images to draw: not one the page lists as a report (the portal decides those by SOP
+ * class) and not of a modality without pixels.
+ */
+export function holdsImages(series, reportSeries = new Set()) {
+  return !reportSeries.has(series.uid) && !NON_IMAGE_MODALITIES.has(String(series.modality || '').toUpperCase());
+}
+
+/** How the viewer names a series without images that the page has no report page for. */
+export function reportTitle(series) {
+  const what = String(series.description || '').trim() || `series ${series.number ?? '?'}`;
+  return `Report: ${what}`;
+}
+
 async function json(url) {
   const response = await fetch(url, { headers: { Accept: DICOM_JSON }, credentials: 'same-origin' });
   if (!response.ok) throw new Error(`the portal answered ${response.status}`);

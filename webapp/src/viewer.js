@@ -3,7 +3,9 @@
 //   - QIDO-RS lists the series, WADO-RS metadata names each series' instances and frames;
 //   - pixels come frame by frame (WADO-RS frames) in the stored transfer syntax and are decoded in a worker by the
 //     image loader's WASM codecs: the first image first, the rest progressively, in a bounded image cache;
-//   - stack viewports in 1x1, 1x2 or 2x2, each showing a series, with the usual tools and an overlay.
+//   - stack viewports in 1x1, 1x2 or 2x2, each showing a series, with the usual tools and an overlay;
+//   - series without images (reports, key object selections) are never drawn: the page lists them as reports, with
+//     the link to their report page that the portal put in the page where the caller has one.
 import {
   cache, Enums, eventTarget, imageLoader, init as initCore, RenderingEngine, utilities,
 } from '@cornerstonejs/core';
@@ -12,7 +14,7 @@ import {
   addTool, AngleTool, annotation, EllipticalROITool, Enums as ToolEnums, init as initTools, LengthTool, PanTool,
   RectangleROITool, StackScrollTool, ToolGroupManager, utilities as toolUtilities, WindowLevelTool, ZoomTool,
 } from '@cornerstonejs/tools';
-import { Study } from './study.js';
+import { holdsImages, reportTitle, Study } from './study.js';
 
 const ENGINE = 'portal-viewer';
 const TOOL_GROUP = 'portal-tools';
@@ -53,6 +55,8 @@ class Viewer {
     this.status = root.querySelector('#viewer-status');
     this.list = root.querySelector('#viewer-series');
     this.measurements = root.querySelector('#viewer-measurements');
+    this.reports = root.querySelector('#viewer-reports');
+    this.reportList = root.querySelector('#viewer-report-list');
     this.series = [];
     this.panes = [];
     this.active = 0;
@@ -75,14 +79,19 @@ class Viewer {
     Object.values(TOOLS).forEach((name) => this.tools.addTool(name));
     this.bindTools();
     this.bindPage();
+    let all;
     try {
-      this.series = await series;
+      all = await series;
     } catch (e) {
       this.say(`The study could not be loaded: ${e.message}.`);
       return;
     }
+    const reported = new Set([...this.reportList.querySelectorAll('li[data-series]')].map((li) => li.dataset.series));
+    this.series = all.filter((s) => holdsImages(s, reported));
+    all.filter((s) => !holdsImages(s, reported) && !reported.has(s.uid)).forEach((s) => this.listReport(s));
     if (!this.series.length) {
-      this.say('This study holds no images that can be shown.');
+      this.say(this.reports.hidden ? 'This study holds no images that can be shown.'
+        : 'This study holds no images; its reports are listed on this page.');
       return;
     }
     this.series.forEach((s) => this.listSeries(s));
@@ -262,6 +271,14 @@ class Viewer {
     s.button = button;
     item.append(button);
     this.list.append(item);
+  }
+
+  /** A series without images and without a report page for this caller: named, not linked, never drawn. */
+  listReport(s) {
+    const item = el('li', { 'data-series': s.uid });
+    item.append(el('span', { class: 'viewer-report' }, reportTitle(s)));
+    this.reportList.append(item);
+    this.reports.hidden = false;
   }
 
   /** The series not shown yet get the first image as thumbnail, one after another. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { value, personName, isoDate, shownDate } from '../src/study.js';
+import { value, personName, isoDate, shownDate, holdsImages, reportTitle } from '../src/study.js';
 
 test('values are read from DICOM JSON, person names by their alphabetic form', () => {
   const json = { '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Testpatient^Ann' }] }, '00200013': { vr: 'IS', Value: [7] } };
@@ -36,4 +36,22 @@ test('a format the viewer cannot follow gives the ISO date, what is not a date n
   assert.equal(shownDate('19800231'), '');
   assert.equal(shownDate('1980'), '');
   assert.equal(shownDate(undefined), '');
+});
+
+test('reports, key objects and presentation states are not drawn; the portal\'s report series neither', () => {
+  for (const modality of ['SR', 'DOC', 'KO', 'PR', 'sr']) {
+    assert.equal(holdsImages({ uid: '1.2', modality }), false, modality);
+  }
+  assert.equal(holdsImages({ uid: '1.2', modality: 'CT' }), true);
+  assert.equal(holdsImages({ uid: '1.2', modality: 'MR' }), true);
+  assert.equal(holdsImages({ uid: '1.2' }), true);
+  // a report the portal knows by its SOP class, whatever its series calls itself
+  assert.equal(holdsImages({ uid: '1.2', modality: 'OT' }, new Set(['1.2'])), false);
+  assert.equal(holdsImages({ uid: '1.3', modality: 'OT' }, new Set(['1.2'])), true);
+});
+
+test('a series without images is named as a report, by its description or else its number', () => {
+  assert.equal(reportTitle({ description: 'Key images ', number: 5 }), 'Report: Key images');
+  assert.equal(reportTitle({ description: '', number: 5 }), 'Report: series 5');
+  assert.equal(reportTitle({}), 'Report: series ?');
 });

@@ -19,10 +19,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Page sessions that were signed out, kept in PostgreSQL by Keycloak session id, so that every portal instance
- * refuses a copied session cookie at once. Sign-out is a POST (a form with the CSRF token); the framework's logout
- * address, which ends the session at Keycloak, is only followed with a fresh signed ticket from that form, so a link
- * or an image on another site cannot sign anyone out.
+ * Page sessions that were signed out, kept in PostgreSQL by Keycloak session id (a share link's sessions by
+ * "link:" and a hash of their cookie), so that every portal instance refuses a copied session cookie at once.
+ * Sign-out is a POST (a form with the CSRF token); the framework's logout address, which ends the session at
+ * Keycloak, is only followed with a fresh signed ticket from that form, so a link or an image on another site cannot
+ * sign anyone out.
  */
 @ApplicationScoped
 public class PageSessions {

@@ -43,12 +43,24 @@ public class StudyReportService {
         STRUCTURED, PDF
     }
 
-    /** A report as the study pages list it. */
-    public record ReportEntry(int number, Kind kind) {
+    /**
+     * A report as the study pages list it.
+     *
+     * @param number its place among the study's reports, as its address names it
+     * @param seriesUid the series it is stored in (the viewer shows that series as this report, not as images)
+     * @param description the series' description, or "" where it has none
+     */
+    public record ReportEntry(int number, Kind kind, String seriesUid, String description) {
 
         /** How the pages name it. */
         public String label() {
             return kind == Kind.PDF ? "Report " + number + " (PDF)" : "Report " + number;
+        }
+
+        /** How the viewer names it: "Report: " and what the series says it is (its number where it says nothing). */
+        public String title() {
+            String what = description == null || description.isBlank() ? "report " + number : description.strip();
+            return "Report: " + what + (kind == Kind.PDF ? " (PDF)" : "");
         }
     }
 
@@ -81,7 +93,8 @@ public class StudyReportService {
     private static List<ReportEntry> entries(Archive archive) {
         List<ReportEntry> out = new ArrayList<>();
         readable(archive.files()).forEach((n, f) -> out.add(new ReportEntry(n,
-                f.sopClassUid().equals(EncapsulatedDocument.PDF_SOP_CLASS) ? Kind.PDF : Kind.STRUCTURED)));
+                f.sopClassUid().equals(EncapsulatedDocument.PDF_SOP_CLASS) ? Kind.PDF : Kind.STRUCTURED,
+                f.seriesUid(), java.util.Objects.toString(f.seriesDescription(), ""))));
         return out;
     }
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.imageportal.audit.AuditTrail;
+import org.imageportal.identity.PageSessions;
 import org.imageportal.notifications.NotificationService;
 import org.imageportal.notifications.NotificationService.Kind;
 import org.imageportal.platform.security.CookieSigners;
@@ -30,7 +31,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * unknown, revoked, expired, not yet valid, used up or locked is simply unavailable (the landing page says the
  * same for all). Before the access code nothing about the patient is shown. Each wrong code counts on the link
  * (five lock it for good) and on the client address (ten a quarter hour, shared by every instance); codes are compared
- * in constant time. The right code counts an opening and gives a signed link session of 30 minutes.
+ * in constant time. The right code counts an opening and gives a signed link session of 30 minutes, which the
+ * recipient can end at once by signing out (then every instance refuses a copy of its cookie).
  */
 @ApplicationScoped
 public class LinkOpeningService implements StudyLinks {
@@ -87,9 +89,11 @@ public class LinkOpeningService implements StudyLinks {
     private final NotificationService notifications;
     private final Clock clock;
     private final CpuPool cpu;
+    private final PageSessions sessions;
 
     LinkOpeningService(LinkRepository links, LinkTokens tokens, AuditTrail audit, CookieSigners signers,
-            NotificationService notifications, Clock clock, CpuPool cpu) {
+            NotificationService notifications, Clock clock, CpuPool cpu, PageSessions sessions) {
+        this.sessions = sessions;
         this.clock = clock;
         this.cpu = cpu;
         this.notifications = notifications;
@@ -198,30 +202,54 @@ public class LinkOpeningService implements StudyLinks {
 
     /** The summary, if the link is still usable and the session belongs to it. */
     public Uni<Optional<LinkSummary>> summary(String token, String session) {
-        return usable(token, true).map(found -> found.flatMap(row -> {
-            LinkRow link = LinkRepository.link(row);
-            if (claimedName(session, link.id()).isEmpty()) {
-                return Optional.empty();
-            }
-            String[] modalities = row.getArrayOfStrings("modalities");
-            return Optional.of(new LinkSummary(link.id(), row.getString("study_uid"), link.recipientName(),
-                    link.purpose(), link.studyDate(),
-                    link.studyDescription(), modalities == null ? List.of() : List.of(modalities),
-                    row.getInteger("series_count"), row.getInteger("instance_count"), link.canDownload(),
-                    link.expiresAt().toInstant()));
-        }));
+        return usable(token, true).chain(found -> found.isEmpty()
+                ? Uni.createFrom().item(Optional.<LinkSummary>empty())
+                : liveName(session, LinkRepository.link(found.get()).id()).map(claimed -> claimed.map(name -> {
+                    Row row = found.get();
+                    LinkRow link = LinkRepository.link(row);
+                    String[] modalities = row.getArrayOfStrings("modalities");
+                    return new LinkSummary(link.id(), row.getString("study_uid"), link.recipientName(),
+                            link.purpose(), link.studyDate(), link.studyDescription(),
+                            modalities == null ? List.of() : List.of(modalities), row.getInteger("series_count"),
+                            row.getInteger("instance_count"), link.canDownload(), link.expiresAt().toInstant());
+                })));
     }
 
     /** The link a viewer or download acts under: still usable now, and the session is this link's. */
     @Override
     public Uni<Optional<LinkBasis>> basis(String token, String session) {
-        return usable(token, true).map(found -> found.flatMap(row -> {
-            LinkRow link = LinkRepository.link(row);
-            String[] series = row.getArrayOfStrings("series_uids");
-            return claimedName(session, link.id()).map(claimed -> new LinkBasis(link.id(), link.studyId(),
-                    series == null ? null : List.of(series), link.recipientName(), claimed, link.purpose(),
-                    link.canDownload()));
-        }));
+        return usable(token, true).chain(found -> found.isEmpty()
+                ? Uni.createFrom().item(Optional.<LinkBasis>empty())
+                : liveName(session, LinkRepository.link(found.get()).id()).map(claimed -> claimed.map(name -> {
+                    LinkRow link = LinkRepository.link(found.get());
+                    String[] series = found.get().getArrayOfStrings("series_uids");
+                    return new LinkBasis(link.id(), link.studyId(), series == null ? null : List.of(series),
+                            link.recipientName(), name, link.purpose(), link.canDownload());
+                })));
+    }
+
+    /**
+     * Signing out of a link: the session is ended for every instance at once (a copy of its cookie is refused from
+     * now on) and the trail says so. Nothing happens for a session that is not this link's or is over already.
+     */
+    public Uni<Void> signOut(String token, String session) {
+        return basis(token, session).chain(found -> found.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : sessions.end(endedKey(session)).call(() -> audit.record(found.get().auditActor(),
+                        "session.signout", "success", null, Map.of("link", found.get().linkId().toString()))));
+    }
+
+    /** The name given when the session was opened, if the session is genuine, this link's, not over and not ended. */
+    private Uni<Optional<String>> liveName(String session, UUID link) {
+        Optional<String> claimed = claimedName(session, link);
+        return claimed.isEmpty()
+                ? Uni.createFrom().item(claimed)
+                : sessions.ended(endedKey(session)).map(ended -> ended ? Optional.<String>empty() : claimed);
+    }
+
+    /** How an ended link session is remembered: a hash of its cookie, never the cookie itself. */
+    private static String endedKey(String session) {
+        return "link:" + LinkTokens.hash(session);
     }
 
     /**

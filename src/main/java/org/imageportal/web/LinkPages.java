@@ -159,8 +159,25 @@ public class LinkPages {
     public Response view(@PathParam("token") String token) {
         return openings.summary(token, session()).await().indefinitely()
                 .map(summary -> page(200, ViewerView.link(token, summary.studyUid(),
-                        summary.download() ? "/s/" + token + "/download" : null).page()))
+                        summary.download() ? "/s/" + token + "/download" : null, linkedReports(token)).page()))
                 .orElseGet(() -> backToCode(token));
+    }
+
+    /**
+     * Signing out of the link: its session ends for every instance at once and its cookie is dropped; the landing
+     * page follows, where the access code opens a new session while the link lasts.
+     */
+    @POST
+    @Path("/{token}/signout")
+    public Uni<Response> signOut(@PathParam("token") String token) {
+        if (!token.matches("[A-Za-z0-9_-]{1,200}")) {
+            // not a token of any link: nothing to end, and nowhere to lead back to
+            return Uni.createFrom().item(unavailable());
+        }
+        return openings.signOut(token, session()).map(done -> {
+            Cookies.set(context, StudyLinks.SESSION_COOKIE, "", "/s/" + token, 0, CookieSameSite.STRICT);
+            return Response.seeOther(URI.create("/s/" + token)).header("Cache-Control", "no-store").build();
+        });
     }
 
     /** The study as a ZIP (DICOM with DICOMDIR), if the link allows downloads; recorded before any byte is sent. */

@@ -21,6 +21,7 @@ import org.imageportal.identity.Role;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.reports.StudyReportService;
 import org.imageportal.studies.StudySummary;
+import org.imageportal.studies.access.StudyCaller;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -116,7 +117,10 @@ public class PatientPages {
         UUID study = ProblemException.idOrNotFound(id);
         String uid = archives.studyUid(actors.current(), study).await().indefinitely()
                 .orElseThrow(ProblemException::notFound);
-        return ViewerView.signedIn(uid, "/patient/studies", "/patient/studies/" + study + "/download").page();
+        List<StudyReportService.ReportEntry> found = reports.list(StudyCaller.of(actors.current()), study).await()
+                .indefinitely();
+        return ViewerView.signedIn(uid, "/patient/studies", "/patient/studies/" + study + "/download", found,
+                "/patient/studies/" + study + "/reports/").page();
     }
 
     /** One of the study's reports: a structured report as text, a PDF as itself; recorded as a release. */

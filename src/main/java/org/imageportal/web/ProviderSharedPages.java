@@ -96,7 +96,9 @@ public class ProviderSharedPages {
         String uid = archives.studyUid(actor, id).await().indefinitely().orElseThrow(ProblemException::notFound);
         grants.opened(actor, grant).await().indefinitely();
         return ViewerView.signedIn(uid, "/provider/shared",
-                grant.download() ? "/provider/shared/" + id + "/download" : null).page();
+                grant.download() ? "/provider/shared/" + id + "/download" : null,
+                reports.list(StudyCaller.of(actor), id).await().indefinitely(), "/provider/shared/" + id + "/reports/")
+                .page();
     }
 
     /** One of a shared study's reports while the grant lasts; recorded as a disclosure to the physician. */

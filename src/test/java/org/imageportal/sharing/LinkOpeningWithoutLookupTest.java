@@ -18,7 +18,7 @@ class LinkOpeningWithoutLookupTest {
     void forgedAlteredAndMalformedTokensNeverReachTheDatabase() {
         LinkTokens tokens = new LinkTokens(Map.of(1, KEY), 1);
         LinkOpeningService openings = new LinkOpeningService(new LinkRepository(null), tokens, null, null, null,
-                java.time.Clock.systemUTC(), new org.imageportal.platform.work.CpuPool());
+                java.time.Clock.systemUTC(), new org.imageportal.platform.work.CpuPool(), null);
         String genuine = tokens.issue();
         String altered = genuine.substring(0, 10) + (genuine.charAt(10) == 'A' ? 'B' : 'A') + genuine.substring(11);
         String foreign = new LinkTokens(Map.of(1, "another-key-of-at-least-32-bytes!".getBytes()), 1).issue();
@@ -28,6 +28,8 @@ class LinkOpeningWithoutLookupTest {
                     .isInstanceOf(LinkOpeningService.CodeOutcome.Unavailable.class);
             assertThat(openings.summary(token, "anything").await().indefinitely()).isEmpty();
             assertThat(openings.basis(token, "anything").await().indefinitely()).isEmpty();
+            // signing out of a forged link ends nothing and looks nothing up
+            openings.signOut(token, "anything").await().indefinitely();
         }
     }
 }
