@@ -39,7 +39,7 @@ public class GrantRepository {
             String providerOrganisation, boolean canDownload, Purpose purpose, String purposeText,
             OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt, String studyDate,
             String studyDescription, List<String> modalities, long opens, OffsetDateTime lastOpened,
-            String patientName, String patientBirthDate) {
+            String patientName, String patientBirthDate, List<String> seriesUids) {
     }
 
     Pool pool() {
@@ -140,7 +140,9 @@ public class GrantRepository {
                                 r.getString("study_date"), r.getString("study_description"),
                                 modalities == null ? List.of() : List.of(modalities), r.getLong("opens"),
                                 r.getOffsetDateTime("last_opened"), r.getString("patient_name"),
-                                r.getString("birth_date")));
+                                r.getString("birth_date"), r.getArrayOfStrings("series_uids") == null
+                                        ? null
+                                        : List.of(r.getArrayOfStrings("series_uids"))));
                     });
                     return out;
                 });

@@ -36,11 +36,15 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class GrantService {
 
-    /** A grant as the patient's dashboard and the physician's list show it. */
+    /**
+     * A grant as the patient's dashboard, the front desk and the physician's list show it; {@code seriesCount} is the
+     * number of series chosen, null for the whole study.
+     */
     public record GrantView(UUID id, UUID studyId, String studyDate, String studyDescription, List<String> modalities,
             UUID providerId, String providerName, String providerOrganisation, boolean download, Purpose purpose,
             String purposeText, OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt,
-            String state, long opens, OffsetDateTime lastOpened, String patientName, String patientBirthDate) {
+            String state, long opens, OffsetDateTime lastOpened, String patientName, String patientBirthDate,
+            Integer seriesCount) {
     }
 
     private final GrantRepository grants;
@@ -131,6 +135,18 @@ public class GrantService {
                 : grants.forPatient(patient.get()).map(rows -> rows.stream().map(this::view).toList()));
     }
 
+    /**
+     * Every grant on a patient's studies, active and past, for someone who may act for the patient (the front desk
+     * and the privacy officer, as the access policy decides for revoking; the patient for their own record). Anyone
+     * else gets 404, as for a patient out of reach.
+     */
+    public Uni<List<GrantView>> forPatient(Actor actor, UUID patient) {
+        return SharingRules.mayActFor(policy, patients, actor, patient, StudyAction.REVOKE_SHARE)
+                .chain(allowed -> allowed
+                        ? grants.forPatient(patient).map(rows -> rows.stream().map(this::view).toList())
+                        : Uni.createFrom().failure(ProblemException.notFound()));
+    }
+
     /** The studies currently shared with the signed-in physician. */
     public Uni<List<GrantView>> sharedWithMe(Actor actor) {
         return grants.activeForProvider(actor.subject(), clock.instant())
@@ -173,7 +189,7 @@ public class GrantService {
         return new GrantView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.modalities(),
                 r.providerId(), r.providerName(), r.providerOrganisation(), r.canDownload(), r.purpose(),
                 r.purposeText(), r.createdAt(), r.expiresAt(), r.revokedAt(), state, r.opens(), r.lastOpened(),
-                r.patientName(), r.patientBirthDate());
+                r.patientName(), r.patientBirthDate(), r.seriesUids() == null ? null : r.seriesUids().size());
     }
 
     private static boolean blank(String value) {

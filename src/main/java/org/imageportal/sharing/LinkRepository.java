@@ -29,7 +29,7 @@ public class LinkRepository {
     record LinkRow(UUID id, UUID studyId, UUID patientRef, String recipientName, String purpose,
             boolean canDownload, OffsetDateTime notBefore, OffsetDateTime expiresAt, Integer maxOpens, int opens,
             int failedCodes, OffsetDateTime lockedAt, OffsetDateTime createdAt, OffsetDateTime revokedAt,
-            String studyDate, String studyDescription, OffsetDateTime lastOpenedAt) {
+            String studyDate, String studyDescription, OffsetDateTime lastOpenedAt, List<String> seriesUids) {
     }
 
     Pool pool() {
@@ -124,7 +124,8 @@ public class LinkRepository {
                 r.getOffsetDateTime("not_before"), r.getOffsetDateTime("expires_at"), r.getInteger("max_opens"),
                 r.getInteger("opens"), r.getInteger("failed_codes"), r.getOffsetDateTime("locked_at"),
                 r.getOffsetDateTime("created_at"), r.getOffsetDateTime("revoked_at"), r.getString("study_date"),
-                r.getString("study_description"), r.getOffsetDateTime("last_opened_at"));
+                r.getString("study_description"), r.getOffsetDateTime("last_opened_at"),
+                r.getArrayOfStrings("series_uids") == null ? null : List.of(r.getArrayOfStrings("series_uids")));
     }
 
     private static OffsetDateTime utc(Instant instant) {

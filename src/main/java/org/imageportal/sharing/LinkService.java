@@ -44,10 +44,14 @@ public class LinkService {
         }
     }
 
-    /** A link as the patient's dashboard shows it (never the token or the code). */
+    /**
+     * A link as the patient's dashboard and the front desk show it (never the token or the code);
+     * {@code seriesCount} is the number of series chosen, null for the whole study.
+     */
     public record LinkView(UUID id, UUID studyId, String studyDate, String studyDescription, String recipientName,
             String purpose, boolean download, OffsetDateTime notBefore, OffsetDateTime expiresAt, Integer maxOpens,
-            int opens, OffsetDateTime lastOpened, OffsetDateTime createdAt, OffsetDateTime revokedAt, String state) {
+            int opens, OffsetDateTime lastOpened, OffsetDateTime createdAt, OffsetDateTime revokedAt, String state,
+            Integer seriesCount) {
     }
 
     private final LinkRepository links;
@@ -147,6 +151,19 @@ public class LinkService {
                 : links.forPatient(patient.get()).map(rows -> rows.stream().map(r -> view(r, now)).toList()));
     }
 
+    /**
+     * Every link on a patient's studies, in force and past, for someone who may act for the patient (the front desk
+     * and the privacy officer, as the access policy decides for revoking; the patient for their own record). Anyone
+     * else gets 404, as for a patient out of reach.
+     */
+    public Uni<List<LinkView>> forPatient(Actor actor, UUID patient) {
+        Instant now = clock.instant();
+        return SharingRules.mayActFor(policy, patients, actor, patient, StudyAction.REVOKE_SHARE)
+                .chain(allowed -> allowed
+                        ? links.forPatient(patient).map(rows -> rows.stream().map(r -> view(r, now)).toList())
+                        : Uni.createFrom().failure(ProblemException.notFound()));
+    }
+
     /** One way; the patient whose study it is, or the front desk / privacy officer. Unknown or not theirs: 404. */
     public Uni<LinkView> revoke(Actor actor, UUID id) {
         return links.find(id).chain(found -> {
@@ -186,7 +203,6 @@ public class LinkService {
     private static LinkView view(LinkRow r, Instant now) {
         return new LinkView(r.id(), r.studyId(), r.studyDate(), r.studyDescription(), r.recipientName(), r.purpose(),
                 r.canDownload(), r.notBefore(), r.expiresAt(), r.maxOpens(), r.opens(), r.lastOpenedAt(), r.createdAt(),
-                r.revokedAt(),
-                state(r, now));
+                r.revokedAt(), state(r, now), r.seriesUids() == null ? null : r.seriesUids().size());
     }
 }
