@@ -41,6 +41,8 @@ import org.imageportal.patients.VerificationRequest;
 import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.text.Words;
+import org.imageportal.sharing.GrantService.GrantView;
+import org.imageportal.sharing.LinkService.LinkView;
 import org.imageportal.studies.StudySummary;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -48,7 +50,8 @@ import io.quarkus.qute.TemplateInstance;
 
 /**
  * The front desk's patient work: find the patient (or register a walk-in before any image exists), record how their identity was verified in person, then issue
- * portal access (printing the slip), re-issue it, or reset a lost authenticator. The steps that release access are
+ * portal access (printing the slip), re-issue it, or reset a lost authenticator; see who the patient's studies are
+ * shared with and revoke a grant or a link for them. The steps that release access are
  * refused by the services unless a verification was recorded within the window; the page says so.
  */
 @Path("/frontdesk/patients")
@@ -75,7 +78,8 @@ public class FrontDeskPages {
 
         static native TemplateInstance patient(Actor actor, PatientView patient, List<VerificationView> verifications,
                 List<VerificationMethod> methods, List<Relationship> relationships, String done,
-                List<FieldError> errors, VerificationRequest draft, List<StudySummary> studies);
+                List<FieldError> errors, VerificationRequest draft, List<StudySummary> studies,
+                List<GrantView> grants, List<LinkView> links);
 
         static native TemplateInstance slip(Actor actor, PatientView patient, Slip slip);
 
@@ -97,6 +101,9 @@ public class FrontDeskPages {
 
     @Inject
     DeidentifiedCopyService deidentified;
+
+    @Inject
+    FrontDeskShares shares;
 
     @Inject
     Actors actors;
@@ -263,7 +270,34 @@ public class FrontDeskPages {
         List<VerificationView> verifications = patients.verifications(actor, id).await().indefinitely();
         return Templates.patient(actor, patient, verifications, List.of(VerificationMethod.values()),
                 List.of(Relationship.values()), done, errors, draft,
-                archives.listForPatient(actor, id).await().indefinitely());
+                archives.listForPatient(actor, id).await().indefinitely(), shares.activeGrants(actor, id),
+                shares.linksInForce(actor, id));
+    }
+
+    /**
+     * Revokes a grant or a share link on the patient's studies, only with the box ticked; without it the page says
+     * what would stop and nothing is revoked. The same revoke as the patient's own, audited with the desk as the
+     * actor; a share of another patient's is a 404.
+     */
+    @POST
+    @Path("/{id}/shares/{share}/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response revokeShare(@PathParam("id") String id, @PathParam("share") String share,
+            @FormParam("confirm") String confirm) {
+        UUID patient = ProblemException.idOrNotFound(id);
+        UUID chosen = ProblemException.idOrNotFound(share);
+        try {
+            return seePatient(patient, switch (shares.revoke(actor(), patient, chosen, confirm)) {
+                case GRANT -> "grant-revoked";
+                case LINK -> "link-revoked";
+            });
+        } catch (ProblemException e) {
+            if (e.problem().status() == 404) {
+                throw e;
+            }
+            return Response.status(e.problem().status())
+                    .entity(patientPage(patient, "", errors(e.problem()), EMPTY)).build();
+        }
     }
 
     private Response slipPage(UUID id, AccessSlip slip) {
@@ -310,7 +344,9 @@ public class FrontDeskPages {
         return Map.of("registered", "The patient was registered. Verify their identity before issuing access; "
                 + "an outside CD can be uploaded for them now.", "verified", "The verification was recorded.",
                 "mfa-reset",
-                "The authenticator was removed and the patient's sessions ended. At the next sign-in they set up a new one.")
+                "The authenticator was removed and the patient's sessions ended. At the next sign-in they set up a new one.",
+                "grant-revoked", "The grant was revoked. The physician can no longer open the study.", "link-revoked",
+                "The share link was revoked. It no longer opens anything, not even where it is open already.")
                 .getOrDefault(done == null ? "" : done, "");
     }
 

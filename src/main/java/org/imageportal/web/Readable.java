@@ -120,6 +120,11 @@ public final class Readable {
                         && !NOT_IMAGES.contains(m.toUpperCase(Locale.ROOT))).toList();
     }
 
+    /** What a grant or link covers: "whole study" (no series chosen), "1 series", "2 series". */
+    static String scope(Integer seriesCount) {
+        return seriesCount == null ? "whole study" : seriesCount + " series";
+    }
+
     /** DICOM's patient sex ({@code M}, {@code F}, {@code O}) in words. */
     static String sex(String value) {
         if (value == null) {

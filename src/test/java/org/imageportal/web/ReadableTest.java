@@ -58,4 +58,11 @@ class ReadableTest {
         assertThat(Readable.field("PatientBirthDate")).isEqualTo("birth date");
         assertThat(Readable.field("StudyDate")).isEqualTo("StudyDate");
     }
+
+    @Test
+    void aShareSaysWhatItCovers() {
+        assertThat(Readable.scope(null)).isEqualTo("whole study");
+        assertThat(Readable.scope(1)).isEqualTo("1 series");
+        assertThat(Readable.scope(2)).isEqualTo("2 series");
+    }
 }

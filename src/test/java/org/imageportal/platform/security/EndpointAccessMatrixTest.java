@@ -409,6 +409,7 @@ class EndpointAccessMatrixTest extends BrowserTest {
             case "report" -> "accounting";
             case "token" -> c.linkToken() != null ? c.linkToken() : f.linkToken();
             case "patient" -> f.patientId();
+            case "share" -> f.grantToRevoke();
             case "id" -> id(e, f);
             default -> throw new AssertionError("no value for {" + param + "} in " + path);
         };
