@@ -33,7 +33,7 @@ import io.restassured.http.ContentType;
  * The desk's patient page says who the patient's studies are shared with, in words: each active grant (physician,
  * organisation, purpose, since, expiry) and each link in force (recipient, scope, created, expiry, whether opened).
  * The desk revokes either there, only with the box ticked; then the physician and the link's session get 404 on the
- * study and the trail records the revocation by the desk.
+ * study and the trail records the revocation by the desk. Under another patient's page a share is not found.
  */
 @QuarkusTest
 class FrontDeskSharesTest extends BrowserTest {
@@ -57,6 +57,9 @@ class FrontDeskSharesTest extends BrowserTest {
         PatientWithStudy p = PatientWithStudy.create(db, 5301);
         String registry = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
                 p.patient().id());
+        PatientWithStudy other = PatientWithStudy.create(db, 5302);
+        String otherRegistry = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
+                other.patient().id());
         TestRealm.User doctor = TestRealm.createUser("provider");
         String name = "Dr Ines Varga" + UUID.randomUUID().toString().substring(0, 4);
         String provider = Physicians.register(db, doctor, name, "Harbour Clinic");
@@ -134,6 +137,15 @@ class FrontDeskSharesTest extends BrowserTest {
         org.assertj.core.api.Assertions.assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM "
                 + "portal.audit_event WHERE actor = ? AND action = 'share.revoked' AND detail->>'grant' = '" + grant
                 + "'", clerk.id())).isEqualTo("1");
+
+        // a share is revoked only from its own patient's page: under another patient's it is not found
+        String csrf = desk.locator("input[name=_csrf]").first().inputValue();
+        com.microsoft.playwright.APIResponse elsewhere = desk.request().post(
+                url("/frontdesk/patients/" + otherRegistry + "/shares/" + link.id() + "/revoke"),
+                com.microsoft.playwright.options.RequestOptions.create().setForm(
+                        com.microsoft.playwright.options.FormData.create().set("_csrf", csrf).set("confirm", "yes")));
+        org.assertj.core.api.Assertions.assertThat(elsewhere.status()).isEqualTo(404);
+        given().cookie("portal_link", session).get(linkMetadata).then().statusCode(200);
 
         // the link the same way
         String linkEnds = "the link for Dr Amara Okafor no longer opens CT CHEST of 15 Jan 2026, not even where it "
