@@ -12,9 +12,9 @@ import com.pixelmed.dicom.TagFromName;
 
 /**
  * Decodes frames of one stored instance to native pixels, in any transfer syntax a decoder is found for here: native
- * 8- and 16-bit, RLE Lossless (our own {@link RleDecoder}), JPEG baseline and lossless and JPEG 2000 (see
- * {@link ImageCodecs}); MONOCHROME1/2, RGB, YBR_FULL, YBR_FULL_422 and PALETTE COLOR. JPEG extended (12-bit DCT),
- * JPEG-LS and HTJ2K are refused as undecodable.
+ * 8- and 16-bit, RLE Lossless (our own {@link RleDecoder}), JPEG-LS lossless and near-lossless (our own
+ * {@link JpegLsDecoder}), JPEG baseline and lossless and JPEG 2000 (see {@link ImageCodecs}); MONOCHROME1/2, RGB,
+ * YBR_FULL, YBR_FULL_422 and PALETTE COLOR. JPEG extended (12-bit DCT) and HTJ2K are refused as undecodable.
  *
  * <p>
  * The instance is read forwards, like a cursor: frames asked for in order cost one pass (encapsulated pixel data one
@@ -48,6 +48,7 @@ public final class FrameDecoder implements AutoCloseable {
 
     private static final Part10Reader.Limits LIMITS = new Part10Reader.Limits(Long.MAX_VALUE, 64 << 20);
     private static final String RLE = "1.2.840.10008.1.2.5";
+    private static final Set<String> JPEG_LS = Set.of("1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81");
     private static final Set<String> PHOTOMETRIC = Set.of("MONOCHROME1", "MONOCHROME2", "RGB", "YBR_FULL",
             "YBR_FULL_422", "PALETTE COLOR", "YBR_RCT", "YBR_ICT");
 
@@ -125,7 +126,7 @@ public final class FrameDecoder implements AutoCloseable {
     /** Whether frames in {@code transferSyntax} can be decoded here. */
     public static boolean decodable(String transferSyntax) {
         return Part10Reader.NATIVE.contains(transferSyntax) || RLE.equals(transferSyntax)
-                || ImageCodecs.codec(transferSyntax) != null;
+                || JPEG_LS.contains(transferSyntax) || ImageCodecs.codec(transferSyntax) != null;
     }
 
     /**
@@ -171,6 +172,13 @@ public final class FrameDecoder implements AutoCloseable {
             byte[] compressed = compressed(frame);
             if (RLE.equals(syntax)) {
                 data = RleDecoder.decode(compressed, count, samples, bytes);
+            } else if (JPEG_LS.contains(syntax)) {
+                try {
+                    data = JpegLsDecoder.decode(compressed, geometry.rows(), geometry.columns(), samples, bytes,
+                            JpegLsDecoder.DEADLINE);
+                } catch (JpegLsException e) {
+                    throw new Undecodable(e.getMessage());
+                }
             } else {
                 Raster raster = ImageCodecs.decode(ImageCodecs.codec(syntax), compressed, geometry.rows(),
                         geometry.columns(), samples);

@@ -48,6 +48,22 @@ class FrameDecoderTest {
                         6),
                 Arguments.of("rgb jpeg baseline", PatternImage.rgb(), new String[]{"dcmcjpeg", "+eb", "+q", "95"},
                         12),
+                Arguments.of("grey16 jpeg-ls lossless", PatternImage.grey16(), new String[]{"dcmcjpls"}, 0),
+                Arguments.of("signed16 jpeg-ls lossless", PatternImage.signed16(), new String[]{"dcmcjpls"}, 0),
+                Arguments.of("grey8 jpeg-ls lossless", PatternImage.grey8(), new String[]{"dcmcjpls"}, 0),
+                Arguments.of("monochrome1 jpeg-ls lossless", PatternImage.monochrome1(), new String[]{"dcmcjpls"},
+                        0),
+                Arguments.of("rgb jpeg-ls lossless", PatternImage.rgb(), new String[]{"dcmcjpls"}, 0),
+                Arguments.of("rgb jpeg-ls sample interleaved", PatternImage.rgb(), new String[]{"dcmcjpls", "+is"},
+                        0),
+                Arguments.of("ybr_full jpeg-ls lossless", PatternImage.ybrFull(), new String[]{"dcmcjpls"}, 2),
+                Arguments.of("palette jpeg-ls lossless", PatternImage.palette(), new String[]{"dcmcjpls"}, 0),
+                Arguments.of("grey16 multi-frame jpeg-ls", PatternImage.grey16().frames(3),
+                        new String[]{"dcmcjpls", "+fs", "1"}, 0),
+                Arguments.of("grey16 jpeg-ls near-lossless", PatternImage.grey16(),
+                        new String[]{"dcmcjpls", "+en", "+md", "3"}, 3),
+                Arguments.of("rgb jpeg-ls near-lossless", PatternImage.rgb(), new String[]{"dcmcjpls", "+en", "+md",
+                        "2"}, 2),
                 Arguments.of("grey16 j2k lossless", PatternImage.grey16(), new String[]{"gdcmconv", "--j2k"}, 0),
                 Arguments.of("signed16 j2k lossless", PatternImage.signed16(), new String[]{"gdcmconv", "--j2k"}, 0),
                 Arguments.of("rgb j2k lossless", PatternImage.rgb(), new String[]{"gdcmconv", "--j2k"}, 0),
@@ -87,13 +103,28 @@ class FrameDecoderTest {
     }
 
     @Test
-    void jpegLsIsUndecodableRatherThanWrong() throws Exception {
-        byte[] file = DicomTools.convert(PatternImage.grey16().bytes(), "dcmcjpls");
-        assertThatThrownBy(() -> FrameDecoder.open(() -> new ByteArrayInputStream(file)))
-                .isInstanceOf(FrameDecoder.Undecodable.class).hasMessageContaining("1.2.840.10008.1.2.4.80");
-        assertThat(FrameDecoder.decodable("1.2.840.10008.1.2.4.80")).isFalse();
+    void htj2kIsUndecodableRatherThanWrongAndJpegLsIsDecoded() throws Exception {
+        assertThat(FrameDecoder.decodable("1.2.840.10008.1.2.4.80")).isTrue();
+        assertThat(FrameDecoder.decodable("1.2.840.10008.1.2.4.81")).isTrue();
         assertThat(FrameDecoder.decodable("1.2.840.10008.1.2.4.201")).isFalse();
         assertThat(FrameDecoder.decodable("1.2.840.10008.1.2.4.51")).isTrue();
+    }
+
+    @Test
+    void previewOfAJpegLsImageIsTheImage() throws Exception {
+        byte[] file = compressed(PatternImage.grey8(), new String[]{"dcmcjpls"});
+        byte[] png = PreviewImage.png(() -> new ByteArrayInputStream(file)).orElseThrow();
+        var picture = javax.imageio.ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(picture.getWidth()).isEqualTo(64);
+        byte[] source = PatternImage.grey8().bytes();
+        var expected = javax.imageio.ImageIO.read(new ByteArrayInputStream(PreviewImage.png(
+                () -> new ByteArrayInputStream(source)).orElseThrow()));
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                assertThat(picture.getRaster().getSample(x, y, 0)).as("(%d, %d)", x, y)
+                        .isEqualTo(expected.getRaster().getSample(x, y, 0));
+            }
+        }
     }
 
     @Test

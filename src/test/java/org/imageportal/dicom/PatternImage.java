@@ -1,14 +1,10 @@
 package org.imageportal.dicom;
 
-import java.io.ByteArrayOutputStream;
-
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.OtherByteAttribute;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
 
 /**
  * Synthetic images whose every pixel is a known function of its position, frame and sample, in each photometric
@@ -149,10 +145,7 @@ public record PatternImage(String photometric, int bits, int stored, boolean sig
                 data.setValues(values);
                 list.put(data);
             }
-            FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "PORTALTEST");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
-            return out.toByteArray();
+            return TestDicom.written(list);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

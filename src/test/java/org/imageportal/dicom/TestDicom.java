@@ -335,4 +335,12 @@ public final class TestDicom {
         attribute.addValue(value);
         list.put(attribute);
     }
+
+    /** The data set as a Part 10 file in Explicit VR Little Endian, its file meta information added. */
+    static byte[] written(AttributeList list) throws Exception {
+        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "PORTALTEST");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        list.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return out.toByteArray();
+    }
 }
