@@ -189,15 +189,15 @@ class StudyArchiveTest {
     }
 
     /**
-     * The same pixels stored native, RLE (dcmcrle) and JPEG lossless (dcmcjpeg): every series has a preview, and the
-     * compressed ones show exactly what the native one shows.
+     * The same pixels stored native, RLE (dcmcrle), JPEG lossless (dcmcjpeg) and JPEG-LS lossless (dcmcjpls): every
+     * series has a preview, and the compressed ones show exactly what the native one shows.
      */
     @Test
     void compressedSeriesHaveTheSamePreviewAsTheNativeOne() throws Exception {
         TestDicom.Patient compressed = TestDicom.Patient.random();
         String study = TestDicom.newUid();
         List<byte[]> parts = new ArrayList<>();
-        String[][] tools = {{}, {"dcmcrle"}, {"dcmcjpeg", "+e1"}};
+        String[][] tools = {{}, {"dcmcrle"}, {"dcmcjpeg", "+e1"}, {"dcmcjpls"}};
         for (int series = 1; series <= tools.length; series++) {
             byte[] file = TestDicom.ct(compressed).study(study).seriesNumber(series).seed(42).size(64).bytes();
             parts.add(tools[series - 1].length == 0
@@ -210,9 +210,10 @@ class StudyArchiveTest {
         Response zip = given().auth().oauth2(frontdesk).get("/api/studies/" + id + "/archive");
         zip.then().statusCode(200);
         Map<String, byte[]> entries = unzip(zip.asByteArray());
-        assertThat(entries).containsKeys("PREVIEW/SE000001.png", "PREVIEW/SE000002.png", "PREVIEW/SE000003.png");
+        assertThat(entries).containsKeys("PREVIEW/SE000001.png", "PREVIEW/SE000002.png", "PREVIEW/SE000003.png",
+                "PREVIEW/SE000004.png");
         var nativePreview = ImageIO.read(new ByteArrayInputStream(entries.get("PREVIEW/SE000001.png")));
-        for (String name : List.of("PREVIEW/SE000002.png", "PREVIEW/SE000003.png")) {
+        for (String name : List.of("PREVIEW/SE000002.png", "PREVIEW/SE000003.png", "PREVIEW/SE000004.png")) {
             var preview = ImageIO.read(new ByteArrayInputStream(entries.get(name)));
             assertThat(preview.getWidth()).as(name).isEqualTo(nativePreview.getWidth());
             assertThat(preview.getHeight()).as(name).isEqualTo(nativePreview.getHeight());
