@@ -15,6 +15,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.imageportal.support.DbOwner;
+import org.imageportal.support.DemoCast;
 import org.imageportal.support.ShareLinks;
 import org.imageportal.support.TestRealm;
 import org.imageportal.support.TestRealm.User;
@@ -37,25 +38,23 @@ class DemoSeedTest {
 
     @Test
     void everyDemoUserFindsTheirWorkAndASecondRunChangesNothing(@TempDir Path dir) throws Exception {
-        User patient = TestRealm.createUser("patient");
-        User physician = TestRealm.createUser("provider");
-        User desk = TestRealm.createUser("frontdesk");
-        User officer = TestRealm.createUser("privacy-officer");
-        User admin = TestRealm.createUser("admin");
-        DemoSeedService.Cast cast = new DemoSeedService.Cast(patient.username(), physician.username(),
-                desk.username(), officer.username(), admin.username(), "service-account-portal-ingest");
+        DemoCast.People cast = DemoCast.people();
+        User patient = cast.patient();
+        User physician = cast.physician();
+        User desk = cast.frontDesk();
+        User officer = cast.privacyOfficer();
         Path linkFile = dir.resolve("demo-link.properties");
 
-        DemoSeedService.Seeded first = seeding.seed(cast, dir.resolve("first"), linkFile);
+        DemoSeedService.Seeded first = seeding.seed(cast.cast(), dir.resolve("first"), linkFile);
         assertThat(first.stored()).isEqualTo(14);
         assertThat(first.accountLinked()).isTrue();
         assertThat(first.grantCreated()).isTrue();
         assertThat(first.linkIssued()).isTrue();
         assertThat(first.accountingRequested()).isTrue();
-        List<String> people = List.of(patient.id(), physician.id(), desk.id(), officer.id(), admin.id());
+        List<String> people = cast.ids();
         Map<String, Long> before = counts(people);
 
-        DemoSeedService.Seeded second = seeding.seed(cast, dir.resolve("second"), linkFile);
+        DemoSeedService.Seeded second = seeding.seed(cast.cast(), dir.resolve("second"), linkFile);
         assertThat(counts(people)).isEqualTo(before);
         assertThat(second.stored()).isZero();
         assertThat(second.alreadyStored()).isEqualTo(14);

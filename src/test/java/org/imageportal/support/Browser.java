@@ -45,7 +45,11 @@ public final class Browser implements AutoCloseable {
      * that type wrong codes each use their own, as separate people would, so per-address limits stay per test.
      */
     public Page newPage(String address) {
-        NewContextOptions options = new NewContextOptions().setViewportSize(390, 844);
+        return page(new NewContextOptions(), address);
+    }
+
+    private Page page(NewContextOptions options, String address) {
+        options.setViewportSize(390, 844);
         if (address != null) {
             options.setExtraHTTPHeaders(Map.of("X-Forwarded-For", address));
         }
@@ -59,10 +63,12 @@ public final class Browser implements AutoCloseable {
      * portal's pages, which their Content-Security-Policy otherwise refuses, as it should.
      */
     public Page newCheckingPage() {
-        BrowserContext context = browser.newContext(new NewContextOptions().setViewportSize(390, 844)
-                .setBypassCSP(true));
-        context.setDefaultTimeout(15_000);
-        return context.newPage();
+        return newCheckingPage(null);
+    }
+
+    /** The same, coming from {@code address} as {@link #newPage(String)} does. */
+    public Page newCheckingPage(String address) {
+        return page(new NewContextOptions().setBypassCSP(true), address);
     }
 
     private static final Path AXE = Path.of("webapp/node_modules/axe-core/axe.min.js");

@@ -13,6 +13,7 @@ import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
 import org.imageportal.support.Browser;
 import org.imageportal.support.BrowserTest;
+import org.imageportal.support.PageSteps;
 import org.imageportal.support.Physicians;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
@@ -76,11 +77,7 @@ class SharingPagesTest extends BrowserTest {
         assertThat(doctor.locator("tr.shared-study")).containsText(registered.shownName());
         // the physician views it in the browser (the image is drawn on the canvas); the patient is told
         doctor.click("a.view");
-        Browser.waitUntil(doctor, "() => Number(document.getElementById('viewer-canvas').dataset.rendered || 0) > 0");
-        org.assertj.core.api.Assertions.assertThat(((Number) doctor.evaluate("() => { const c = "
-                + "document.getElementById('viewer-canvas'); const d = c.getContext('2d').getImageData(0, 0, "
-                + "c.width, c.height).data; let lit = 0; for (let i = 0; i < d.length; i += 4) { if (d[i]) lit++; } "
-                + "return lit; }")).intValue()).isGreaterThan(10_000);
+        org.assertj.core.api.Assertions.assertThat(PageSteps.litViewerPixels(doctor)).isGreaterThan(10_000);
         // a way home and out from the viewer
         assertThat(doctor.locator("nav[aria-label=Main] a[href='/home']")).hasText("Home");
         assertThat(doctor.locator("nav[aria-label=Main] input.signout")).isVisible();
