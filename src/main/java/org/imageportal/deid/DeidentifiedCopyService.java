@@ -20,6 +20,7 @@ import org.imageportal.dicom.Deidentifier;
 import org.imageportal.dicom.DicomRejection;
 import org.imageportal.identity.Actor;
 import org.imageportal.patients.PatientService;
+import org.imageportal.platform.errors.Problem;
 import org.imageportal.platform.errors.ProblemException;
 import org.imageportal.platform.errors.ProblemType;
 import org.imageportal.storage.StudyVault;
@@ -105,13 +106,39 @@ public class DeidentifiedCopyService {
         return decision;
     }
 
-    /** The project's name as it keys the pseudonyms. */
+    /** The longest project name. */
+    public static final int PROJECT_MAX = 100;
+
+    /**
+     * The project's name as it keys the pseudonyms, once the request is known to be one the portal can make: every
+     * field at fault is named at once.
+     */
     private static String projectName(Request request) {
-        if (request.project() == null || request.project().isBlank() || request.project().length() > 100) {
-            throw ProblemException.invalid("name the project", "project",
-                    "the project keys the pseudonyms: the same project maps a patient the same way");
+        List<Problem.Violation> wrong = new ArrayList<>();
+        String project = request.project() == null ? "" : request.project().strip();
+        if (project.isEmpty()) {
+            wrong.add(new Problem.Violation("project",
+                    "name the project: it keys the pseudonyms, so the same project maps a patient the same way"));
+        } else if (project.length() > PROJECT_MAX) {
+            wrong.add(new Problem.Violation("project", "a project's name has at most " + PROJECT_MAX
+                    + " characters; this one has " + project.length()));
         }
-        return request.project().strip();
+        Set<DeidentificationOption> options = request.options() == null ? Set.of() : request.options();
+        if (options.contains(DeidentificationOption.RETAIN_LONGITUDINAL_FULL_DATES)
+                && options.contains(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
+            wrong.add(new Problem.Violation("options",
+                    "choose either keeping the dates or shifting them, not both"));
+        }
+        if (options.contains(DeidentificationOption.RETAIN_UIDS)) {
+            // the copy would carry the original's UIDs: ingest would take it for the original study itself
+            wrong.add(new Problem.Violation("options", "a copy kept in the portal needs identifiers of its own: "
+                    + "with the original UIDs it would be taken for the original study"));
+        }
+        if (!wrong.isEmpty()) {
+            throw new ProblemException(Problem.of(ProblemType.VALIDATION, wrong.getFirst().message())
+                    .withViolations(wrong));
+        }
+        return project;
     }
 
     /** The study to copy, within the caller's scope; a de-identified copy is not copied again. */
