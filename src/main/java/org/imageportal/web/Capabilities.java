@@ -68,7 +68,10 @@ final class Capabilities {
                             "/frontdesk/requests"),
                     new Capability("Images held for review",
                             "Images whose patient did not match: compare, release or delete.",
-                            "/frontdesk/quarantine")));
+                            "/frontdesk/quarantine"),
+                    new Capability("De-identified copies",
+                            "Copy a study without the patient's identity for teaching or research, then share it.",
+                            "/desk/deid")));
             case PRIVACY_OFFICER -> new Workspace("privacy-officer", "Privacy office", "/privacy", List.of(
                     new Capability("Accounting of disclosures",
                             "Requests and their due dates; disclosures made outside the portal.",

@@ -62,6 +62,28 @@ class AccessibleOnAPhoneTest extends BrowserTest {
         page.context().close();
     }
 
+    /** The page after a de-identified copy, with the form's errors first (a name of spaces only). */
+    private void deidentifiedCopyMade(String study) {
+        String path = "/desk/deid?study=" + study;
+        Page page = browser.newCheckingPage();
+        page.navigate(url(path));
+        Browser.signIn(page, TestRealm.createUser("frontdesk"));
+        page.waitForURL(url(path));
+        page.fill("#project", "   ");
+        page.click("#make-copy");
+        page.waitForLoadState();
+        for (String problem : Browser.accessibilityProblems(page)) {
+            problems.add("POST /desk/deid (errors): " + problem);
+        }
+        page.fill("#project", "Phone check");
+        page.click("#make-copy");
+        page.waitForSelector("#copied");
+        for (String problem : Browser.accessibilityProblems(page)) {
+            problems.add("POST /desk/deid (copy made): " + problem);
+        }
+        page.context().close();
+    }
+
     @Test
     void everyPageOfEveryRoleOnAPhone() throws Exception {
         PatientWithStudy p = PatientWithStudy.create(db, 4711);
@@ -88,7 +110,9 @@ class AccessibleOnAPhoneTest extends BrowserTest {
                 "/frontdesk/patients?q=" + p.patient().id(), "/frontdesk/patients/registration",
                 "/frontdesk/patients/" + registry, "/frontdesk/quarantine", "/frontdesk/requests",
                 "/frontdesk/sharing/" + registry + "/grant", "/frontdesk/sharing/" + registry + "/link",
-                "/frontdesk/upload", "/frontdesk/upload/" + registry);
+                "/frontdesk/upload", "/frontdesk/upload/" + registry, "/desk/deid", "/desk/deid?patient=" + registry,
+                "/desk/deid?study=" + study);
+        deidentifiedCopyMade(study);
         pagesOf(TestRealm.createUser("privacy-officer"), "/privacy", "/privacy/accounting", "/privacy/audit",
                 "/privacy/break-glass", "/privacy/retention");
         pagesOf(TestRealm.createUser("admin"), "/admin", "/admin/providers", "/admin/dimse/peers");
