@@ -108,4 +108,30 @@ class DeidentifiedShareTest {
         }
         assertThat(dicomFiles).isEqualTo(1);
     }
+
+    @Test
+    void optionsThatCannotMakeACopyAreRefusedBeforeAnythingIsCopied() throws Exception {
+        TestDicom.Patient patient = TestDicom.Patient.random();
+        TestDicom ct = TestDicom.ct(patient).seed(81);
+        Dicomweb.stow(TestRealm.ingestToken(), List.of(ct.bytes())).then().statusCode(200);
+        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                ct.studyUid());
+        String desk = TestRealm.mfaToken(TestRealm.createUser("frontdesk"));
+
+        // with the original UIDs the copy would be taken for the original study itself
+        given().auth().oauth2(desk).contentType(ContentType.JSON)
+                .body(Map.of("studyId", studyId, "project", "uids-" + System.nanoTime(), "options",
+                        List.of("RETAIN_UIDS")))
+                .post("/api/deid/copies").then().statusCode(400).body("violations[0].field", equalTo("options"));
+        // the dates are kept or shifted, not both; and a name of spaces names no project: both said at once
+        JsonPath both = given().auth().oauth2(desk).contentType(ContentType.JSON)
+                .body(Map.of("studyId", studyId, "project", "   ", "options",
+                        List.of("RETAIN_LONGITUDINAL_FULL_DATES", "RETAIN_LONGITUDINAL_MODIFIED_DATES")))
+                .post("/api/deid/copies").then().statusCode(400).extract().jsonPath();
+        assertThat(both.getList("violations.field")).containsExactly("project", "options");
+        assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.deid_copy WHERE source_study = "
+                + "?::uuid", studyId)).isEqualTo("0");
+        assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM portal.patient p JOIN portal.study s ON "
+                + "s.patient_ref = p.id WHERE s.id = ?::uuid AND p.deidentified", studyId)).isEqualTo("0");
+    }
 }
