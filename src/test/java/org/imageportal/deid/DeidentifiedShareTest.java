@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
+import org.imageportal.support.PatientWithStudy;
 import org.imageportal.support.ShareLinks;
 import org.imageportal.support.TestRealm;
 import org.junit.jupiter.api.Test;
@@ -111,11 +112,7 @@ class DeidentifiedShareTest {
 
     @Test
     void optionsThatCannotMakeACopyAreRefusedBeforeAnythingIsCopied() throws Exception {
-        TestDicom.Patient patient = TestDicom.Patient.random();
-        TestDicom ct = TestDicom.ct(patient).seed(81);
-        Dicomweb.stow(TestRealm.ingestToken(), List.of(ct.bytes())).then().statusCode(200);
-        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
-                ct.studyUid());
+        String studyId = PatientWithStudy.create(db, 81).studyId();
         String desk = TestRealm.mfaToken(TestRealm.createUser("frontdesk"));
 
         // with the original UIDs the copy would be taken for the original study itself
