@@ -71,7 +71,7 @@ final class Capabilities {
                             "/frontdesk/quarantine"),
                     new Capability("De-identified copies",
                             "Copy a study without the patient's identity for teaching or research, then share it.",
-                            "/desk/deid")));
+                            "/frontdesk/deid")));
             case PRIVACY_OFFICER -> new Workspace("privacy-officer", "Privacy office", "/privacy", List.of(
                     new Capability("Accounting of disclosures",
                             "Requests and their due dates; disclosures made outside the portal.",

@@ -38,7 +38,7 @@ import io.quarkus.qute.TemplateInstance;
  * project and what the copy keeps, then see what was copied, what was left out and why, and how to share the copy.
  * The copy is made by the same service as the API's, which decides, refuses and audits.
  */
-@Path("/desk/deid")
+@Path("/frontdesk/deid")
 @Produces(MediaType.TEXT_HTML)
 @RolesAllowed(Role.FRONTDESK_NAME)
 public class DeidentifiedCopyPages {

@@ -64,7 +64,7 @@ class AccessibleOnAPhoneTest extends BrowserTest {
 
     /** The page after a de-identified copy, with the form's errors first (a name of spaces only). */
     private void deidentifiedCopyMade(String study) {
-        String path = "/desk/deid?study=" + study;
+        String path = "/frontdesk/deid?study=" + study;
         Page page = browser.newCheckingPage();
         page.navigate(url(path));
         Browser.signIn(page, TestRealm.createUser("frontdesk"));
@@ -73,13 +73,13 @@ class AccessibleOnAPhoneTest extends BrowserTest {
         page.click("#make-copy");
         page.waitForLoadState();
         for (String problem : Browser.accessibilityProblems(page)) {
-            problems.add("POST /desk/deid (errors): " + problem);
+            problems.add("POST /frontdesk/deid (errors): " + problem);
         }
         page.fill("#project", "Phone check");
         page.click("#make-copy");
         page.waitForSelector("#copied");
         for (String problem : Browser.accessibilityProblems(page)) {
-            problems.add("POST /desk/deid (copy made): " + problem);
+            problems.add("POST /frontdesk/deid (copy made): " + problem);
         }
         page.context().close();
     }
@@ -110,8 +110,8 @@ class AccessibleOnAPhoneTest extends BrowserTest {
                 "/frontdesk/patients?q=" + p.patient().id(), "/frontdesk/patients/registration",
                 "/frontdesk/patients/" + registry, "/frontdesk/quarantine", "/frontdesk/requests",
                 "/frontdesk/sharing/" + registry + "/grant", "/frontdesk/sharing/" + registry + "/link",
-                "/frontdesk/upload", "/frontdesk/upload/" + registry, "/desk/deid", "/desk/deid?patient=" + registry,
-                "/desk/deid?study=" + study);
+                "/frontdesk/upload", "/frontdesk/upload/" + registry, "/frontdesk/deid", "/frontdesk/deid?patient=" + registry,
+                "/frontdesk/deid?study=" + study);
         deidentifiedCopyMade(study);
         pagesOf(TestRealm.createUser("privacy-officer"), "/privacy", "/privacy/accounting", "/privacy/audit",
                 "/privacy/break-glass", "/privacy/retention");

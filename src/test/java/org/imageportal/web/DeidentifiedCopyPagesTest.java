@@ -59,8 +59,8 @@ class DeidentifiedCopyPagesTest extends BrowserTest {
 
         Page desk = signedIn(TestRealm.createUser("frontdesk"), "/home");
         desk.getByText("De-identified copies").first().click();
-        desk.waitForURL(url("/desk/deid"));
-        desk.navigate(url("/desk/deid?study=" + studyId));
+        desk.waitForURL(url("/frontdesk/deid"));
+        desk.navigate(url("/frontdesk/deid?study=" + studyId));
         Locator source = desk.locator("#source").locator("..");
         assertThat(source).containsText("4 Mar 2026");
         assertThat(source).containsText("CT CHEST");
@@ -114,7 +114,7 @@ class DeidentifiedCopyPagesTest extends BrowserTest {
     @Test
     void aFormWithMistakesComesBackAsTypedWithAMessagePerField() throws Exception {
         String studyId = studyWithAnUltrasoundImage(TestDicom.Patient.random(), 9411);
-        Page desk = signedIn(TestRealm.createUser("frontdesk"), "/desk/deid?study=" + studyId);
+        Page desk = signedIn(TestRealm.createUser("frontdesk"), "/frontdesk/deid?study=" + studyId);
         // a name of spaces only is no name; keeping and shifting the dates cannot both be
         desk.fill("#project", "   ");
         desk.getByLabel("Keep dates").check();
@@ -132,16 +132,16 @@ class DeidentifiedCopyPagesTest extends BrowserTest {
                 "SELECT count(*)::text FROM portal.deid_copy WHERE source_study = ?::uuid", studyId)).isEqualTo("0");
 
         // a study the portal does not hold: not found, as any unknown study
-        com.microsoft.playwright.Response unknown = desk.navigate(url("/desk/deid?study=" + UUID.randomUUID()));
+        com.microsoft.playwright.Response unknown = desk.navigate(url("/frontdesk/deid?study=" + UUID.randomUUID()));
         org.assertj.core.api.Assertions.assertThat(unknown.status()).isEqualTo(404);
-        org.assertj.core.api.Assertions.assertThat(desk.navigate(url("/desk/deid?study=not-a-study")).status())
+        org.assertj.core.api.Assertions.assertThat(desk.navigate(url("/frontdesk/deid?study=not-a-study")).status())
                 .isEqualTo(404);
     }
 
     @Test
     void patientsAndPhysiciansDoNotReachThePage() throws Exception {
         TestDicom.Patient patient = TestDicom.Patient.random();
-        String path = "/desk/deid?study=" + studyWithAnUltrasoundImage(patient, 9421);
+        String path = "/frontdesk/deid?study=" + studyWithAnUltrasoundImage(patient, 9421);
         TestRealm.User owner = TestRealm.createUser("patient");
         Dicomweb.linkAccount(db, patient.id(), owner.id());
         for (TestRealm.User user : List.of(TestRealm.createUser("provider"), owner)) {

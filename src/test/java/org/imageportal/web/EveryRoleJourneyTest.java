@@ -440,7 +440,7 @@ class EveryRoleJourneyTest extends BrowserTest {
         // the passkey journey is added with the desk's passkey enrolment
     }
 
-    /** Where the desk makes a de-identified copy of the walk-in's study (/desk/deid?study=...). */
+    /** Where the desk makes a de-identified copy of the walk-in's study (/frontdesk/deid?study=...). */
     private void deidentifiedCopyComesHere(Page desk, String patientId) {
         // the de-identified copy is added with its page
     }

@@ -109,7 +109,7 @@ class FrontDeskSharesTest extends BrowserTest {
 
         // each study leads to its de-identified copy
         assertThat(desk.locator("tr.study a.deid-copy")).hasText("De-identified copy");
-        assertThat(desk.locator("tr.study a.deid-copy")).hasAttribute("href", "/desk/deid?study=" + p.studyId());
+        assertThat(desk.locator("tr.study a.deid-copy")).hasAttribute("href", "/frontdesk/deid?study=" + p.studyId());
         // on a phone (390 px) the tables are cards: the page is no wider than the screen
         org.assertj.core.api.Assertions.assertThat(((Number) desk.evaluate(
                 "() => document.documentElement.scrollWidth")).intValue()).isLessThanOrEqualTo(390);
