@@ -110,7 +110,8 @@ class AccessibleOnAPhoneTest extends BrowserTest {
                 "/frontdesk/patients?q=" + p.patient().id(), "/frontdesk/patients/registration",
                 "/frontdesk/patients/" + registry, "/frontdesk/quarantine", "/frontdesk/requests",
                 "/frontdesk/sharing/" + registry + "/grant", "/frontdesk/sharing/" + registry + "/link",
-                "/frontdesk/upload", "/frontdesk/upload/" + registry, "/frontdesk/deid", "/frontdesk/deid?patient=" + registry,
+                "/frontdesk/upload", "/frontdesk/upload/" + registry, "/frontdesk/deid",
+                "/frontdesk/deid?patient=" + registry,
                 "/frontdesk/deid?study=" + study);
         deidentifiedCopyMade(study);
         pagesOf(TestRealm.createUser("privacy-officer"), "/privacy", "/privacy/accounting", "/privacy/audit",

@@ -298,7 +298,7 @@ class EveryRoleJourneyTest extends BrowserTest {
                     study.studyUid())).isEqualTo(patientId);
         }
         walkIn = new WalkIn(mrn, "Zoe", family, email, patientId, recent, old);
-        deidentifiedCopyComesHere(desk, patientId);
+        makesADeidentifiedCopy(desk, patientId, recent);
 
         // the demo's outside CD: the birth date has two digits swapped; the desk releases it to her
         desk.navigate(url("/frontdesk/quarantine"));
@@ -440,9 +440,28 @@ class EveryRoleJourneyTest extends BrowserTest {
         // the passkey journey is added with the desk's passkey enrolment
     }
 
-    /** Where the desk makes a de-identified copy of the walk-in's study (/frontdesk/deid?study=...). */
-    private void deidentifiedCopyComesHere(Page desk, String patientId) {
-        // the de-identified copy is added with its page
+    /**
+     * From the walk-in's page, the desk makes a de-identified copy of the recent study for a teaching file: the copy
+     * is stored under a pseudonym, and the page says what was copied.
+     */
+    private void makesADeidentifiedCopy(Page desk, String patientId, TestDicom recent) throws Exception {
+        String studyId = Dicomweb.queryString(db, "SELECT id::text FROM portal.study WHERE study_uid = ?",
+                recent.studyUid());
+        desk.navigate(url("/frontdesk/patients/" + patientId));
+        desk.locator("a.deid-copy[href='/frontdesk/deid?study=" + studyId + "']").click();
+        desk.waitForURL(url("/frontdesk/deid?study=" + studyId));
+        PageSteps.assertAccessible(desk);
+        String project = "Teaching file " + UUID.randomUUID().toString().substring(0, 6);
+        desk.fill("#project", project);
+        desk.click("#make-copy");
+        assertThat(desk.locator("#copied")).hasText("1 image was copied for " + project + "; none was left out.");
+        PageSteps.assertAccessible(desk);
+        String pseudonym = desk.locator("#pseudonym").innerText().strip();
+        org.assertj.core.api.Assertions.assertThat(pseudonym).startsWith("ANON-");
+        org.assertj.core.api.Assertions.assertThat(Dicomweb.queryString(db, "SELECT count(*)::text FROM "
+                + "portal.deid_copy c JOIN portal.study s ON s.id = c.copy_study JOIN portal.patient p "
+                + "ON p.id = s.patient_ref WHERE c.source_study = ?::uuid AND p.patient_id LIKE 'ANON-%'", studyId))
+                .isEqualTo("1");
     }
 
     /** A fresh browser in which {@code user} asked for {@code path}, signed in and got there. */
