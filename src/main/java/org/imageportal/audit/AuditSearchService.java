@@ -54,28 +54,99 @@ public class AuditSearchService {
         this.sealer = sealer;
     }
 
+    /**
+     * Where a page of the trail starts: {@code before} a position (the next older entries) or {@code after} one (the
+     * next newer entries), or neither (the newest). Positions are the entries' places in the chain.
+     */
+    public record Position(Long before, Long after) {
+
+        public static final Position NEWEST = new Position(null, null);
+
+        public static Position olderThan(long seq) {
+            return new Position(seq, null);
+        }
+
+        public static Position newerThan(long seq) {
+            return new Position(null, seq);
+        }
+    }
+
+    /** A page of the trail, newest first, and whether there are older and newer entries matching beyond it. */
+    public record Page(List<Found> entries, boolean older, boolean newer) {
+    }
+
     public Uni<List<Found>> search(String viewer, Criteria c) {
-        // what was appended up to now is sealed first, so the search finds it with its position
+        return page(viewer, c, Position.NEWEST).map(Page::entries);
+    }
+
+    /**
+     * A page of at most {@code c.limit()} entries matching {@code c}, newest first, from {@code at} on: keyset paging
+     * by the entry's place in the chain, so that entries appended while someone pages neither shift the pages nor
+     * repeat on them.
+     */
+    public Uni<Page> page(String viewer, Criteria c, Position at) {
+        boolean forward = at.after() != null;
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portal.audit_event WHERE seq IS NOT NULL")
                 .append(where(c, params));
-        params.add(c.limit());
-        sql.append(" ORDER BY seq DESC LIMIT $").append(params.size());
-        return sealer.seal().chain(() -> pool.preparedQuery(sql.toString()).execute(Tuple.from(params))).map(rows -> {
-            List<Found> out = new ArrayList<>();
-            for (Row r : rows) {
-                Entry e = entry(r);
-                out.add(new Found(e.seq(), e.at().toInstant(), e.actor(), e.action(), e.outcome(), e.entity(),
-                        e.detail()));
-            }
-            return out;
-        }).call(found -> audit.record(viewer, "audit.search", "success", "audit", Map.of("criteria",
-                String.join(",", Arrays.asList(c.patient() != null ? "patient" : null, c.actor() != null
-                        ? "actor"
-                        : null, c.actors() != null ? "actors" : null, c.from() != null ? "from" : null,
-                        c.to() != null ? "to" : null,
-                        c.action() != null ? "action" : null).stream().filter(s -> s != null).toList()),
-                "found", found.size())));
+        if (at.before() != null) {
+            params.add(at.before());
+            sql.append(" AND seq < $").append(params.size());
+        }
+        if (forward) {
+            params.add(at.after());
+            sql.append(" AND seq > $").append(params.size());
+        }
+        // one more than asked for tells whether the trail goes on in that direction
+        params.add(c.limit() + 1);
+        sql.append(" ORDER BY seq ").append(forward ? "ASC" : "DESC").append(" LIMIT $").append(params.size());
+        // what was appended up to now is sealed first, so the search finds it with its position
+        return sealer.seal().chain(() -> pool.preparedQuery(sql.toString()).execute(Tuple.from(params)))
+                .map(rows -> {
+                    List<Found> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        Entry e = entry(r);
+                        out.add(new Found(e.seq(), e.at().toInstant(), e.actor(), e.action(), e.outcome(),
+                                e.entity(), e.detail()));
+                    }
+                    return out;
+                }).chain(found -> {
+                    boolean more = found.size() > c.limit();
+                    List<Found> shown = new ArrayList<>(more ? found.subList(0, c.limit()) : found);
+                    if (forward) {
+                        java.util.Collections.reverse(shown);
+                    }
+                    if (shown.isEmpty()) {
+                        // nothing beyond the position: the way back is the only way
+                        return Uni.createFrom().item(new Page(List.of(), forward, at.before() != null));
+                    }
+                    // beyond the other end of the page: asked for only when it came from there
+                    Uni<Boolean> beyond = forward
+                            ? exists(c, " AND seq < $", shown.getLast().seq())
+                            : at.before() == null
+                                    ? Uni.createFrom().item(false)
+                                    : exists(c, " AND seq > $", shown.getFirst().seq());
+                    return beyond.map(other -> forward
+                            ? new Page(List.copyOf(shown), other, more)
+                            : new Page(List.copyOf(shown), more, other));
+                }).call(page -> audit.record(viewer, "audit.search", "success", "audit", Map.of("criteria",
+                        String.join(",", Arrays.asList(c.patient() != null ? "patient" : null, c.actor() != null
+                                ? "actor"
+                                : null, c.actors() != null ? "actors" : null, c.from() != null ? "from" : null,
+                                c.to() != null ? "to" : null,
+                                c.action() != null ? "action" : null).stream().filter(s -> s != null).toList()),
+                        "found", page.entries().size())));
+    }
+
+    /** Whether an entry matching {@code c} lies beyond {@code seq} ({@code condition} compares seq to it). */
+    private Uni<Boolean> exists(Criteria c, String condition, long seq) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT EXISTS (SELECT 1 FROM portal.audit_event WHERE seq IS NOT NULL")
+                .append(where(c, params));
+        params.add(seq);
+        sql.append(condition).append(params.size()).append(")");
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /** The criteria as conditions ({@code " AND ..."}), their values added to {@code params}. */

@@ -1,5 +1,7 @@
 package org.imageportal.web;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -26,6 +28,8 @@ import org.imageportal.audit.AuditExports;
 import org.imageportal.audit.AuditSearchService;
 import org.imageportal.audit.AuditSearchService.Criteria;
 import org.imageportal.audit.AuditSearchService.Found;
+import org.imageportal.audit.AuditSearchService.Page;
+import org.imageportal.audit.AuditSearchService.Position;
 import org.imageportal.disclosures.AccountingService;
 import org.imageportal.disclosures.DisclosuresConfig;
 import org.imageportal.identity.Actor;
@@ -55,6 +59,14 @@ public class PrivacyAuditPages {
             String outcome, String outcomeCode, String about, List<AuditWords.Detail> details) {
     }
 
+    /**
+     * Which part of the trail a page shows: entries {@code newest} down to {@code oldest} (places in the chain) with
+     * their times, and the links to the next older and newer pages of the same search (null where there are none).
+     */
+    public record Paging(long newest, long oldest, String newestAt, String oldestAt, int size, String older,
+            String newer) {
+    }
+
     /** A role to search by, as the form offers it. */
     public record RoleChoice(String value, String label) {
     }
@@ -69,11 +81,14 @@ public class PrivacyAuditPages {
 
     private static final Query EMPTY = new Query("", "", "", "", "", "", "");
 
+    /** How many entries a page shows. */
+    static final int PAGE_SIZE = 50;
+
     @CheckedTemplate
     static class Templates {
 
         static native TemplateInstance audit(Actor actor, Query query, List<RoleChoice> roles, List<EntryView> entries,
-                boolean searched, long exportAfter, Verification verification,
+                Paging paging, boolean searched, long exportAfter, Verification verification,
                 List<FrontDeskPages.FieldError> errors);
     }
 
@@ -102,13 +117,15 @@ public class PrivacyAuditPages {
     @Produces(MediaType.TEXT_HTML)
     public Response audit(@QueryParam("mrn") String mrn, @QueryParam("person") String person,
             @QueryParam("role") String role, @QueryParam("user") String user, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("action") String action) {
+            @QueryParam("to") String to, @QueryParam("action") String action, @QueryParam("before") String before,
+            @QueryParam("after") String after) {
         Actor actor = actors.current();
         Query query = new Query(nz(mrn), nz(person), nz(role), nz(user), nz(from), nz(to), nz(action));
         boolean searched = !String.join("", query.mrn(), query.person(), query.role(), query.user(), query.from(),
                 query.to(), query.action()).isBlank();
         if (!searched) {
-            return Response.ok(Templates.audit(actor, query, ROLES, List.of(), false, 0, null, List.of())).build();
+            return Response.ok(Templates.audit(actor, query, ROLES, List.of(), null, false, 0, null, List.of()))
+                    .build();
         }
         try {
             ZoneId zone = config.timeZone();
@@ -126,19 +143,30 @@ public class PrivacyAuditPages {
             LocalDate toDay = PatientAccountingPages.date(query.to(), "to");
             Instant start = fromDay == null ? null : fromDay.atStartOfDay(zone).toInstant();
             Instant end = toDay == null ? null : toDay.plusDays(1).atStartOfDay(zone).toInstant();
-            Criteria criteria = new Criteria(patient, blank(query.user()), start, end, blank(query.action()), 500);
+            Position position = position(before, after);
+            Criteria criteria = new Criteria(patient, blank(query.user()), start, end, blank(query.action()),
+                    PAGE_SIZE);
             if (!query.person().isBlank() || byRole != null) {
                 Set<String> who = people.matching(blank(query.person()), byRole, criteria);
                 criteria = new Criteria(criteria.patient(), criteria.actor(), who, criteria.from(), criteria.to(),
                         criteria.action(), criteria.limit());
             }
-            List<Found> found = search.search(actor.subject(), criteria).await().indefinitely();
+            Page page = search.page(actor.subject(), criteria, position).await().indefinitely();
+            List<Found> found = page.entries();
             List<EntryView> entries = views(found);
-            long after = found.stream().mapToLong(Found::seq).min().orElse(1) - 1;
-            return Response.ok(Templates.audit(actor, query, ROLES, entries, true, after, null, List.of())).build();
+            long exportAfter = found.stream().mapToLong(Found::seq).min().orElse(1) - 1;
+            Paging paging = found.isEmpty()
+                    ? new Paging(0, 0, "", "", 0, page.older() ? link(query, "before", position.after() + 1) : null,
+                            page.newer() ? link(query, "after", position.before() - 1) : null)
+                    : new Paging(found.getFirst().seq(), found.getLast().seq(), Words.preciseTime(found.getFirst()
+                            .at()), Words.preciseTime(found.getLast().at()), PAGE_SIZE,
+                            page.older() ? link(query, "before", found.getLast().seq()) : null,
+                            page.newer() ? link(query, "after", found.getFirst().seq()) : null);
+            return Response.ok(Templates.audit(actor, query, ROLES, entries, paging, true, exportAfter, null,
+                    List.of())).build();
         } catch (ProblemException e) {
-            return Response.status(e.problem().status()).entity(Templates.audit(actor, query, ROLES, List.of(), false,
-                    0, null, FrontDeskPages.errors(e.problem()))).build();
+            return Response.status(e.problem().status()).entity(Templates.audit(actor, query, ROLES, List.of(), null,
+                    false, 0, null, FrontDeskPages.errors(e.problem()))).build();
         }
     }
 
@@ -159,7 +187,8 @@ public class PrivacyAuditPages {
                     .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
         } catch (ProblemException e) {
             return Response.status(e.problem().status()).type(MediaType.TEXT_HTML_TYPE).entity(Templates.audit(
-                    actor, EMPTY, ROLES, List.of(), false, 0, null, FrontDeskPages.errors(e.problem()))).build();
+                    actor, EMPTY, ROLES, List.of(), null, false, 0, null, FrontDeskPages.errors(e.problem())))
+                    .build();
         }
     }
 
@@ -177,7 +206,51 @@ public class PrivacyAuditPages {
     public TemplateInstance verify() {
         Actor actor = actors.current();
         Verification v = chain.verify(actor.subject()).await().indefinitely();
-        return Templates.audit(actor, EMPTY, ROLES, List.of(), false, 0, v, List.of());
+        return Templates.audit(actor, EMPTY, ROLES, List.of(), null, false, 0, v, List.of());
+    }
+
+    /** Where the page starts: before or after an entry, as the "Older" and "Newer" links say; else the newest. */
+    static Position position(String before, String after) {
+        Long older = seq(before, "before");
+        Long newer = seq(after, "after");
+        if (older != null && newer != null) {
+            throw ProblemException.invalid("before and after", "before", "a page starts before or after an entry");
+        }
+        return older != null ? Position.olderThan(older) : newer != null ? Position.newerThan(newer) : Position.NEWEST;
+    }
+
+    private static Long seq(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long seq = Long.parseLong(value.strip());
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalid("not an entry number", name, "a page starts at an entry number");
+    }
+
+    /** The same search, from another place in the trail. */
+    private static String link(Query q, String direction, long seq) {
+        StringBuilder out = new StringBuilder("/privacy/audit?");
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("mrn", q.mrn());
+        params.put("person", q.person());
+        params.put("role", q.role());
+        params.put("user", q.user());
+        params.put("from", q.from());
+        params.put("to", q.to());
+        params.put("action", q.action());
+        params.forEach((name, value) -> {
+            if (!value.isBlank()) {
+                out.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&');
+            }
+        });
+        return out.append(direction).append('=').append(seq).toString();
     }
 
     private static String nz(String value) {
