@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Size;
 public record InviteProviderRequest(
         @NotBlank(message = "give the physician's given name") @Size(max = 100) String givenName,
         @NotBlank(message = "give the physician's family name") @Size(max = 100) String familyName,
-        @NotBlank(message = "give the physician's NPI") @Pattern(regexp = "[0-9]{10}", message = "an NPI has 10 digits") String npi,
+        @NotBlank(message = "give the physician's NPI") @Pattern(regexp = "[0-9]{10}", message = "The NPI has 10 digits, without spaces or dashes: check the number with the physician") String npi,
         @NotBlank(message = "give the physician's organisation") @Size(max = 200) String organisation,
         @NotBlank(message = "an e-mail address is needed for the account") @Email @Size(max = 200) String email) {
 }

@@ -66,12 +66,17 @@ public class ProviderService {
         this.security = security;
     }
 
+    /** A mistyped NPI (its check digit does not match) is refused with what was typed, as the form shows it. */
+    private static void checkNpi(String npi) {
+        if (!Npi.valid(npi)) {
+            throw ProblemException.invalid("the NPI is not valid", "npi", "The NPI " + npi
+                    + " is not valid: its check digit does not match the other 9 digits. Check it with the physician");
+        }
+    }
+
     public Invitation invite(Actor actor, InviteProviderRequest request) {
         requireInviter(actor);
-        if (!Npi.valid(request.npi())) {
-            throw ProblemException.invalid("the NPI is not valid", "npi",
-                    "this is not a valid NPI (its check digit does not match); check it with the physician");
-        }
+        checkNpi(request.npi());
         if (providers.npiTaken(request.npi()).await().indefinitely()) {
             throw new ProblemException(ProblemType.CONFLICT, "a physician with this NPI has already been invited");
         }
@@ -117,10 +122,7 @@ public class ProviderService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        if (!Npi.valid(request.npi())) {
-            throw ProblemException.invalid("the NPI is not valid", "npi",
-                    "this is not a valid NPI (its check digit does not match); check it with the physician");
-        }
+        checkNpi(request.npi());
         if (providers.npiTaken(request.npi()).await().indefinitely()) {
             throw new ProblemException(ProblemType.CONFLICT, "a physician with this NPI is already registered");
         }

@@ -19,17 +19,8 @@ class ProviderPagesTest extends BrowserTest {
 
     @Test
     void thePrivacyOfficerInvitesAPhysicianAndGetsTheInvitation() {
-        Page page = browser.newPage();
-        page.navigate(url("/admin/providers"));
-        Browser.signIn(page, TestRealm.createUser("privacy-officer"));
-        page.waitForURL(url("/admin/providers"));
-        page.fill("#givenName", "Rita");
-        page.fill("#familyName", "Referrer");
-        page.fill("#npi", "1234567894");
-        page.fill("#organisation", "Lakeside Cardiology");
-        String email = "dr-" + UUID.randomUUID().toString().substring(0, 8) + "@test.example";
-        page.fill("#email", email);
-        page.click("#invite");
+        Page page = providersPage("privacy-officer");
+        invite(page, "Rita", "Referrer", "1234567894", "Lakeside Cardiology");
         assertThat(page.locator(".errors")).containsText("check digit");
         assertThat(page.locator("#organisation")).hasValue("Lakeside Cardiology");
 
@@ -40,5 +31,43 @@ class ProviderPagesTest extends BrowserTest {
                 "[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}"));
         page.navigate(url("/admin/providers"));
         assertThat(page.locator("table.providers")).containsText("Rita Referrer");
+    }
+
+    @Test
+    void aBadNpiIsExplainedInWordsNextToItsFieldAndKeptAsTyped() {
+        Page page = providersPage("admin");
+        invite(page, "Omar", "Typo", "12345-6789", "Hillside Orthopaedics");
+        assertThat(page.locator("#npi-error")).containsText("The NPI has 10 digits");
+        assertThat(page.locator("#npi")).hasValue("12345-6789");
+        assertThat(page.locator("#npi")).hasAttribute("aria-describedby", "npi-error");
+        assertThat(page.locator(".errors")).containsText("The NPI has 10 digits");
+        assertThat(page.locator(".errors")).not().containsText("npi:");
+        assertThat(page.locator("main")).not().containsText("npi:");
+
+        // a wrong check digit: the number as typed, in a sentence
+        page.fill("#npi", "1234567894");
+        page.click("#invite");
+        assertThat(page.locator("#npi-error")).containsText("The NPI 1234567894 is not valid");
+        assertThat(page.locator("#npi")).hasValue("1234567894");
+        assertThat(page.locator("#organisation")).hasValue("Hillside Orthopaedics");
+        assertThat(page.locator("main")).not().containsText("npi:");
+    }
+
+    /** The physicians' page, signed in with a new account of the role. */
+    private Page providersPage(String role) {
+        Page page = browser.newPage();
+        page.navigate(url("/admin/providers"));
+        Browser.signIn(page, TestRealm.createUser(role));
+        page.waitForURL(url("/admin/providers"));
+        return page;
+    }
+
+    private static void invite(Page page, String given, String family, String npi, String organisation) {
+        page.fill("#givenName", given);
+        page.fill("#familyName", family);
+        page.fill("#npi", npi);
+        page.fill("#organisation", organisation);
+        page.fill("#email", "dr-" + UUID.randomUUID().toString().substring(0, 8) + "@test.example");
+        page.click("#invite");
     }
 }
