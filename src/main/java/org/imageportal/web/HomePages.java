@@ -1,5 +1,6 @@
 package org.imageportal.web;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,9 @@ import org.imageportal.identity.Actors;
 import org.imageportal.identity.MailConfig;
 import org.imageportal.identity.PageSessions;
 import org.imageportal.identity.Role;
+import org.imageportal.notifications.NotificationService;
+import org.imageportal.notifications.NotificationService.Notification;
+import org.imageportal.patients.PatientService;
 import org.imageportal.platform.security.Cookies;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -37,7 +41,8 @@ public class HomePages {
 
         static native TemplateInstance index(boolean resetByMail);
 
-        static native TemplateInstance home(Actor actor, List<Capabilities.Workspace> workspaces);
+        static native TemplateInstance home(Actor actor, List<Capabilities.Workspace> workspaces,
+                List<Notification> notifications);
 
         static native TemplateInstance workspace(Actor actor, Capabilities.Workspace workspace);
 
@@ -48,8 +53,17 @@ public class HomePages {
         static native TemplateInstance signingOut(String logout);
     }
 
+    /** How many notifications the home page shows. */
+    private static final int NOTIFICATIONS = 10;
+
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    PatientService patients;
+
+    @Inject
+    NotificationService notifications;
 
     @Inject
     Actors actors;
@@ -78,7 +92,21 @@ public class HomePages {
     @Authenticated
     public TemplateInstance home() {
         Actor actor = actor();
-        return Templates.home(actor, Capabilities.forRoles(actor.roles()));
+        return Templates.home(actor, Capabilities.forRoles(actor.roles()), notifications(actor));
+    }
+
+    /**
+     * A patient's latest notifications, unread first, as the sharing page shows them (reading marks them read);
+     * nobody else has any.
+     */
+    private List<Notification> notifications(Actor actor) {
+        if (!actor.has(Role.PATIENT)) {
+            return List.of();
+        }
+        return patients.patientOfAccount(actor.subject()).chain(p -> p.isEmpty()
+                ? Uni.createFrom().item(List.<Notification>of())
+                : notifications.recent(p.get(), NOTIFICATIONS)).await().indefinitely().stream()
+                .sorted(Comparator.comparing((Notification n) -> !n.unread())).toList();
     }
 
     @GET

@@ -101,6 +101,8 @@ class AccessibleOnAPhoneTest extends BrowserTest {
                 .series(org.imageportal.dicom.TestDicom.newUid()).seed(4712).bytes())).then().statusCode(202);
         given().auth().oauth2(p.ownerToken()).contentType(ContentType.JSON).body("{}")
                 .post("/api/accounting/requests").then().statusCode(201);
+        // a link opened, so that the patient has a notification on the home page
+        ShareLinks.openSession(ShareLinks.issue(p.ownerToken(), p.studyId(), Map.of()));
         String registry = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
                 p.patient().id());
         String study = p.studyId();
