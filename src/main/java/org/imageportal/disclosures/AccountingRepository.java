@@ -79,7 +79,7 @@ class AccountingRepository {
      */
     Uni<List<AccountingReport.Disclosure>> disclosures(UUID patient, Instant from, Instant to, LocalDate today) {
         return pool.preparedQuery("SELECT d.at, d.recipient_name, d.recipient_claimed, d.recipient_address, d.action, "
-                + "d.description, d.purpose, d.category, d.exception FROM portal.disclosure d "
+                + "d.description, d.purpose, d.category, d.exception, d.study_ref FROM portal.disclosure d "
                 + "LEFT JOIN portal.disclosure_suspension s ON s.id = d.suspension_ref "
                 + "WHERE d.patient_ref = $1 AND d.at >= $2 AND d.at < $3 AND (s.id IS NULL OR s.until < $4) "
                 + "ORDER BY d.at, d.id")
@@ -92,14 +92,15 @@ class AccountingRepository {
                                 r.getString("recipient_name"), r.getString("recipient_claimed"),
                                 r.getString("recipient_address"), r.getString("action"),
                                 r.getJsonObject("description").getMap(), r.getString("purpose"), accountable,
-                                accountable ? null : Exemption.valueOf(r.getString("exception"))));
+                                accountable ? null : Exemption.valueOf(r.getString("exception")),
+                                r.getUUID("study_ref")));
                     }
                     return out;
                 });
     }
 
-    /** An access by the practice's own staff, as the audit trail holds it. */
-    record StaffAccess(Instant at, String actor, String action) {
+    /** An access by the practice's own staff, as the audit trail holds it, and to what (the entry's entity). */
+    record StaffAccess(Instant at, String actor, String action, String entity) {
     }
 
     /**
@@ -107,7 +108,7 @@ class AccountingRepository {
      * not the patient, not a physician or link recipient (those are disclosures, listed from their records).
      */
     Uni<List<StaffAccess>> staffAccesses(UUID patient, Instant from, Instant to) {
-        return pool.preparedQuery("SELECT a.at, a.actor, a.action FROM portal.audit_event a "
+        return pool.preparedQuery("SELECT a.at, a.actor, a.action, a.entity FROM portal.audit_event a "
                 + "WHERE (a.entity = $4 OR a.entity IN (SELECT 'study:' || s.id FROM portal.study s "
                 + "WHERE s.patient_ref = $1 UNION ALL SELECT 'study:' || t.study_id FROM portal.study_tombstone t "
                 + "WHERE t.patient_ref = $1)) AND a.at >= $2 AND a.at < $3 AND a.outcome = 'success' "
@@ -122,7 +123,7 @@ class AccountingRepository {
                 .map(rows -> {
                     List<StaffAccess> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new StaffAccess(r.getOffsetDateTime("at").toInstant(),
-                            r.getString("actor"), r.getString("action"))));
+                            r.getString("actor"), r.getString("action"), r.getString("entity"))));
                     return out;
                 });
     }

@@ -171,7 +171,7 @@ public class AccountingService {
                             .patientName()), row.from(), row.to(), now, row.free(), records, uses, zone)))
                     .call(report -> audit.record(actor.subject(), "accounting.report-read", "success",
                             "patient:" + row.patientRef(), Map.of("request", id.toString(), "report", kind.name(),
-                                    "lines", report.lines().size())));
+                                    "lines", report.lines().size(), "uses", report.uses().size())));
         }));
     }
 
@@ -194,7 +194,7 @@ public class AccountingService {
     private List<AccountingReport.StaffUse> named(List<AccountingRepository.StaffAccess> accesses) {
         java.util.Map<String, String> names = new java.util.HashMap<>();
         return accesses.stream().map(a -> new AccountingReport.StaffUse(a.at(), names.computeIfAbsent(a.actor(),
-                accounts::displayName), a.action())).toList();
+                accounts::displayName), a.action(), a.entity())).toList();
     }
 
     /** Records a disclosure made outside the portal (privacy officer). */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +20,6 @@ import org.imageportal.platform.text.Words;
 /** The report as CSV (RFC 4180, spreadsheet formulas neutralised) and as a paginated PDF. Plain Java. */
 final class ReportFormats {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
     private static final float MARGIN = 50;
     private static final float LEADING = 13;
 
@@ -32,8 +30,10 @@ final class ReportFormats {
         StringBuilder out = new StringBuilder();
         row(out, List.of("date", "recipient", "recipient address", "what was disclosed", "purpose or basis", "access",
                 "category", "number of disclosures", "date of the last"));
-        for (AccountingReport.Line l : report.lines()) {
-            row(out, List.of(l.date().toString(), l.recipient(), nz(l.address()), l.description(), l.purpose(),
+        // the staff's uses after the disclosures, their category saying they are none
+        for (AccountingReport.Line l : java.util.stream.Stream.concat(report.lines().stream(), report.uses()
+                .stream()).toList()) {
+            row(out, List.of(l.date().toString(), l.recipient(), nz(l.address()), l.description(), nz(l.purpose()),
                     l.access(), l.category(), String.valueOf(l.count()),
                     l.lastDate() == null ? "" : l.lastDate().toString()));
         }
@@ -63,35 +63,58 @@ final class ReportFormats {
     private static List<String> text(AccountingReport report, ZoneId zone) {
         List<String> text = new ArrayList<>();
         text.add("#" + report.title());
-        text.add("Patient: " + report.patientName());
+        text.add("Patient: " + nz(report.patientName()));
         text.add("Period: " + report.from() + " to " + report.to());
-        text.add("Prepared: " + STAMP.format(report.generatedAt().atZone(zone))
+        text.add("Prepared " + Words.time(report.generatedAt(), zone)
                 + (report.kind() == AccountingReport.Kind.ACCOUNTABLE
                         ? (report.freeOfCharge() ? " (first accounting in 12 months: free of charge)" : "")
                         : ""));
         text.add("");
         if (report.lines().isEmpty()) {
             text.add("No disclosures in this period.");
+        } else {
+            text.add("#" + counted(report.disclosureCount(), "disclosure") + " in this period");
+            text.add("");
         }
         int n = 0;
         for (AccountingReport.Line l : report.lines()) {
             n++;
-            addLine(text, n, l);
+            addLine(text, n, l, "Disclosed: ");
+        }
+        if (report.kind() == AccountingReport.Kind.FULL_ACCESS) {
+            text.add("#Uses within the practice (not disclosures): " + counted(report.useCount(), "use"));
+            text.add("Your images and record as the practice's own staff used them for your treatment and the "
+                    + "practice's operations. These are not disclosures (45 CFR 164.528) and are not counted above.");
+            text.add("");
+            if (report.uses().isEmpty()) {
+                text.add("No uses by the practice's staff in this period.");
+            }
+            n = 0;
+            for (AccountingReport.Line l : report.uses()) {
+                n++;
+                addLine(text, n, l, "Used: ");
+            }
         }
         return text;
     }
 
-    /** One line of the report as a numbered paragraph; a summarised line says how many and the date of the last. */
-    private static void addLine(List<String> text, int n, AccountingReport.Line l) {
-        text.add("#" + n + ". " + l.date() + "  " + l.recipient());
+    /** "1 disclosure", "12 disclosures". */
+    static String counted(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
+    /** One line of the report as a numbered paragraph; a line for several says how many and when. */
+    private static void addLine(List<String> text, int n, AccountingReport.Line l, String what) {
+        text.add("#" + n + ". " + l.date() + "  " + nz(l.recipient()));
         if (l.address() != null && !l.address().isBlank()) {
             text.add("Address: " + l.address());
         }
-        text.add("Disclosed: " + l.description());
-        text.add("Purpose: " + Words.label(l.purpose()));
+        text.add(what + nz(l.description()));
+        text.add(
+                "Purpose: " + (l.purpose() == null || l.purpose().isBlank() ? "not stated" : Words.label(l.purpose())));
         text.add("Access: " + l.access() + "; " + l.category());
-        if (l.summarised()) {
-            text.add(l.count() + " disclosures to this recipient for this purpose, the last on " + l.lastDate());
+        if (l.summary() != null && !l.summary().isBlank()) {
+            text.add(l.summary());
         }
         text.add("");
     }

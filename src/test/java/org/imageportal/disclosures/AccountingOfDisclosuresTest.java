@@ -110,6 +110,9 @@ class AccountingOfDisclosuresTest {
                 .post("/api/sharing/grants").then().statusCode(201);
         given().auth().oauth2(physicianToken)
                 .get("/dicomweb/studies/" + p.study().studyUid() + "/metadata").then().statusCode(200);
+        // and again the same day: one line of the report, with how many times and when
+        given().auth().oauth2(physicianToken)
+                .get("/dicomweb/studies/" + p.study().studyUid() + "/metadata").then().statusCode(200);
         // a link recipient downloads it
         ShareLinks.Issued link = ShareLinks.issue(p.ownerToken(), p.studyId(), Map.of("download", true));
         String session = ShareLinks.openSession(link);
@@ -136,13 +139,21 @@ class AccountingOfDisclosuresTest {
 
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         JsonPath access = report(p.ownerToken(), id, "access", "json").then().statusCode(200).extract().jsonPath();
-        assertThat(access.getList("lines")).hasSize(4);
-        Map<String, Object> staff = line(access, desk.displayName() + " (practice staff)");
-        assertThat(staff).containsEntry("date", today).containsEntry("access", "Opened the record (2 times that day)")
-                .containsEntry("category", "Use within the practice (not a disclosure)");
+        // the staff's uses apart from the disclosures, and not counted as any
+        assertThat(access.getList("lines")).hasSize(3);
+        assertThat(access.getList("uses")).hasSize(1);
+        assertThat(access.getList("lines.count", Integer.class).stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(4);
+        assertThat(access.getList("uses.count", Integer.class).stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(2);
+        Map<String, Object> staff = line(access, "uses", desk.displayName() + " (practice staff)");
+        assertThat(staff).containsEntry("date", today).containsEntry("access", "Opened the record")
+                .containsEntry("count", 2).containsEntry("category", "Use within the practice (not a disclosure)");
+        assertThat((String) staff.get("summary")).startsWith("Opened the record 2 times between ");
         Map<String, Object> view = line(access, "Dr Imani Reyes");
         assertThat(view).containsEntry("date", today).containsEntry("purpose", "TREATMENT")
-                .containsEntry("access", "Viewed online");
+                .containsEntry("access", "Viewed online").containsEntry("count", 2);
+        assertThat((String) view.get("summary")).startsWith("Viewed online 2 times between ");
         assertThat((String) view.get("description")).startsWith("CT imaging study").contains("1 series, 1 images");
         assertThat((String) view.get("category")).startsWith("Excepted: for treatment");
         Map<String, Object> download = line(access, "Dr Amara Okafor (opened by " + ShareLinks.CLAIMED_NAME + ")");
@@ -167,6 +178,18 @@ class AccountingOfDisclosuresTest {
         // the purpose in words for the patient reading it (the CSV below keeps the code)
         assertThat(accessPdf).contains("Full access report", "Dr Imani Reyes", "Viewed online", "Downloaded a copy",
                 "Purpose: Second opinion", COURT).doesNotContain("SECOND_OPINION");
+        // one line for the two views, the staff's uses under their own heading, when it was prepared, no "null"
+        assertThat(accessPdf).contains("Prepared " + org.imageportal.platform.text.Words.date(java.time.Instant.now()))
+                .containsPattern("Viewed online 2 times between \\d\\d:\\d\\d \\S+ and \\d\\d:\\d\\d")
+                .contains("4 disclosures in this period").contains("Uses within the practice (not disclosures): 2 uses")
+                .containsPattern("Opened the record 2 times between").doesNotContain("null")
+                .doesNotContain("6 disclosures");
+        assertThat(accessPdf.indexOf(desk.displayName())).isGreaterThan(accessPdf.indexOf("Uses within the practice"));
+        assertThat(accountingPdf).contains("Prepared ").doesNotContain("null");
+        String accessPage = report(p.ownerToken(), id, "access", "html").then().statusCode(200).extract().asString();
+        assertThat(accessPage).contains("4 disclosures in this period", "Viewed online 2 times between",
+                "Uses within the practice (not disclosures): 2 uses").doesNotContain("null")
+                .doesNotContain(java.time.Instant.now().toString().substring(0, 10) + "T");
 
         String csv = report(p.ownerToken(), id, "access", "csv").then().statusCode(200).contentType("text/csv")
                 .extract().asString();
@@ -315,7 +338,11 @@ class AccountingOfDisclosuresTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> line(JsonPath report, String recipient) {
-        List<Map<String, Object>> lines = report.getList("lines");
+        return line(report, "lines", recipient);
+    }
+
+    private static Map<String, Object> line(JsonPath report, String list, String recipient) {
+        List<Map<String, Object>> lines = report.getList(list);
         return lines.stream().filter(l -> recipient.equals(l.get("recipient"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no line for " + recipient + " in " + lines));
     }

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.imageportal.disclosures.AccountingReport.Disclosure;
 import org.imageportal.disclosures.AccountingReport.Kind;
@@ -81,15 +82,78 @@ class AccountingReportTest {
                 LocalDate.parse("2026-01-01"), LocalDate.parse("2026-12-31"), Instant.parse("2026-11-27T12:00:00Z"),
                 true, List.of(d("2026-03-03T10:00:00Z", "Dr Who", "SECOND_OPINION: a look at the knee", true)), uses,
                 NEW_YORK);
-        AccountingReport.Line staff = access.lines().getFirst();
+        assertThat(access.lines()).extracting(AccountingReport.Line::recipient).containsExactly("Dr Who");
+        assertThat(access.disclosureCount()).isEqualTo(1);
+        AccountingReport.Line staff = access.uses().getFirst();
+        assertThat(access.uses()).hasSize(1);
+        assertThat(access.useCount()).isEqualTo(3);
         assertThat(staff.recipient()).isEqualTo("Frank Desk (practice staff)");
-        assertThat(staff.access()).isEqualTo("Viewed (3 times that day)");
-        assertThat(staff.summarised()).isFalse();
-        String pdf;
-        try (var doc = org.apache.pdfbox.Loader.loadPDF(ReportFormats.pdf(access, NEW_YORK))) {
-            pdf = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        assertThat(staff.access()).isEqualTo("Viewed");
+        assertThat(staff.count()).isEqualTo(3);
+        assertThat(staff.summary()).isEqualTo("Viewed 3 times between 10:00 EST and 10:09 EST");
+        String pdf = pdfText(access);
+        assertThat(pdf).contains("Purpose: Second opinion: a look at the knee")
+                .contains("Viewed 3 times between 10:00 EST and 10:09 EST").contains("1 disclosure in this period")
+                .contains("Uses within the practice (not disclosures): 3 uses").doesNotContain("null")
+                .doesNotContain("SECOND_OPINION").doesNotContain("3 disclosures").doesNotContain("4 disclosures");
+        // the staff's uses come under their own heading, after the disclosures
+        assertThat(pdf.indexOf("Frank Desk")).isGreaterThan(pdf.indexOf("Uses within the practice"));
+        assertThat(pdf.indexOf("Dr Who")).isLessThan(pdf.indexOf("Uses within the practice"));
+    }
+
+    @Test
+    void identicalLinesOfOneDayAreOneLineWithHowManyTimesAndWhen() throws Exception {
+        UUID study = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        List<Disclosure> records = new java.util.ArrayList<>();
+        // twelve views by one recipient of one study between 09:14 and 09:40 in New York (EST)
+        for (int minute = 14; minute <= 40; minute += 2) {
+            if (minute != 16 && minute != 18) {
+                records.add(view("2026-03-02T14:" + minute + ":00Z", "Dr Who", study));
+            }
         }
-        assertThat(pdf).contains("Purpose: Second opinion: a look at the knee").contains("Viewed (3 times that day)")
-                .doesNotContain("null").doesNotContain("SECOND_OPINION").doesNotContain("3 disclosures");
+        records.add(view("2026-03-02T15:00:00Z", "Dr Who", other));
+        records.add(view("2026-03-03T15:00:00Z", "Dr Who", study));
+        AccountingReport access = build(Kind.FULL_ACCESS, records);
+        assertThat(access.lines()).extracting(AccountingReport.Line::date, AccountingReport.Line::count)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(LocalDate.parse("2026-03-02"), 12),
+                        org.assertj.core.groups.Tuple.tuple(LocalDate.parse("2026-03-02"), 1),
+                        org.assertj.core.groups.Tuple.tuple(LocalDate.parse("2026-03-03"), 1));
+        assertThat(access.disclosureCount()).isEqualTo(14);
+        assertThat(access.lines().getFirst().summary())
+                .isEqualTo("Viewed online 12 times between 09:14 EST and 09:40 EST");
+        assertThat(access.lines().get(1).summary()).isEmpty();
+        String pdf = pdfText(access);
+        assertThat(pdf).contains("Viewed online 12 times between 09:14 EST and 09:40 EST")
+                .contains("14 disclosures in this period").contains("Prepared 27 Nov 2026, 07:00 EST")
+                .contains("No uses by the practice's staff in this period.").doesNotContain("null");
+    }
+
+    @Test
+    void noReportSaysNullWhereThereIsNothingToSay() throws Exception {
+        Disclosure bare = new Disclosure(Instant.parse("2026-03-02T15:00:00Z"), "Court", null, null, "RELEASE",
+                Map.of("text", "a CD"), null, true, null);
+        for (Kind kind : Kind.values()) {
+            AccountingReport one = build(kind, List.of(bare));
+            assertThat(pdfText(one)).doesNotContain("null").contains("Prepared 27 Nov 2026, 07:00 EST");
+            assertThat(new String(ReportFormats.csv(one), StandardCharsets.UTF_8)).doesNotContain("null");
+            assertThat(pdfText(build(kind, List.of()))).doesNotContain("null").contains("No disclosures");
+        }
+        AccountingReport twice = build(Kind.ACCOUNTABLE, List.of(bare, new Disclosure(Instant.parse(
+                "2026-03-02T16:00:00Z"), "Court", null, null, "RELEASE", Map.of("text", "a CD"), null, true, null)));
+        assertThat(pdfText(twice)).contains("2 disclosures to this recipient for this purpose, all that day, "
+                + "between 10:00 EST and 11:00 EST").doesNotContain("null");
+    }
+
+    private static Disclosure view(String at, String recipient, UUID study) {
+        return new Disclosure(Instant.parse(at), recipient, null, null, "VIEW", CT, "TREATMENT", false,
+                Exemption.TREATMENT_PAYMENT_OPERATIONS, study);
+    }
+
+    /** The PDF's text as PDFBox reads it back. */
+    private static String pdfText(AccountingReport report) throws java.io.IOException {
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(ReportFormats.pdf(report, NEW_YORK))) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        }
     }
 }

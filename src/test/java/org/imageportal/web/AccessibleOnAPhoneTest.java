@@ -99,8 +99,8 @@ class AccessibleOnAPhoneTest extends BrowserTest {
         Dicomweb.stow(TestRealm.ingestToken(), java.util.List.of(org.imageportal.dicom.TestDicom
                 .ct(p.patient().withBirthDate("19770707")).study(p.study().studyUid())
                 .series(org.imageportal.dicom.TestDicom.newUid()).seed(4712).bytes())).then().statusCode(202);
-        given().auth().oauth2(p.ownerToken()).contentType(ContentType.JSON).body("{}")
-                .post("/api/accounting/requests").then().statusCode(201);
+        String accounting = given().auth().oauth2(p.ownerToken()).contentType(ContentType.JSON).body("{}")
+                .post("/api/accounting/requests").then().statusCode(201).extract().path("id");
         // a link opened, so that the patient has a notification on the home page
         ShareLinks.openSession(ShareLinks.issue(p.ownerToken(), p.studyId(), Map.of()));
         String registry = Dicomweb.queryString(db, "SELECT id::text FROM portal.patient WHERE patient_id = ?",
@@ -117,7 +117,7 @@ class AccessibleOnAPhoneTest extends BrowserTest {
                 "/frontdesk/deid?study=" + study);
         deidentifiedCopyMade(study);
         pagesOf(TestRealm.createUser("privacy-officer"), "/privacy", "/privacy/accounting", "/privacy/audit",
-                "/privacy/break-glass", "/privacy/retention");
+                "/privacy/accounting/" + accounting + "/access", "/privacy/break-glass", "/privacy/retention");
         pagesOf(TestRealm.createUser("admin"), "/admin", "/admin/providers", "/admin/dimse/peers");
         pagesOf(TestRealm.createUser("break-glass"), "/emergency");
         // the patient's code of the token above is spent: sign in to the pages with the next one

@@ -60,7 +60,8 @@ public final class Words {
         return time(value, ZONE);
     }
 
-    static String time(Object value, ZoneId zone) {
+    /** A moment in the given time zone, as {@link #time(Object)} writes it. */
+    public static String time(Object value, ZoneId zone) {
         ZonedDateTime at = moment(value, zone);
         return at == null ? value == null ? "" : value.toString() : SHOWN.format(at) + ", " + CLOCK.format(at);
     }
@@ -73,7 +74,12 @@ public final class Words {
 
     /** A moment's time of day only, in the practice's time zone: "09:05 EST". */
     public static String clock(Object value) {
-        ZonedDateTime at = moment(value, ZONE);
+        return clock(value, ZONE);
+    }
+
+    /** A moment's time of day in the given time zone: "09:05 EST". */
+    public static String clock(Object value, ZoneId zone) {
+        ZonedDateTime at = moment(value, zone);
         return at == null ? value == null ? "" : value.toString() : CLOCK.format(at);
     }
 
