@@ -117,6 +117,7 @@ class AccessibleOnAPhoneTest extends BrowserTest {
                 "/frontdesk/deid?study=" + study);
         deidentifiedCopyMade(study);
         pagesOf(TestRealm.createUser("privacy-officer"), "/privacy", "/privacy/accounting", "/privacy/audit",
+                "/privacy/audit?action=audit", "/privacy/audit?action=audit&before=1000000000",
                 "/privacy/accounting/" + accounting + "/access", "/privacy/break-glass", "/privacy/retention");
         pagesOf(TestRealm.createUser("admin"), "/admin", "/admin/providers", "/admin/dimse/peers");
         pagesOf(TestRealm.createUser("break-glass"), "/emergency");
