@@ -2,6 +2,7 @@ package org.imageportal.accounts;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
@@ -168,14 +169,19 @@ public class AccountService {
         }
     }
 
+    /** Keycloak's credential types of what a lost phone carries: its authenticator app's secret and its passkeys. */
+    private static final Set<String> ON_THE_PHONE = Set.of(CredentialRepresentation.TOTP, "otp", "webauthn",
+            "webauthn-passwordless");
+
     /**
-     * "Lost phone": removes every one-time-password credential of the account, ends all its sessions, and makes
-     * Keycloak ask for a new authenticator at the next sign-in. The old authenticator's codes stop working at once.
+     * "Lost phone": removes every one-time-password credential and every passkey of the account, ends all its
+     * sessions, and makes Keycloak ask for a new authenticator at the next sign-in. The old authenticator's codes and
+     * the old passkeys stop working at once.
      */
     public void resetMfa(String subject) {
         UserResource user = keycloak.realm(config.realm()).users().get(subject);
         for (CredentialRepresentation credential : user.credentials()) {
-            if (CredentialRepresentation.TOTP.equals(credential.getType()) || "otp".equals(credential.getType())) {
+            if (ON_THE_PHONE.contains(credential.getType())) {
                 user.removeCredential(credential.getId());
             }
         }

@@ -51,18 +51,26 @@ public class Actors {
     }
 
     /**
-     * The MFA rule: Keycloak's level-of-authentication flow reports {@code acr=mfa}; other flows that asked for
-     * the one-time code list {@code otp} among the authentication methods ({@code amr}).
+     * Authentication methods (RFC 8176 {@code amr} values) that make a sign-in multi-factor: the one-time code after
+     * the password ({@code otp}), or a passkey ({@code pop}, proof of possession of a key). The realm emits
+     * {@code pop} only for passkeys with user verification required, so the key and the screen lock that unlocked it
+     * are two factors even without a password.
+     */
+    static final Set<String> SECOND_FACTORS = Set.of("otp", "pop");
+
+    /**
+     * The MFA rule: Keycloak's level-of-authentication flow reports {@code acr=mfa}; other flows that asked for a
+     * second factor list it among the authentication methods ({@code amr}).
      */
     static boolean hasMfa(Object acr, Object amr) {
         if (acr != null && "mfa".equals(unquote(acr.toString()))) {
             return true;
         }
         if (amr instanceof Collection<?> methods) {
-            return methods.stream().map(m -> unquote(m.toString())).anyMatch("otp"::equals);
+            return methods.stream().map(m -> unquote(m.toString())).anyMatch(SECOND_FACTORS::contains);
         }
         if (amr instanceof jakarta.json.JsonArray array) {
-            return array.stream().map(v -> unquote(v.toString())).anyMatch("otp"::equals);
+            return array.stream().map(v -> unquote(v.toString())).anyMatch(SECOND_FACTORS::contains);
         }
         return false;
     }

@@ -18,6 +18,7 @@ import org.imageportal.identity.Actor;
 import org.imageportal.identity.Actors;
 import org.imageportal.identity.MailConfig;
 import org.imageportal.identity.PageSessions;
+import org.imageportal.identity.PasskeyRegistration;
 import org.imageportal.identity.Role;
 import org.imageportal.notifications.NotificationService;
 import org.imageportal.notifications.NotificationService.Notification;
@@ -42,7 +43,7 @@ public class HomePages {
         static native TemplateInstance index(boolean resetByMail);
 
         static native TemplateInstance home(Actor actor, List<Capabilities.Workspace> workspaces,
-                List<Notification> notifications);
+                List<Notification> notifications, String addPasskey, boolean passkeyAdded);
 
         static native TemplateInstance workspace(Actor actor, Capabilities.Workspace workspace);
 
@@ -77,6 +78,9 @@ public class HomePages {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    PasskeyRegistration passkeys;
+
     /** With mail, Keycloak's sign-in page offers a reset link by e-mail (infra/portal configures both alike). */
     @Inject
     MailConfig mail;
@@ -92,7 +96,11 @@ public class HomePages {
     @Authenticated
     public TemplateInstance home() {
         Actor actor = actor();
-        return Templates.home(actor, Capabilities.forRoles(actor.roles()), notifications(actor));
+        // Keycloak's answer when a passkey registration comes back; only ever shown to the person who came back
+        boolean passkeyAdded = PasskeyRegistration.ACTION.equals(context.queryParams().get("kc_action"))
+                && "success".equals(context.queryParams().get("kc_action_status"));
+        return Templates.home(actor, Capabilities.forRoles(actor.roles()), notifications(actor), passkeys.uri(),
+                passkeyAdded);
     }
 
     /**

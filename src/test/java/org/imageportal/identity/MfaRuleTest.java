@@ -22,6 +22,18 @@ class MfaRuleTest {
     }
 
     @Test
+    void aPasskeyAfterThePasswordOrAloneCounts() {
+        assertThat(Actors.hasMfa("1", List.of("pwd", "pop"))).isTrue();
+        assertThat(Actors.hasMfa("1", List.of("pop"))).isTrue();
+    }
+
+    @Test
+    void userPresenceOrAnUnknownMethodDoesNotCount() {
+        assertThat(Actors.hasMfa("1", List.of("pwd", "user"))).isFalse();
+        assertThat(Actors.hasMfa("1", List.of("pwd", "webauthn"))).isFalse();
+    }
+
+    @Test
     void passwordAloneDoesNotCount() {
         assertThat(Actors.hasMfa("1", List.of("pwd"))).isFalse();
         assertThat(Actors.hasMfa("pwd", List.of("pwd"))).isFalse();

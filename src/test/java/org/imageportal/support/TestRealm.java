@@ -122,6 +122,14 @@ public final class TestRealm {
         return (int) types.stream().filter("otp"::equals).count();
     }
 
+    /** How many passkeys (Keycloak's passwordless WebAuthn credentials) the account has. */
+    public static int passkeys(String userId) {
+        List<String> types = given().auth().oauth2(serviceToken())
+                .get(keycloakUrl() + "/admin/realms/" + realm() + "/users/" + userId + "/credentials").then()
+                .statusCode(200).extract().jsonPath().getList("type");
+        return (int) types.stream().filter("webauthn-passwordless"::equals).count();
+    }
+
     /** The names of the realm roles granted to an account (directly or as defaults). */
     public static List<String> realmRoles(String userId) {
         return given().auth().oauth2(serviceToken())
