@@ -89,7 +89,9 @@ class PasskeySignInTest extends BrowserTest {
         assertThat(page.locator(".who")).hasText(patient.displayName());
         JsonObject claims = sessionClaims();
         assertThat(claims.get("acr").getAsString()).isEqualTo("mfa");
-        assertThat(amr(claims)).containsExactlyInAnyOrder("pwd", "pop");
+        // Keycloak lists pop twice here (the passkey step, and the level's "passkey already used" branch seen
+        // when the flow is evaluated again); the methods are exactly the password and the passkey
+        assertThat(amr(claims)).containsOnly("pwd", "pop");
     }
 
     @Test
