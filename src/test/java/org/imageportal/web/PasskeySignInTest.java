@@ -139,7 +139,7 @@ class PasskeySignInTest extends BrowserTest {
         page.navigate(url("/patient"));
         page.waitForTimeout(3_000);
         assertThat(page.url()).startsWith(TestRealm.keycloakUrl());
-        assertThat(page.content()).doesNotContain(patient.displayName());
+        assertThat(page.locator("#username")).isVisible();
         // the sign-in form keeps offering the unknown key; leave it, or it holds the browser's passkey requests
         page.navigate("about:blank");
     }
