@@ -153,7 +153,6 @@ class EveryRoleJourneyTest extends BrowserTest {
     @Order(3)
     void thePatientViewsReadsSharesWatchesAndRevokes() throws Exception {
         Page home = signedIn("/patient/studies", people.patient());
-        passkeySignInComesHere(home);
 
         // her three studies, in words
         Locator studies = home.locator("tr.study");
@@ -433,11 +432,6 @@ class EveryRoleJourneyTest extends BrowserTest {
                 assertThat(text).as("mail to " + mail.recipients()).doesNotContain(health);
             }
         }
-    }
-
-    /** Where a passkey sign-in (instead of password and code) joins the patient's journey. */
-    private void passkeySignInComesHere(Page home) {
-        // the passkey journey is added with the desk's passkey enrolment
     }
 
     /**
