@@ -101,13 +101,13 @@ class BreakGlassTest {
         assertThat(given().auth().oauth2(officer).get("/api/break-glass/reviews").jsonPath().getList("id"))
                 .doesNotContain(id);
 
-        // the patient's full access report
+        // the patient's full access report: the opening is a use within the practice, listed apart from disclosures
         String request = given().auth().oauth2(p.ownerToken()).contentType(ContentType.JSON).body("{}")
                 .post("/api/accounting/requests").then().statusCode(201).extract().path("id");
-        List<Map<String, Object>> lines = given().auth().oauth2(officer).queryParam("format", "json")
+        List<Map<String, Object>> uses = given().auth().oauth2(officer).queryParam("format", "json")
                 .get("/api/accounting/requests/" + request + "/access").then().statusCode(200).extract().jsonPath()
-                .getList("lines");
-        assertThat(lines).anySatisfy(l -> {
+                .getList("uses");
+        assertThat(uses).anySatisfy(l -> {
             assertThat(l.get("recipient")).isEqualTo(clinician.displayName() + " (practice staff)");
             assertThat(l.get("access")).isEqualTo("Break-glass access");
             assertThat(l.get("purpose")).isEqualTo("Emergency access outside any share");
