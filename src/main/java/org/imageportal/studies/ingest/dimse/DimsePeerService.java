@@ -150,21 +150,21 @@ public class DimsePeerService {
         List<Problem.Violation> violations = new ArrayList<>();
         String calling = request.callingAeTitle();
         if (!AssociateRequest.validAeTitle(calling)) {
-            violations.add(new Problem.Violation("callingAeTitle",
-                    "1 to 16 printable ASCII characters, no backslash, no leading or trailing space"));
+            violations.add(new Problem.Violation("callingAeTitle", "The calling AE title has 1 to 16 printable "
+                    + "ASCII characters, no backslash, no leading or trailing space"));
         }
         String called = request.calledAeTitle() == null || request.calledAeTitle().isBlank()
                 ? config.aeTitle()
                 : request.calledAeTitle();
         if (!AssociateRequest.validAeTitle(called)) {
-            violations.add(new Problem.Violation("calledAeTitle",
-                    "1 to 16 printable ASCII characters, no backslash, no leading or trailing space"));
+            violations.add(new Problem.Violation("calledAeTitle", "The called AE title has 1 to 16 printable "
+                    + "ASCII characters, no backslash, no leading or trailing space"));
         }
         List<String> addresses = request.addresses().stream().map(String::strip).distinct().toList();
         for (String address : addresses) {
             if (!Cidr.valid(address)) {
-                violations.add(new Problem.Violation("addresses",
-                        "not an IP address or CIDR range (such as 192.0.2.10 or 10.1.0.0/16)"));
+                violations.add(new Problem.Violation("addresses", "Addresses: " + address
+                        + " is not an IP address or CIDR range (such as 192.0.2.10 or 10.1.0.0/16)"));
                 break;
             }
         }
