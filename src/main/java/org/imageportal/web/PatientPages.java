@@ -39,8 +39,10 @@ public class PatientPages {
         static StudyRow of(StudySummary s) {
             String d = s.studyDate();
             String date = d.length() == 8 ? d.substring(0, 4) + "-" + d.substring(4, 6) + "-" + d.substring(6) : d;
-            List<String> kinds = new java.util.ArrayList<>(Readable.imaging(s.modalities()));
-            kinds.addAll(s.bodyParts());
+            // in words: "X-ray · chest", not "DX · CHEST"
+            List<String> kinds = new java.util.ArrayList<>(
+                    Readable.imaging(s.modalities()).stream().map(Readable::modality).distinct().toList());
+            s.bodyParts().stream().map(Readable::bodyPart).filter(b -> !b.isEmpty()).forEach(kinds::add);
             long kb = Math.max(1, s.sizeBytes() / 1024);
             String size = kb < 1024 ? kb + " KB" : (kb / 1024) + " MB";
             return new StudyRow(s.id().toString(), date, s.description().isBlank() ? "Study" : s.description(),

@@ -120,6 +120,37 @@ public final class Readable {
                         && !NOT_IMAGES.contains(m.toUpperCase(Locale.ROOT))).toList();
     }
 
+    /**
+     * A modality as a patient reads it ("CT" is "CT scan", "DX" is "X-ray"); a code without a common name stays as
+     * it is.
+     */
+    static String modality(String code) {
+        String upper = code == null ? "" : code.strip().toUpperCase(Locale.ROOT);
+        return switch (upper) {
+            case "CT" -> "CT scan";
+            case "MR" -> "MRI";
+            case "DX", "CR", "RG", "XR", "DR" -> "X-ray";
+            case "US" -> "Ultrasound";
+            case "MG" -> "Mammogram";
+            case "PT" -> "PET scan";
+            case "NM" -> "Nuclear medicine";
+            case "XA" -> "Angiogram";
+            case "RF" -> "Fluoroscopy";
+            case "IO" -> "Dental X-ray";
+            case "PX" -> "Panoramic dental X-ray";
+            case "BMD" -> "Bone density scan";
+            case "ES" -> "Endoscopy";
+            case "OP" -> "Eye photograph";
+            case "SC", "OT" -> "Images";
+            default -> upper;
+        };
+    }
+
+    /** A body part as DICOM writes it ({@code CHEST}, {@code LOWER_LEG}) in words ("chest", "lower leg"). */
+    static String bodyPart(String code) {
+        return code == null ? "" : code.strip().replace('_', ' ').toLowerCase(Locale.ROOT);
+    }
+
     /** What a grant or link covers: "whole study" (no series chosen), "1 series", "2 series". */
     static String scope(Integer seriesCount) {
         return seriesCount == null ? "whole study" : seriesCount + " series";

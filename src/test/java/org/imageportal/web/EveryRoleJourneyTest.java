@@ -160,12 +160,15 @@ class EveryRoleJourneyTest extends BrowserTest {
         Locator ct = study(home, "CT CHEST WITHOUT CONTRAST");
         assertThat(ct).containsText("15 Sep 2025");
         assertThat(ct).containsText("1 series, 6 images");
+        assertThat(ct).containsText("CT scan · chest");
         Locator mr = study(home, "MR KNEE LEFT");
         assertThat(mr).containsText("20 Oct 2025");
         assertThat(mr).containsText("1 series, 5 images");
+        assertThat(mr).containsText("MRI · knee");
         Locator xray = study(home, "XR CHEST PA");
         assertThat(xray).containsText("24 Nov 2025");
         assertThat(xray).containsText("2 series, 2 images");
+        assertThat(xray).containsText("X-ray · chest");
         assertThat(xray.locator(".report-available")).isVisible();
 
         ct.locator("a.view").click();

@@ -65,4 +65,16 @@ class ReadableTest {
         assertThat(Readable.scope(1)).isEqualTo("1 series");
         assertThat(Readable.scope(2)).isEqualTo("2 series");
     }
+
+    @Test
+    void modalitiesAndBodyPartsAreShownToPatientsInWords() {
+        assertThat(Readable.modality("DX")).isEqualTo("X-ray");
+        assertThat(Readable.modality("CR")).isEqualTo("X-ray");
+        assertThat(Readable.modality("CT")).isEqualTo("CT scan");
+        assertThat(Readable.modality("mr")).isEqualTo("MRI");
+        assertThat(Readable.modality("US")).isEqualTo("Ultrasound");
+        assertThat(Readable.modality("ZZ")).isEqualTo("ZZ");
+        assertThat(Readable.bodyPart("CHEST")).isEqualTo("chest");
+        assertThat(Readable.bodyPart("LOWER_LEG")).isEqualTo("lower leg");
+    }
 }
