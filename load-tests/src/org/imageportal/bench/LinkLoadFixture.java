@@ -7,15 +7,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
-import org.imageportal.support.DbOwner;
 import org.imageportal.support.ShareLinks;
 import org.imageportal.support.TestRealm;
 
@@ -56,16 +53,9 @@ public final class LinkLoadFixture {
                 images.add(TestDicom.ct(patient).study(studyUid).series(series).number(i).seed(i).size(256).bytes());
             }
             Dicomweb.stow(TestRealm.ingestToken(), images).then().statusCode(200);
-            TestRealm.User user = TestRealm.createUser("patient");
-            try (Connection c = DbOwner.connect();
-                    PreparedStatement s = c.prepareStatement(
-                            "UPDATE portal.patient SET account_subject = ? WHERE patient_id = ?")) {
-                s.setString(1, user.id());
-                s.setString(2, patient.id());
-                s.executeUpdate();
-            }
-            String token = TestRealm.mfaToken(user);
-            String studyId = given().auth().oauth2(token).get("/api/studies").jsonPath().getString("[0].id");
+            BenchPatients.Owner owner = BenchPatients.owner(patient.id());
+            String token = owner.token();
+            String studyId = owner.studyId();
             List<String> rows = new ArrayList<>(List.of("path,code,study"));
             List<ShareLinks.Issued> links = new ArrayList<>();
             for (int i = 0; i < count; i++) {

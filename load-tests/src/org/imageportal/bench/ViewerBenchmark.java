@@ -1,11 +1,8 @@
 package org.imageportal.bench;
 
-import static io.restassured.RestAssured.given;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +10,6 @@ import java.util.Map;
 import org.imageportal.dicom.DicomTools;
 import org.imageportal.dicom.TestDicom;
 import org.imageportal.studies.Dicomweb;
-import org.imageportal.support.DbOwner;
 import org.imageportal.support.ShareLinks;
 import org.imageportal.support.TestRealm;
 
@@ -156,18 +152,8 @@ public final class ViewerBenchmark {
                 batch.clear();
             }
         }
-        TestRealm.User owner = TestRealm.createUser("patient");
-        try (Connection c = DbOwner.connect();
-                PreparedStatement s = c.prepareStatement(
-                        "UPDATE portal.patient SET account_subject = ? WHERE patient_id = ?")) {
-            s.setString(1, owner.id());
-            s.setString(2, patient.id());
-            s.executeUpdate();
-        }
-        // one sign-in: its one-time code is good once per 30 s
-        String token = TestRealm.mfaToken(owner);
-        String id = given().auth().oauth2(token).get("/api/studies").jsonPath().getString("[0].id");
-        return new Stored(bytes, token, id);
+        BenchPatients.Owner owner = BenchPatients.owner(patient.id());
+        return new Stored(bytes, owner.token(), owner.studyId());
     }
 
     /** One opening of the viewer in a fresh profile, then one step at a time through every image. */
